@@ -1,0 +1,43 @@
+# Plaidoyer: `make run` serves the demo sections, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
+
+.PHONY: run test install demo lint format check messages clean
+
+$(BIN)/activate: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+demo: install
+	$(MANAGE) compilemessages --ignore=.venv -v 0
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+
+run: demo
+	$(MANAGE) runserver 0.0.0.0:$(PORT)
+
+test: install
+	$(BIN)/python -m tests.check_database
+	$(MANAGE) compilemessages --ignore=.venv -v 0
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: install
+	DJANGO_SETTINGS_MODULE=plaidoyer.settings.test $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=plaidoyer.settings.test $(MANAGE) makemigrations --check --dry-run
+
+messages: install
+	for lang in fr de it en; do $(MANAGE) makemessages -l $$lang --ignore=.venv --ignore=static_collected -v 0; done
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media static_collected

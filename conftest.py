@@ -1,0 +1,74 @@
+"""Fixtures shared by every app's tests: the demo sections and a headless Chromium."""
+
+import os
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def sections(db, django_capture_on_commit_callbacks):
+    """The three sections (ch fr/de/it, fr, tg) with their home pages.
+
+    wagtail-localize publishes translations on commit; inside a test's
+    transaction those callbacks are run when the block ends.
+    """
+    from sections.demo import create_sections
+
+    with django_capture_on_commit_callbacks(execute=True):
+        return create_sections()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (the browser download tools do not work here)."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: apt-get install chromium (.ci/run does it).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class RecordingPage:
+    """A browser tab that remembers every host it requested, to prove nothing left this machine."""
+
+    def __init__(self, context):
+        self.context = context
+        self.page = context.new_page()
+        self.requested_hosts = set()
+        self.page.on("request", lambda request: self.requested_hosts.add(urlsplit(request.url).hostname))
+
+    def __getattr__(self, name):
+        return getattr(self.page, name)
+
+    @property
+    def external_hosts(self):
+        return {
+            host
+            for host in self.requested_hosts
+            if host
+            and host != "localhost"
+            and not host.endswith(".localhost")
+            and not host.startswith("127.")
+        }
+
+
+@pytest.fixture
+def browser_page(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-CH")
+    page = RecordingPage(context)
+    yield page
+    context.close()

@@ -1,0 +1,4 @@
+"""Public URLs of the donations app."""
+
+app_name = "donations"
+urlpatterns = []

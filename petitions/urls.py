@@ -1,0 +1,4 @@
+"""Public URLs of the petitions app."""
+
+app_name = "petitions"
+urlpatterns = []

@@ -1,0 +1,26 @@
+"""Test settings: PostgreSQL always, emails kept in memory, tasks run at once."""
+
+import os
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+from .base import env_str
+
+# The suite always runs on PostgreSQL (never SQLite), default: the local server.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", "") or "postgres://postgres@127.0.0.1:5432/plaidoyer"
+    )
+}
+if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    raise RuntimeError("The test suite runs on PostgreSQL: set DATABASE_URL=postgres://...")
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SECRET_KEY = "test-secret-key-not-for-production"
+IP_HASH_KEY = "test-ip-hash-key"
+ALLOWED_HOSTS = ["*"]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

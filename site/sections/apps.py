@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class SectionsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "sections"
+
+    def ready(self):
+        from .signal_handlers import register_signal_handlers
+
+        register_signal_handlers()

@@ -1,0 +1,145 @@
+"""The three demo sections (Switzerland fr/de/it, France fr, Togo fr): sites, home pages, settings.
+
+Idempotent: running it again updates what it created and creates nothing twice.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from wagtail.models import Locale, Page, Site
+
+from .models import SectionSettings
+from .translation import translate
+
+PORT = 8000
+
+
+@dataclass
+class Section:
+    code: str
+    site: Site
+    settings: SectionSettings
+    home: Page
+    homes: dict = field(default_factory=dict)  # language code -> home page in that language
+
+    @property
+    def languages(self):
+        return list(self.homes)
+
+
+SECTIONS = [
+    {
+        "code": "ch",
+        "hostname": "ch.localhost",
+        "default": True,
+        "languages": ["fr", "de", "it"],
+        "title": "Plaidoyer Suisse",
+        "titles": {"de": "Plaidoyer Schweiz", "it": "Plaidoyer Svizzera"},
+        "settings": {
+            "name": "Plaidoyer Suisse",
+            "country": "Suisse",
+            "currency": "CHF",
+            "legal_entity": "Association Plaidoyer Suisse",
+            "postal_address": "Case postale 1234\n3001 Berne",
+            "contact_email": "info@ch.localhost",
+            "contact_phone": "+41 31 000 00 00",
+            "press_email": "presse@ch.localhost",
+            "press_phone": "+41 31 000 00 01",
+            "accent_colour": "#ffcc00",
+        },
+    },
+    {
+        "code": "fr",
+        "hostname": "fr.localhost",
+        "languages": ["fr"],
+        "title": "Plaidoyer France",
+        "settings": {
+            "name": "Plaidoyer France",
+            "country": "France",
+            "currency": "EUR",
+            "legal_entity": "Association Plaidoyer France",
+            "postal_address": "76 boulevard de la Villette\n75940 Paris Cedex 19",
+            "contact_email": "info@fr.localhost",
+            "contact_phone": "+33 1 53 38 65 65",
+            "press_email": "presse@fr.localhost",
+            "press_phone": "+33 1 53 38 66 00",
+            "press_phone_out_of_hours": "+33 6 76 94 37 05",
+            "accent_colour": "#ffd500",
+            "tax_deduction_rate": 66,
+            "donation_requires_address": True,
+        },
+    },
+    {
+        "code": "tg",
+        "hostname": "tg.localhost",
+        "languages": ["fr"],
+        "title": "Plaidoyer Togo",
+        "settings": {
+            "name": "Plaidoyer Togo",
+            "country": "Togo",
+            "currency": "XOF",
+            "legal_entity": "Association Plaidoyer Togo",
+            "postal_address": "BP 000\nLomé",
+            "contact_email": "info@tg.localhost",
+            "contact_phone": "+228 22 00 00 00",
+            "press_email": "presse@tg.localhost",
+            "accent_colour": "#f5c400",
+        },
+    },
+]
+
+CONSENT_TEXT = {
+    "ch": "J'accepte que Plaidoyer Suisse traite mes données pour cette action, comme décrit dans sa politique de confidentialité.",
+    "fr": "J'accepte que Plaidoyer France traite mes données pour cette action, comme décrit dans sa politique de confidentialité.",
+    "tg": "J'accepte que Plaidoyer Togo traite mes données pour cette action, comme décrit dans sa politique de confidentialité.",
+}
+NEWSLETTER_TEXT = "Je souhaite recevoir des nouvelles des campagnes par email (désinscription en un clic)."
+
+
+@transaction.atomic
+def create_sections():
+    """Create or update the three sections; returns {code: Section}."""
+    from home.models import HomePage
+
+    for code in ("fr", "de", "it", "en"):
+        Locale.objects.get_or_create(language_code=code)
+    french = Locale.objects.get(language_code="fr")
+    tree_root = Page.get_first_root_node()
+    # Wagtail's initial "Welcome" page and its site are replaced by the sections.
+    Site.objects.filter(hostname="localhost", port=80).delete()
+    Page.objects.filter(depth=2, content_type__model="page", slug="home").delete()
+
+    sections = {}
+    for spec in SECTIONS:
+        code = spec["code"]
+        home = HomePage.objects.filter(depth=2, slug=code, locale=french).first()
+        if home is None:
+            home = HomePage(title=spec["title"], slug=code, locale=french)
+            tree_root.add_child(instance=home)
+            home.save_revision().publish()
+        site, _ = Site.objects.update_or_create(
+            hostname=spec["hostname"],
+            port=PORT,
+            defaults={
+                "root_page": home,
+                "site_name": spec["settings"]["name"],
+                "is_default_site": spec.get("default", False),
+            },
+        )
+        settings = SectionSettings.for_site(site)
+        settings.code = code
+        for name, value in spec["settings"].items():
+            setattr(settings, name, value)
+        if not settings.consent_text:
+            settings.consent_text = CONSENT_TEXT[code]
+        if not settings.newsletter_consent_text:
+            settings.newsletter_consent_text = NEWSLETTER_TEXT
+        settings.save()
+        homes = {"fr": home}
+        for language in spec["languages"][1:]:
+            homes[language] = translate(home, language, {spec["title"]: spec["titles"][language]})
+        sections[code] = Section(code=code, site=site, settings=settings, home=home, homes=homes)
+    from .languages import forget_section_languages
+
+    forget_section_languages()
+    return sections

@@ -1,0 +1,44 @@
+"""Loads the demo sections and their content; safe to run again (it updates, never duplicates)."""
+
+import importlib
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from sections.demo import create_sections
+
+# Each app that has demo content provides `<app>.demo.load(sections)`, run in this order.
+DEMO_APPS = ["home", "prisoners", "petitions", "petitions.letters", "donations"]
+
+
+class Command(BaseCommand):
+    help = "Create or update the demo sections (ch, fr, tg) with their content and a demo superuser."
+
+    def handle(self, *args, **options):
+        sections = create_sections()
+        for app in DEMO_APPS:
+            try:
+                module = importlib.import_module(f"{app}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"{app}.demo" and error.name != app:
+                    raise
+                continue
+            module.load(sections)
+            self.stdout.write(f"Demo content loaded: {app}")
+        username, password = self._superuser()
+        self.stdout.write(self.style.SUCCESS("Demo sections ready:"))
+        for section in sections.values():
+            languages = ", ".join(f"/{code}/" for code in section.languages)
+            self.stdout.write(f"  http://{section.site.hostname}:{section.site.port}/  ({languages})")
+        self.stdout.write(f"  Admin: http://localhost:8000/admin/  user: {username}  password: {password}")
+
+    def _superuser(self):
+        """The demo superuser, its password reset to settings.DEMO_ADMIN_PASSWORD on every run."""
+        username, password = "admin", settings.DEMO_ADMIN_PASSWORD
+        user, _created = get_user_model().objects.get_or_create(
+            username=username, defaults={"email": "admin@localhost", "is_staff": True, "is_superuser": True}
+        )
+        user.set_password(password)
+        user.save()
+        return username, password

@@ -1,0 +1,38 @@
+"""Serves a section only in its own languages: other prefixes are 404, bare paths redirect."""
+
+from django.http import Http404, HttpResponseRedirect
+from django.urls import get_urlconf, is_valid_path
+from django.utils.translation import get_language_from_path
+from wagtail.models import Site
+
+from .languages import preferred_language, section_languages
+
+
+class SectionLanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        language = get_language_from_path(path)
+        if language is not None:
+            site = Site.find_for_request(request)
+            if site is None or language not in section_languages(site):
+                raise Http404("This section does not publish this language.")
+        elif self._needs_prefix(path):
+            site = Site.find_for_request(request)
+            if site is None:
+                raise Http404("Unknown host.")
+            language = preferred_language(request, section_languages(site))
+            query = request.META.get("QUERY_STRING", "")
+            target = f"/{language}{request.path}" + (f"?{query}" if query else "")
+            response = HttpResponseRedirect(target)
+            response.headers["Vary"] = "Accept-Language"
+            return response
+        return self.get_response(request)
+
+    @staticmethod
+    def _needs_prefix(path):
+        # Paths outside i18n_patterns (admin, webhooks, static) resolve as they are.
+        urlconf = get_urlconf()
+        return not is_valid_path(path, urlconf) and is_valid_path(f"/fr{path}", urlconf)

@@ -1,0 +1,165 @@
+"""A section: one Wagtail Site plus the settings every template and action reads."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+CURRENCIES = [("CHF", "CHF"), ("EUR", "EUR"), ("XOF", "XOF")]
+
+
+class CaptchaMode(models.TextChoices):
+    V3 = "v3", _("reCAPTCHA v3 (invisible, scored)")
+    V2 = "v2", _("reCAPTCHA v2 checkbox")
+
+
+@register_setting(icon="site")
+class SectionSettings(BaseSiteSetting):
+    code = models.SlugField(
+        _("section code"),
+        max_length=8,
+        help_text=_(
+            "Short code, e.g. ch. Secrets are read from environment variables named with it "
+            "(STRIPE_SECRET_KEY_CH, RECAPTCHA_PRIVATE_KEY_CH…)."
+        ),
+    )
+    name = models.CharField(_("section name"), max_length=120)
+    country = models.CharField(_("country"), max_length=80)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
+    legal_entity = models.CharField(_("legal entity"), max_length=200, blank=True)
+    postal_address = models.TextField(_("postal address"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    press_email = models.EmailField(_("press email"), blank=True)
+    press_phone = models.CharField(_("press phone"), max_length=40, blank=True)
+    press_phone_out_of_hours = models.CharField(
+        _("press phone (evenings and weekends)"), max_length=40, blank=True
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default="#ffcc00",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #ffcc00."))],
+    )
+    # Actions this section runs.
+    petitions_enabled = models.BooleanField(_("petitions enabled"), default=True)
+    letters_enabled = models.BooleanField(_("letter-writing enabled"), default=True)
+    donations_enabled = models.BooleanField(_("donations enabled"), default=True)
+    # Supporters' actions.
+    double_opt_in = models.BooleanField(
+        _("double opt-in"),
+        default=True,
+        help_text=_("Signatures count only once the signer confirms by email."),
+    )
+    consent_text = models.TextField(
+        _("consent wording"),
+        blank=True,
+        help_text=_("Default wording of the consent to process a supporter's data."),
+    )
+    newsletter_consent_text = models.TextField(_("newsletter opt-in wording"), blank=True)
+    captcha_mode = models.CharField(
+        _("captcha"), max_length=2, choices=CaptchaMode.choices, default=CaptchaMode.V3
+    )
+    captcha_score_threshold = models.DecimalField(
+        _("reCAPTCHA v3 score threshold"), max_digits=3, decimal_places=2, default=0.5
+    )
+    recaptcha_public_key = models.CharField(_("reCAPTCHA site key"), max_length=100, blank=True)
+    # Donations.
+    stripe_publishable_key = models.CharField(_("Stripe publishable key"), max_length=200, blank=True)
+    tax_deduction_rate = models.PositiveSmallIntegerField(
+        _("tax deduction rate (%)"),
+        null=True,
+        blank=True,
+        help_text=_("Share of a gift that donors can deduct from their taxes, e.g. 66 in France."),
+    )
+    donation_requires_address = models.BooleanField(_("ask donors for a postal address"), default=False)
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("code"),
+                FieldPanel("name"),
+                FieldPanel("country"),
+                FieldPanel("currency"),
+                FieldPanel("legal_entity"),
+                FieldPanel("postal_address"),
+            ],
+            heading=_("Section"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_email"),
+                FieldPanel("contact_phone"),
+                FieldPanel("press_email"),
+                FieldPanel("press_phone"),
+                FieldPanel("press_phone_out_of_hours"),
+                PageChooserPanel("privacy_page"),
+            ],
+            heading=_("Contact and press"),
+        ),
+        MultiFieldPanel([FieldPanel("logo"), FieldPanel("accent_colour")], heading=_("Look")),
+        MultiFieldPanel(
+            [
+                FieldPanel("petitions_enabled"),
+                FieldPanel("letters_enabled"),
+                FieldPanel("donations_enabled"),
+                FieldPanel("double_opt_in"),
+                FieldPanel("consent_text"),
+                FieldPanel("newsletter_consent_text"),
+                FieldPanel("captcha_mode"),
+                FieldPanel("captcha_score_threshold"),
+                FieldPanel("recaptcha_public_key"),
+            ],
+            heading=_("Actions"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("stripe_publishable_key"),
+                FieldPanel("tax_deduction_rate"),
+                FieldPanel("donation_requires_address"),
+            ],
+            heading=_("Donations"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("section")
+        constraints = [models.UniqueConstraint(fields=["code"], name="unique_section_code")]
+
+    def __str__(self):
+        return self.name or self.code
+
+
+class SectionStaffGroup(models.Model):
+    """Members of `group` are staff of the section `site`: they see its supporters' data, no other's."""
+
+    group = models.ForeignKey(
+        "auth.Group", verbose_name=_("group"), on_delete=models.CASCADE, related_name="sections"
+    )
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.CASCADE, related_name="staff_groups"
+    )
+
+    class Meta:
+        verbose_name = _("section staff group")
+        constraints = [models.UniqueConstraint(fields=["group", "site"], name="unique_section_staff_group")]
+
+    def __str__(self):
+        return f"{self.group} → {self.site}"

@@ -1,0 +1,59 @@
+"""Admin viewsets whose rows belong to a section: staff list, inspect, edit and export only their own."""
+
+from django.http import Http404
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .permissions import filter_for_user
+
+
+class SectionScopedViewMixin:
+    section_field = "site"
+
+    def get_base_queryset(self):
+        return filter_for_user(super().get_base_queryset(), self.request.user, self.section_field)
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        visible = filter_for_user(
+            type(obj)._default_manager.filter(pk=obj.pk), self.request.user, self.section_field
+        )
+        if not visible.exists():
+            raise Http404
+        return obj
+
+
+def _scoped(view_class):
+    return type(f"SectionScoped{view_class.__name__}", (SectionScopedViewMixin, view_class), {})
+
+
+class SectionScopedViewSetMixin:
+    """Wraps every generic view of a (Model|Snippet)ViewSet so it sees only the user's sections."""
+
+    section_field = "site"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in (
+            "index_view_class",
+            "inspect_view_class",
+            "edit_view_class",
+            "delete_view_class",
+            "history_view_class",
+            "usage_view_class",
+            "copy_view_class",
+        ):
+            view_class = getattr(self, name, None)
+            if view_class is not None and not issubclass(view_class, SectionScopedViewMixin):
+                setattr(self, name, _scoped(view_class))
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(section_field=self.section_field, **kwargs)
+
+
+class SectionScopedModelViewSet(SectionScopedViewSetMixin, ModelViewSet):
+    pass
+
+
+class SectionScopedSnippetViewSet(SectionScopedViewSetMixin, SnippetViewSet):
+    pass

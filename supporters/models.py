@@ -1,0 +1,185 @@
+"""Supporters, their consents and the counts of actions they take, shared by every kind of action."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .emails import canonical_email
+
+
+class Supporter(models.Model):
+    """One person in one section, identified by their canonical email."""
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.PROTECT, related_name="+"
+    )
+    email = models.EmailField(_("email"), max_length=254)
+    canonical_email = models.CharField(_("canonical email"), max_length=254, editable=False)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("supporter")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "canonical_email"], name="unique_supporter_per_section")
+        ]
+
+    def __str__(self):
+        if self.erased_at:
+            return str(_("(erased supporter)"))
+        return f"{self.first_name} {self.last_name}"
+
+    @classmethod
+    def for_email(cls, site, email, first_name, last_name):
+        """The section's supporter with this address, created if new (safe under concurrency)."""
+        supporter, _created = cls.objects.get_or_create(
+            site=site,
+            canonical_email=canonical_email(email),
+            defaults={"email": email.strip(), "first_name": first_name, "last_name": last_name},
+        )
+        return supporter
+
+
+class SupporterAction(models.Model):
+    """Base of every action a supporter takes (signature, letter, donation).
+
+    `personal_fields` lists what erasure blanks; the row itself stays so that
+    counts and accounts survive.
+    """
+
+    personal_fields = ()
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.PROTECT, related_name="+"
+    )
+    supporter = models.ForeignKey(
+        Supporter, verbose_name=_("supporter"), on_delete=models.PROTECT, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=8)
+    ip_hash = models.CharField(_("IP address (keyed hash)"), max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class ConsentPurpose(models.TextChoices):
+    PROCESSING = "processing", _("Processing of this action")
+    NEWSLETTER = "newsletter", _("Newsletter")
+
+
+class ConsentRecord(models.Model):
+    """An append-only ledger line: what a supporter was asked, in which words, and what they chose."""
+
+    supporter = models.ForeignKey(
+        Supporter, verbose_name=_("supporter"), on_delete=models.PROTECT, related_name="consents"
+    )
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("section controlling the data"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    granted = models.BooleanField(_("granted"))
+    wording = models.TextField(_("wording shown"))
+    wording_version = models.CharField(_("wording version"), max_length=64)
+    language = models.CharField(_("language"), max_length=8)
+    action = models.CharField(_("action"), max_length=100, help_text=_("e.g. petitions.signature:42"))
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("consent record")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()}: {self.granted}"
+
+    @staticmethod
+    def version_of(wording):
+        """A stable version string for a wording: the first 16 hex digits of its SHA-256."""
+        import hashlib
+
+        return hashlib.sha256(wording.strip().encode()).hexdigest()[:16]
+
+
+class ActionCount(models.Model):
+    """The count of one action (a petition, a letter action) across all its translations.
+
+    Keyed by the pages' shared `translation_key`, so every language shows the
+    same number. Updated only with atomic increments; `offset` holds audited
+    adjustments such as paper signatures gathered offline.
+    """
+
+    key = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    count = models.PositiveIntegerField(_("counted online"), default=0)
+    offset = models.IntegerField(_("offset (offline)"), default=0)
+
+    class Meta:
+        verbose_name = _("action count")
+
+    def __str__(self):
+        return str(self.total)
+
+    @property
+    def total(self):
+        return max(self.count + self.offset, 0)
+
+    @classmethod
+    def ensure(cls, key):
+        cls.objects.bulk_create([cls(key=key)], ignore_conflicts=True)
+
+    @classmethod
+    def total_for(cls, key):
+        row = cls.objects.filter(key=key).values_list("count", "offset").first()
+        return max(sum(row), 0) if row else 0
+
+    @classmethod
+    def increment(cls, key, by=1):
+        """Add to the count in one UPDATE (no read-modify-write); call inside the action's transaction."""
+        cls.ensure(key)
+        cls.objects.filter(key=key).update(count=F("count") + by)
+
+    @classmethod
+    def reconcile(cls, key, actual):
+        """Set the stored count to `actual` (the rows' own count); returns the difference corrected."""
+        with transaction.atomic():
+            cls.ensure(key)
+            row = cls.objects.select_for_update().get(key=key)
+            difference = actual - row.count
+            if difference:
+                cls.objects.filter(key=key).update(count=actual)
+        return difference
+
+    def set_offset(self, offset, user, reason):
+        """Change the offline offset and keep who did it, when and why."""
+        with transaction.atomic():
+            ActionCountAdjustment.objects.create(
+                count=self, previous_offset=self.offset, new_offset=offset, changed_by=user, reason=reason
+            )
+            ActionCount.objects.filter(pk=self.pk).update(offset=offset)
+            self.offset = offset
+
+
+class ActionCountAdjustment(models.Model):
+    count = models.ForeignKey(ActionCount, on_delete=models.CASCADE, related_name="adjustments")
+    previous_offset = models.IntegerField(_("previous offset"))
+    new_offset = models.IntegerField(_("new offset"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, on_delete=models.SET_NULL
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("count adjustment")
+        ordering = ["-changed_at"]
+
+    def __str__(self):
+        return f"{self.previous_offset} → {self.new_offset}"

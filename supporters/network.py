@@ -1,0 +1,22 @@
+"""The visitor's IP address, kept only as a keyed hash."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+
+
+def client_ip(request):
+    """REMOTE_ADDR, or the first X-Forwarded-For hop behind a trusted proxy."""
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def hash_ip(ip):
+    """HMAC-SHA256 of an IP address with a server-side key: comparable, not reversible."""
+    if not ip:
+        return ""
+    return hmac.new(settings.IP_HASH_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
