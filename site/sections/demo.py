@@ -105,6 +105,8 @@ def create_sections():
         Locale.objects.get_or_create(language_code=code)
     french = Locale.objects.get(language_code="fr")
     tree_root = Page.get_first_root_node()
+    if tree_root is None:  # a flushed database (transactional tests) has no tree root
+        tree_root = Page.add_root(instance=Page(title="Root", slug="root", locale=french))
     # Wagtail's initial "Welcome" page and its site are replaced by the sections.
     Site.objects.filter(hostname="localhost", port=80).delete()
     Page.objects.filter(depth=2, content_type__model="page", slug="home").delete()

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "home",
     "prisoners",
     "petitions",
+    "petitions.letters",
     "donations",
     "wagtail_localize",
     "wagtail_localize.locales",

@@ -1,0 +1,1 @@
+"""Letter-writing actions and the letters and solidarity messages they collect."""

@@ -1,0 +1,4 @@
+"""Public URLs of letter-writing actions."""
+
+app_name = "letters"
+urlpatterns = []
