@@ -83,7 +83,9 @@ JOIN_PAGE = {
 SWISS = {
     "de": {
         HERO["heading"]: "Handeln Sie jetzt, um Leben zu retten",
-        HERO["text"]: "Eine Unterschrift, ein Brief oder eine Spende: Jede Geste zeigt den Behörden, dass die Welt hinschaut.",
+        HERO[
+            "text"
+        ]: "Eine Unterschrift, ein Brief oder eine Spende: Jede Geste zeigt den Behörden, dass die Welt hinschaut.",
         HERO["link_text"]: "Jetzt handeln",
         INTRO: "Wir setzen uns für Menschen ein, die wegen ihrer Meinung inhaftiert sind – hier und überall auf der Welt.",
         FIGURES_HEADING: "Unsere Erfolge",
@@ -92,25 +94,41 @@ SWISS = {
         FIGURES[2][2]: "Gefangene in Belarus am 1. September 2025 freigelassen",
         FEATURED_HEADING: "Unsere laufenden Aktionen",
         JOIN["heading"]: "Werden Sie Teil einer aktiven Gemeinschaft",
-        JOIN["text"]: "Jedes Jahr engagieren sich Tausende Freiwillige für Menschen in Gefahr. Warum nicht auch Sie?",
+        JOIN[
+            "text"
+        ]: "Jedes Jahr engagieren sich Tausende Freiwillige für Menschen in Gefahr. Warum nicht auch Sie?",
         JOIN["link_text"]: "Mitmachen",
         PRIVACY_TITLE: "Datenschutzerklärung",
         PRIVACY_INTRO: "Wir bearbeiten Ihre Daten nur für die Aktion, die Sie wählen, und nur so lange wie nötig.",
-        PRIVACY_PARAGRAPHS[0]: "Wenn Sie unterschreiben, einen Brief schreiben oder spenden, speichern wir Ihren Namen, "
+        PRIVACY_PARAGRAPHS[
+            0
+        ]: "Wenn Sie unterschreiben, einen Brief schreiben oder spenden, speichern wir Ihren Namen, "
         "Ihre E-Mail-Adresse und den genauen Wortlaut Ihrer Einwilligung.",
-        PRIVACY_PARAGRAPHS[1]: "Ihre IP-Adresse wird nie im Klartext gespeichert. Sie können jederzeit die Löschung Ihrer Daten verlangen.",
+        PRIVACY_PARAGRAPHS[
+            1
+        ]: "Ihre IP-Adresse wird nie im Klartext gespeichert. Sie können jederzeit die Löschung Ihrer Daten verlangen.",
         NEWS_TITLE: "Aktuell",
         "actualites": "aktuell",
+        JOIN_PAGE["title"]: "Mitmachen",
+        JOIN_PAGE["slug"]: "mitmachen",
+        JOIN_PAGE[
+            "intro"
+        ]: "Unsere Sektion ist eine Bewegung von Freiwilligen, die die in internationalen Abkommen "
+        "verankerten Rechte verteidigen. Machen Sie in einer Lokalgruppe mit oder engagieren Sie sich als Einzelmitglied.",
         "confidentialite": "datenschutz",
         RELEASE["slug"]: "belarus-52-freilassungen",
         NEWS_INTRO: "Medienmitteilungen und Neuigkeiten aus unseren Kampagnen.",
         RELEASE["title"]: "Belarus: 52 Freilassungen sind willkommen, doch die Repression geht weiter",
-        RELEASE["summary"]: "Am 1. September 2025 wurden 52 aus politischen Gründen inhaftierte Menschen freigelassen. "
+        RELEASE[
+            "summary"
+        ]: "Am 1. September 2025 wurden 52 aus politischen Gründen inhaftierte Menschen freigelassen. "
         "Mehr als tausend weitere bleiben hinter Gittern.",
     },
     "it": {
         HERO["heading"]: "Agisci ora per salvare vite",
-        HERO["text"]: "Una firma, una lettera o una donazione: ogni gesto mostra alle autorità che il mondo sta guardando.",
+        HERO[
+            "text"
+        ]: "Una firma, una lettera o una donazione: ogni gesto mostra alle autorità che il mondo sta guardando.",
         HERO["link_text"]: "Agisci ora",
         INTRO: "Difendiamo le persone imprigionate per le loro opinioni, qui e in tutto il mondo.",
         FIGURES_HEADING: "Le nostre vittorie",
@@ -123,16 +141,28 @@ SWISS = {
         JOIN["link_text"]: "Unisciti a noi",
         PRIVACY_TITLE: "Informativa sulla privacy",
         PRIVACY_INTRO: "Trattiamo i tuoi dati solo per l'azione che scegli, e solo per il tempo necessario.",
-        PRIVACY_PARAGRAPHS[0]: "Quando firmi, scrivi una lettera o fai una donazione, registriamo il tuo nome, "
+        PRIVACY_PARAGRAPHS[
+            0
+        ]: "Quando firmi, scrivi una lettera o fai una donazione, registriamo il tuo nome, "
         "il tuo indirizzo email e il testo esatto del consenso che hai dato.",
-        PRIVACY_PARAGRAPHS[1]: "Il tuo indirizzo IP non viene mai conservato in chiaro. Puoi chiedere in qualsiasi momento la cancellazione dei tuoi dati.",
+        PRIVACY_PARAGRAPHS[
+            1
+        ]: "Il tuo indirizzo IP non viene mai conservato in chiaro. Puoi chiedere in qualsiasi momento la cancellazione dei tuoi dati.",
         NEWS_TITLE: "Attualità",
         "actualites": "attualita",
+        JOIN_PAGE["title"]: "Unisciti a noi",
+        JOIN_PAGE["slug"]: "unisciti-a-noi",
+        JOIN_PAGE[
+            "intro"
+        ]: "La nostra sezione è un movimento di volontari che difendono i diritti sanciti dalle "
+        "convenzioni internazionali. Unisciti a un gruppo locale o agisci come membro individuale.",
         "confidentialite": "privacy",
         RELEASE["slug"]: "bielorussia-52-liberazioni",
         NEWS_INTRO: "Comunicati stampa e notizie dalle nostre campagne.",
         RELEASE["title"]: "Bielorussia: 52 liberazioni benvenute, ma la repressione continua",
-        RELEASE["summary"]: "Il 1° settembre 2025 sono state liberate 52 persone detenute per motivi politici. "
+        RELEASE[
+            "summary"
+        ]: "Il 1° settembre 2025 sono state liberate 52 persone detenute per motivi politici. "
         "Più di mille altre restano dietro le sbarre.",
     },
 }
@@ -167,7 +197,7 @@ def _featured_actions(home):
 def load(sections):
     for code, section in sections.items():
         home = HomePage.objects.get(pk=section.home.pk)
-        banner = demo_image(f"Bannière {section.settings.name}", section.settings.accent_colour, text=HERO["heading"])
+        banner = demo_image(f"Bannière {section.settings.name}", section.settings.accent_colour)
         news_index = _child(home, NewsIndexPage, "actualites", title=NEWS_TITLE, intro=NEWS_INTRO)
         privacy = _child(
             home,
@@ -177,15 +207,9 @@ def load(sections):
             intro=PRIVACY_INTRO,
             body=[("paragraph", f"<p>{text}</p>") for text in PRIVACY_PARAGRAPHS],
         )
-        join = None
-        if code == "tg":
-            join = _child(
-                home,
-                StandardPage,
-                JOIN_PAGE["slug"],
-                title=JOIN_PAGE["title"],
-                intro=JOIN_PAGE["intro"],
-            )
+        join = _child(
+            home, StandardPage, JOIN_PAGE["slug"], title=JOIN_PAGE["title"], intro=JOIN_PAGE["intro"]
+        )
         release = _child(
             news_index,
             NewsPage,
@@ -225,13 +249,19 @@ def load(sections):
                 {
                     "heading": FIGURES_HEADING,
                     "figures": [
-                        {"figure": figure, "count_actions": live, "label": label} for figure, live, label in FIGURES
+                        {"figure": figure, "count_actions": live, "label": label}
+                        for figure, live, label in FIGURES
                     ],
                 },
             ),
             (
                 "call_to_action",
-                {"heading": JOIN["heading"], "text": JOIN["text"], "page": join or privacy, "link_text": JOIN["link_text"]},
+                {
+                    "heading": JOIN["heading"],
+                    "text": JOIN["text"],
+                    "page": join,
+                    "link_text": JOIN["link_text"],
+                },
             ),
         ]
         _publish(home)
@@ -239,5 +269,5 @@ def load(sections):
         section.settings.save()
         for language in section.languages[1:]:
             strings = SWISS[language]
-            for page in (home, news_index, privacy, release):
+            for page in (home, news_index, privacy, join, release):
                 translate(Page.objects.get(pk=page.pk).specific, language, strings)

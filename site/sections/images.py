@@ -8,16 +8,23 @@ from PIL import ImageDraw
 from wagtail.images import get_image_model
 
 
-def demo_image(title, colour="#ffcc00", size=(1200, 600), text=""):
-    """The Wagtail image titled `title`, drawn once: a flat colour with a line of text."""
+def demo_image(title, colour="#ffcc00", size=(1200, 600)):
+    """The Wagtail image titled `title`, drawn once: a colour field with a dark band and a candle-like mark."""
     Image = get_image_model()
     existing = Image.objects.filter(title=title).first()
     if existing is not None:
         return existing
     picture = PILImage.new("RGB", size, colour)
     draw = ImageDraw.Draw(picture)
-    draw.rectangle([(0, size[1] - size[1] // 5), size], fill="#111111")
-    draw.text((size[0] // 20, size[1] - size[1] // 7), text or title, fill="#ffffff", font_size=size[1] // 12)
+    width, height = size
+    draw.rectangle([(0, height - height // 5), size], fill="#111111")
+    draw.rectangle(
+        [(width // 2 - width // 40, height // 3), (width // 2 + width // 40, height - height // 5)],
+        fill="#111111",
+    )
+    draw.ellipse(
+        [(width // 2 - width // 30, height // 6), (width // 2 + width // 30, height // 3)], fill="#ffffff"
+    )
     buffer = BytesIO()
     picture.save(buffer, "PNG")
     slug = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")[:60]

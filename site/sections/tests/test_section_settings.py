@@ -57,4 +57,8 @@ def test_press_release_shows_the_sections_press_contact(client, sections):
 
 
 def test_each_section_has_its_own_currency(sections):
-    assert {code: s.settings.currency for code, s in sections.items()} == {"ch": "CHF", "fr": "EUR", "tg": "XOF"}
+    assert {code: s.settings.currency for code, s in sections.items()} == {
+        "ch": "CHF",
+        "fr": "EUR",
+        "tg": "XOF",
+    }
