@@ -173,7 +173,9 @@ class MessageInspectView(generic.InspectView):
         context = super().get_context_data(**kwargs)
         policy = RecordPermissionPolicy(SolidarityMessage)
         context["can_moderate"] = policy.user_has_permission(self.request.user, "moderate")
-        context["approve_url"] = reverse("letters_solidaritymessage:moderate", args=[self.object.pk, "approve"])
+        context["approve_url"] = reverse(
+            "letters_solidaritymessage:moderate", args=[self.object.pk, "approve"]
+        )
         context["reject_url"] = reverse("letters_solidaritymessage:moderate", args=[self.object.pk, "reject"])
         return context
 
@@ -197,7 +199,16 @@ class SolidarityMessageViewSet(SectionScopedModelViewSet):
         "status",
         DateColumn("created_at", label=gettext_lazy("Written")),
     ]
-    list_export = ["author_name", "town", "text", "action", "language", "status", "created_at", "moderated_at"]
+    list_export = [
+        "author_name",
+        "town",
+        "text",
+        "action",
+        "language",
+        "status",
+        "created_at",
+        "moderated_at",
+    ]
     export_filename = "solidarity-messages"
     inspect_view_fields = [
         "author_name",
@@ -259,7 +270,11 @@ def cards(request):
     action = request.GET.get("action", "")
     if action.isdigit():
         rows = rows.filter(action_id=int(action))
-    rows = rows.select_related("action").prefetch_related("action__prisoners").order_by("action_id", "created_at")
+    rows = (
+        rows.select_related("action")
+        .prefetch_related("action__prisoners")
+        .order_by("action_id", "created_at")
+    )
     cards = []
     for row in rows:
         prisoners = ", ".join(record.full_name for record in row.action.prisoners.all())

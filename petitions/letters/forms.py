@@ -57,14 +57,20 @@ class LetterForm(PlainTextMixin, forms.Form):
     country = forms.CharField(label=_("Country"), max_length=60)
     language = forms.ChoiceField(
         label=_("Language of the letter"),
-        error_messages={"invalid_choice": _("This letter is not offered in that language. Please choose one from the list.")},
+        error_messages={
+            "invalid_choice": _(
+                "This letter is not offered in that language. Please choose one from the list."
+            )
+        },
     )
     personal_paragraph = forms.CharField(
         label=_("Your own paragraph (optional)"),
         required=False,
         max_length=1200,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("A few sentences in your own words, printed before the closing. Plain text, at most 12 lines."),
+        help_text=_(
+            "A few sentences in your own words, printed before the closing. Plain text, at most 12 lines."
+        ),
     )
     email = forms.EmailField(
         label=_("Your email (optional)"),
@@ -116,14 +122,20 @@ class SentForm(forms.Form):
 
 class MessageForm(PlainTextMixin, forms.ModelForm):
     consent = forms.BooleanField(
-        label=_("I agree that my message, name and town are delivered and may be shown on this page once approved."),
+        label=_(
+            "I agree that my message, name and town are delivered and may be shown on this page once approved."
+        ),
         error_messages={"required": _("Please agree, or we cannot pass on your message.")},
     )
 
     class Meta:
         model = SolidarityMessage
         fields = ["author_name", "town", "text"]
-        labels = {"author_name": _("Your first name"), "town": _("Town (optional)"), "text": _("Your message")}
+        labels = {
+            "author_name": _("Your first name"),
+            "town": _("Town (optional)"),
+            "text": _("Your message"),
+        }
         widgets = {"text": forms.Textarea(attrs={"rows": 4, "maxlength": SolidarityMessage.MAX_LENGTH})}
         help_texts = {"text": _("At most 500 characters. Every message is read before it is delivered.")}
 

@@ -58,7 +58,9 @@ class LetterActionPage(RoutablePageMixin, Page):
     letter_body = models.TextField(_("letter"), help_text=_("Separate paragraphs with an empty line."))
     closing = models.CharField(_("closing"), max_length=300)
     # Guidance for the visitor.
-    postage = models.CharField(_("postage"), max_length=200, blank=True, help_text=_("e.g. CHF 2.50 (A-Post)"))
+    postage = models.CharField(
+        _("postage"), max_length=200, blank=True, help_text=_("e.g. CHF 2.50 (A-Post)")
+    )
     post_by = models.DateField(_("post by"), null=True, blank=True)
     where_to_post = models.TextField(_("where to post"), blank=True)
     tone = models.TextField(_("tone"), blank=True, help_text=_("Advice on writing a personal paragraph."))
@@ -230,20 +232,28 @@ class LetterText:
 
     @classmethod
     def from_page(cls, page):
-        return cls(page.locale.language_code, page.salutation, page.letter_body, page.closing, page.address_lines())
+        return cls(
+            page.locale.language_code, page.salutation, page.letter_body, page.closing, page.address_lines()
+        )
 
     @classmethod
     def from_version(cls, page, version):
         lines = [line.strip() for line in version.addressee.splitlines() if line.strip()]
         if lines:
             lines.append(page.addressee_country.upper())
-        return cls(version.language, version.salutation, version.body, version.closing, lines or page.address_lines())
+        return cls(
+            version.language, version.salutation, version.body, version.closing, lines or page.address_lines()
+        )
 
 
 def split_paragraphs(text):
     """Paragraphs separated by empty lines; single line breaks inside a paragraph become spaces."""
     blocks = [block for block in text.replace("\r\n", "\n").split("\n\n")]
-    return [" ".join(line.strip() for line in block.splitlines() if line.strip()) for block in blocks if block.strip()]
+    return [
+        " ".join(line.strip() for line in block.splitlines() if line.strip())
+        for block in blocks
+        if block.strip()
+    ]
 
 
 # --- What visitors leave --------------------------------------------------------------
@@ -264,7 +274,12 @@ class Letter(SupporterAction):
 
     # A letter can be written without an email address: the supporter is known only when one is given.
     supporter = models.ForeignKey(
-        Supporter, verbose_name=_("supporter"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        Supporter,
+        verbose_name=_("supporter"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     action = models.ForeignKey(
         LetterActionPage, verbose_name=_("action"), on_delete=models.PROTECT, related_name="letters"
@@ -278,7 +293,9 @@ class Letter(SupporterAction):
     personalised = models.BooleanField(_("personal paragraph added"), default=False)
     emailed = models.BooleanField(_("emailed to the writer"), default=False)
     consent_version = models.CharField(_("consent wording version"), max_length=64, blank=True)
-    state = models.CharField(_("state"), max_length=10, choices=LetterState.choices, default=LetterState.GENERATED)
+    state = models.CharField(
+        _("state"), max_length=10, choices=LetterState.choices, default=LetterState.GENERATED
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
@@ -310,17 +327,29 @@ class SolidarityMessage(SupporterAction):
     personal_fields = ("author_name", "town", "text")
 
     supporter = models.ForeignKey(
-        Supporter, verbose_name=_("supporter"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        Supporter,
+        verbose_name=_("supporter"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     action = models.ForeignKey(
-        LetterActionPage, verbose_name=_("action"), on_delete=models.PROTECT, related_name="solidarity_messages"
+        LetterActionPage,
+        verbose_name=_("action"),
+        on_delete=models.PROTECT,
+        related_name="solidarity_messages",
     )
     author_name = models.CharField(_("signed"), max_length=60)
     town = models.CharField(_("town"), max_length=80, blank=True)
     text = models.TextField(_("message"), max_length=MAX_LENGTH)
     consent_version = models.CharField(_("consent wording version"), max_length=64, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING, db_index=True
+        _("status"),
+        max_length=10,
+        choices=MessageStatus.choices,
+        default=MessageStatus.PENDING,
+        db_index=True,
     )
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -95,7 +95,9 @@ def letter_pdf(*, text, sender_lines, town, date_text, personal_paragraph, signa
     for line in sender_lines[1:]:
         pdf.multi_cell(210 - INFO_LEFT - PAGE_RIGHT, 4.6, line, align="L", new_x="LEFT", new_y="NEXT")
     pdf.set_xy(INFO_LEFT, pdf.get_y() + 4.6)
-    pdf.multi_cell(210 - INFO_LEFT - PAGE_RIGHT, 4.6, f"{town}, {date_text}", align="L", new_x="LEFT", new_y="NEXT")
+    pdf.multi_cell(
+        210 - INFO_LEFT - PAGE_RIGHT, 4.6, f"{town}, {date_text}", align="L", new_x="LEFT", new_y="NEXT"
+    )
 
     # Return address line and addressee (the envelope window).
     pdf.set_xy(ADDRESS_LEFT, ADDRESS_TOP + 5)

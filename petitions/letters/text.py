@@ -53,7 +53,8 @@ def check_printable(value, *, multiline=False):
     unprintable = [
         c
         for c in value
-        if c not in allowed_controls and (unicodedata.category(c) in {"Cc", "Cf", "Cs", "Co", "Cn"} or ord(c) not in printable)
+        if c not in allowed_controls
+        and (unicodedata.category(c) in {"Cc", "Cf", "Cs", "Co", "Cn"} or ord(c) not in printable)
     ]
     if unprintable:
         raise ValidationError(

@@ -22,7 +22,7 @@ from supporters.models import ActionCount, ConsentPurpose, ConsentRecord, Suppor
 from supporters.network import client_ip, hash_ip
 
 from .forms import LetterForm, MessageForm, SentForm, letter_token, token_value
-from .models import Letter, LetterState, SolidarityMessage, split_paragraphs
+from .models import Letter, LetterState, split_paragraphs
 from .pdf import letter_date, letter_pdf
 
 logger = logging.getLogger(__name__)
@@ -217,7 +217,9 @@ def _forged(page, request):
         page,
         request,
         status=400,
-        action_error=_("We could not find a letter prepared on this page in this browser, so nothing was counted."),
+        action_error=_(
+            "We could not find a letter prepared on this page in this browser, so nothing was counted."
+        ),
     )
 
 
@@ -273,6 +275,8 @@ def post_message(page, request):
         message.consent_version = ConsentRecord.version_of(str(form.fields["consent"].label))
         message.save()
     messages.success(
-        request, _("Thank you! Your message will be read by our team before it is delivered."), extra_tags="letters"
+        request,
+        _("Thank you! Your message will be read by our team before it is delivered."),
+        extra_tags="letters",
     )
     return HttpResponseRedirect(page.get_url(request) + "#messages", status=303)

@@ -4,6 +4,15 @@ import pytest
 
 from .helpers import FRENCH_BODY, make_action
 
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate limits live in the cache: each test starts with empty buckets."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def action(sections):
     return make_action(sections["ch"].home)

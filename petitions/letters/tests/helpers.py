@@ -54,9 +54,6 @@ def make_action(parent, **fields):
     return page
 
 
-
-
-
 def letter_data(**overrides):
     data = {
         "first_name": "Anne-Sophie",
@@ -73,7 +70,8 @@ def letter_data(**overrides):
 
 
 def page_url(page, route=""):
-    return page.get_url() + route
+    """The page's path on its own section's host (tests pass HTTP_HOST), plus a route."""
+    return page.get_url_parts()[2] + route
 
 
 def pdf_from_response(response):
@@ -95,9 +93,24 @@ def sent_token(response):
     return html.unescape(match.group(1))
 
 
+def shown(message, language="fr", **params):
+    """A message as the visitor reads it on a page in `language` (through the catalogs, once compiled)."""
+    from django.utils import translation
+
+    with translation.override(language):
+        text = str(translation.gettext(message))
+    return text % params if params else text
+
+
+def shown_plural(singular, plural, number, language="fr", **params):
+    from django.utils import translation
+
+    with translation.override(language):
+        return translation.ngettext(singular, plural, number) % params
+
+
 def generate(client, page, host=CH, **overrides):
     return client.post(page_url(page, "letter/"), letter_data(**overrides), HTTP_HOST=host)
-
 
 
 TODAY = datetime.date.today()

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from petitions.letters.models import Letter, LetterState
 from petitions.letters.pdf import ADDRESS_BOTTOM, ADDRESS_TOP, letter_date
 
-from .helpers import CH, generate, pdf_from_response, pdf_text
+from .helpers import CH, generate, page_url, pdf_from_response, pdf_text, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,8 @@ def test_french_letter_has_sender_date_addressee_text_and_signature(client, acti
     response = generate(client, action)
 
     assert response.status_code == 200
-    assert response["Cache-Control"] == "private, no-store" or "no-store" in response["Cache-Control"]
-    assert "Your letter is ready" in response.content.decode() or "Votre lettre" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert shown("Your letter is ready") in response.content.decode()
     data = pdf_from_response(response)
     reader = PdfReader(io.BytesIO(data))
     box = reader.pages[0].mediabox
@@ -44,7 +44,9 @@ def test_french_letter_has_sender_date_addressee_text_and_signature(client, acti
     assert f"Neuchâtel, {letter_date('fr')}" in text
     assert text.count("Anne-Sophie Müller") >= 2  # the sender block and under the signature line
     # The personal paragraph comes after the model letter and before the closing.
-    assert text.index("Genève") > text.index("libérée") and text.index("Genève") < text.index("Veuillez agréer")
+    assert text.index("Genève") > text.index("libérée") and text.index("Genève") < text.index(
+        "Veuillez agréer"
+    )
 
 
 def test_the_date_is_written_in_the_letters_language(settings):
@@ -87,7 +89,12 @@ def test_addressee_sits_in_the_envelope_window(client, action):
             positions.setdefault(text.strip(), (tm[4] / MM, 297 - tm[5] / MM))
 
     PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visitor)
-    for line in ["Ministre des Affaires étrangères", "vul. Lenina 19", "220030 Minsk", "RÉPUBLIQUE DE BIÉLORUSSIE"]:
+    for line in [
+        "Ministre des Affaires étrangères",
+        "vul. Lenina 19",
+        "220030 Minsk",
+        "RÉPUBLIQUE DE BIÉLORUSSIE",
+    ]:
         x, y = positions[line]
         assert 20 <= x <= 105, (line, x)
         assert ADDRESS_TOP <= y <= ADDRESS_BOTTOM, (line, y)
@@ -103,7 +110,7 @@ def test_a_long_paragraph_flows_onto_a_second_page(client, action):
 
 
 def test_page_in_german_offers_german_and_russian(client, action_de):
-    response = client.get(action_de.get_url(), HTTP_HOST=CH)
+    response = client.get(page_url(action_de), HTTP_HOST=CH)
     content = response.content.decode()
     assert '<option value="de" selected>Deutsch</option>' in content
     assert '<option value="ru">Русский</option>' in content
