@@ -28,6 +28,8 @@ from .pdf import letter_date, letter_pdf
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "letters:pending"
+# The message form shares a page with the letter form: its own prefix keeps field ids unique.
+MESSAGE_PREFIX = "message"
 # Rate limits: (what, limit, window in seconds).
 GENERATE_LIMITS = [("ip", 30, 3600)]
 SENT_LIMITS = [("ip", 60, 3600)]
@@ -67,7 +69,7 @@ def page_context(page, request):
     if accepting:
         context["letter_form"] = LetterForm(page=page, section=section)
         if page.collect_messages:
-            context["message_form"] = MessageForm(section=section)
+            context["message_form"] = MessageForm(section=section, prefix=MESSAGE_PREFIX)
     return context
 
 
@@ -263,7 +265,7 @@ def post_message(page, request):
         return _closed(page, request)
     if not ratelimit.allow(request, "letters:message", MESSAGE_LIMITS):
         return ratelimit.too_many_requests(request)
-    form = MessageForm(request.POST, section=section)
+    form = MessageForm(request.POST, section=section, prefix=MESSAGE_PREFIX)
     if not form.is_valid():
         return _render(page, request, status=400, message_form=form)
     with transaction.atomic():

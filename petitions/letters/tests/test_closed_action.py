@@ -45,7 +45,9 @@ def test_posting_to_a_closed_action_creates_nothing(client, action):
     assert shown("This action has ended: no letter or message was created.") in response.content.decode()
     assert "data:application/pdf" not in response.content.decode()
     message = client.post(
-        page_url(action, "message/"), {"author_name": "Zoé", "text": "Courage", "consent": "on"}, HTTP_HOST=CH
+        page_url(action, "message/"),
+        {"message-author_name": "Zoé", "message-text": "Courage", "message-consent": "on"},
+        HTTP_HOST=CH,
     )
     assert message.status_code == 410
     assert Letter.objects.count() == 0 and SolidarityMessage.objects.count() == 0

@@ -58,3 +58,13 @@ def test_address_must_fit_the_window(sections):
     page.addressee_address = "\n".join(f"Ligne {n}" for n in range(6))
     with pytest.raises(ValidationError):
         page.full_clean()
+
+
+def test_editors_can_open_the_add_form(client, sections, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(admin)
+    home = sections["ch"].home
+    response = client.get(f"/admin/pages/add/letters/letteractionpage/{home.pk}/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "letter_versions-FORMS" in content and 'name="addressee_address"' in content

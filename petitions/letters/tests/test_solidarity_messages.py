@@ -21,6 +21,7 @@ def post_message(client, page, **overrides):
         "consent": "on",
     }
     data.update(overrides)
+    data = {f"message-{key}": value for key, value in data.items()}
     return client.post(page_url(page, "message/"), data, HTTP_HOST=CH)
 
 
@@ -125,7 +126,7 @@ def test_cards_contain_only_approved_messages(client, action, staff_factory, sec
 def test_bad_messages_are_refused_and_nothing_is_stored(client, action, field, value):
     response = post_message(client, action, **{field: value})
     assert response.status_code == 400
-    assert f'id="id_{field}_errors"' in response.content.decode()
+    assert f'id="id_message-{field}_errors"' in response.content.decode()
     assert SolidarityMessage.objects.count() == 0
 
 
