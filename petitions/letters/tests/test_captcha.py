@@ -38,7 +38,9 @@ def test_a_low_score_creates_nothing(client, action, captcha_on):
     with google_says(0.1):
         response = generate(client, action, captcha="token")
     assert response.status_code == 400
-    assert shown("We could not confirm that you are not a robot. Please try again.") in response.content.decode()
+    assert (
+        shown("We could not confirm that you are not a robot. Please try again.") in response.content.decode()
+    )
     assert Letter.objects.count() == 0
 
 
@@ -46,6 +48,8 @@ def test_an_unreachable_captcha_service_fails_closed(client, action, captcha_on)
     with mock.patch("django_recaptcha.client.recaptcha_request", side_effect=URLError("down")):
         response = generate(client, action, captcha="token")
     assert response.status_code == 400
-    message = "The anti-spam check could not be reached, so nothing was sent. Please try again in a few minutes."
+    message = (
+        "The anti-spam check could not be reached, so nothing was sent. Please try again in a few minutes."
+    )
     assert shown(message) in response.content.decode()
     assert Letter.objects.count() == 0
