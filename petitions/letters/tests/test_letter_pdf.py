@@ -74,8 +74,10 @@ def test_russian_letter_prints_in_cyrillic_with_the_russian_address(client, acti
 
 def test_every_accent_renders(client, action):
     names = {"first_name": "Łukasz Ðorđe", "last_name": "Øster-Ñúñez Çağlar", "town": "Čáslav"}
-    text = pdf_text(pdf_from_response(generate(client, action, **names)))
-    for value in names.values():
+    belarusian = "Шаноўны спадар Міністр, вызваліце Марыю Калеснікаву — ўсё і ў."
+    response = generate(client, action, personal_paragraph=belarusian, **names)
+    text = pdf_text(pdf_from_response(response))
+    for value in [*names.values(), belarusian]:
         assert value in text
 
 
