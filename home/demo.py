@@ -188,7 +188,7 @@ def _child(parent, model, slug, **fields):
 def _featured_actions(home):
     """Live action pages (petitions, letters, donations) directly under the home page."""
     return [
-        page.pk
+        page
         for page in home.get_children().live().specific()
         if page._meta.app_label not in ("home", "prisoners")
     ]
