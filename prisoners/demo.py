@@ -14,7 +14,7 @@ from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page
+from wagtail.models import Collection, Locale, Page
 
 from sections.translation import translate
 
@@ -247,6 +247,8 @@ def strings_for(language, *texts):
 
 def placeholder_portrait(name, colour):
     """A locally drawn portrait placeholder (initials on a colour); nothing is downloaded."""
+    if Collection.get_first_root_node() is None:  # a flushed database (after transactional tests)
+        Collection.add_root(name="Root")
     Image = get_image_model()
     title = f"Portrait (placeholder): {name}"
     existing = Image.objects.filter(title=title).first()

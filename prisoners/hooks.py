@@ -4,16 +4,30 @@
 
     @hooks.register(OPEN_ACTIONS_HOOK)
     def petitions_for(record, site, locale):
-        return PetitionPage.objects.live().in_site(site).filter(
-            locale=locale, prisoner__translation_key=record.translation_key)
+        root = section_root(site, locale)
+        if root is None:
+            return []
+        return PetitionPage.objects.live().descendant_of(root).filter(
+            prisoner__translation_key=record.translation_key)
 
 taking a record (any of its translations: match on `translation_key`), a section's Site and a
 Locale, and returning the live action pages of that section in that language.
+
+Note: `PageQuerySet.in_site(site)` only finds the default language's pages, since a section's
+translated home pages are siblings of its root page, not descendants: use `section_root`.
 """
 
 from wagtail import hooks
 
 OPEN_ACTIONS_HOOK = "register_prisoner_actions"
+
+
+def section_root(site, locale):
+    """The section's home page in `locale`, or None when the section does not publish that language."""
+    root = site.root_page
+    if root.locale_id == locale.pk:
+        return root
+    return root.get_translation_or_none(locale)
 
 
 def open_actions(record, site, locale):

@@ -92,5 +92,5 @@ def matching_translation_keys(text):
     query = build_query(text)
     if query is None:
         return None
-    results = get_search_backend().search(query, PrisonerRecord.objects.all(), fields=["search_names"])
+    results = get_search_backend().search(query, PrisonerRecord.objects.all())
     return {record.translation_key for record in results}

@@ -40,3 +40,31 @@ def kalesnikava(db):
         arrested_on=datetime.date(2020, 9, 7),
         sentence="11 ans d'emprisonnement",
     )
+
+
+def translate_now(capture, instance, language, strings=None):
+    """Translate through wagtail-localize and publish at once (it publishes on commit)."""
+    from sections.translation import translate
+
+    with capture(execute=True):
+        return translate(instance, language, strings or {})
+
+
+def profiles_everywhere(sections, record, capture):
+    """An index and a profile of `record` in every section and in each of its languages: {(code, lang): page}."""
+    pages = {}
+    for code, section in sections.items():
+        with capture(execute=True):
+            index = make_index(section.home)
+            page = make_profile(index, record)
+        pages[(code, "fr")] = page
+        for language in section.languages[1:]:
+            translate_now(capture, index, language)
+            pages[(code, language)] = translate_now(capture, page, language)
+    return pages
+
+
+def get(client, page, /, **params):
+    """GET a page on its section's host, as a visitor would."""
+    host = f"{page.get_site().hostname}:8000"
+    return client.get(page.url, params, HTTP_HOST=host)

@@ -1,0 +1,88 @@
+"""The records admin (list, search, filters) and the dashboard warning about actions for released people."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.urls import reverse
+from wagtail import hooks
+
+from home.models import StandardPage
+from prisoners.hooks import OPEN_ACTIONS_HOOK
+from prisoners.models import PrisonerStatus
+from sections.models import SectionStaffGroup
+
+from .conftest import make_record
+
+pytestmark = pytest.mark.django_db
+
+LIST = "wagtailsnippets_prisoners_prisonerrecord:list"
+
+
+@pytest.fixture
+def records(sections):
+    return [
+        make_record(full_name="Maryia Kalesnikava", other_spellings="Мария Колесникова"),
+        make_record(full_name="Ales Bialiatski"),
+        make_record(full_name="Germain Rukuki", country="Burundi", status=PrisonerStatus.RELEASED),
+    ]
+
+
+def names(response):
+    assert response.status_code == 200
+    html = response.content.decode()
+    return sorted(
+        name for name in ("Maryia Kalesnikava", "Ales Bialiatski", "Germain Rukuki") if name in html
+    )
+
+
+def test_records_list_search_and_filters(admin_client, records):
+    url = reverse(LIST)
+    assert names(admin_client.get(url)) == ["Ales Bialiatski", "Germain Rukuki", "Maryia Kalesnikava"]
+    assert names(admin_client.get(url, {"status": "released"})) == ["Germain Rukuki"]
+    assert names(admin_client.get(url, {"country__icontains": "bélar"})) == [
+        "Ales Bialiatski",
+        "Maryia Kalesnikava",
+    ]
+    # Editors find a record by a spelling in another script, like visitors do.
+    assert names(admin_client.get(url, {"q": "Колесникова"})) == ["Maryia Kalesnikava"]
+
+
+def staff_of(section, username):
+    group = Group.objects.create(name=f"Staff {section.code}")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    SectionStaffGroup.objects.create(group=group, site=section.site)
+    user = User.objects.create_user(username, password="pw")
+    user.groups.add(group)
+    return user
+
+
+def test_dashboard_tells_editors_about_actions_for_a_released_person(client, sections, records):
+    kalesnikava = records[0]
+    ch = sections["ch"]
+    petition = StandardPage(title="Libérez Maryia Kalesnikava", slug="liberez-maryia", locale=ch.home.locale)
+    ch.home.add_child(instance=petition)
+
+    def fake_petitions(record, site, locale):
+        if record.translation_key == kalesnikava.translation_key and site == ch.site:
+            return StandardPage.objects.live().filter(pk=petition.pk, locale=locale)
+        return []
+
+    ch_editor = staff_of(ch, "ch-editor")
+    tg_editor = staff_of(sections["tg"], "tg-editor")
+    with hooks.register_temporarily(OPEN_ACTIONS_HOOK, fake_petitions):
+        client.force_login(ch_editor)
+        assert "released-people-actions" not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+        kalesnikava.status = PrisonerStatus.RELEASED
+        kalesnikava.released_on = datetime.date(2025, 9, 1)
+        kalesnikava.save()
+
+        html = client.get(reverse("wagtailadmin_home")).content.decode()
+        assert "released-people-actions" in html
+        assert reverse("wagtailadmin_pages:edit", args=[petition.pk]) in html
+        assert "Libérez Maryia Kalesnikava" in html
+
+        client.force_login(tg_editor)
+        html = client.get(reverse("wagtailadmin_home")).content.decode()
+        assert "released-people-actions" not in html  # another section's action is not theirs
