@@ -164,7 +164,11 @@ class PrisonerRecord(TranslatableMixin, index.Indexed, ClusterableModel):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         facts = {name: getattr(self, name) for name in self.shared_facts}
-        type(self).objects.filter(translation_key=self.translation_key).exclude(pk=self.pk).update(**facts)
+        others = type(self).objects.filter(translation_key=self.translation_key).exclude(pk=self.pk)
+        if others.update(**facts):
+            # update() sends no signal: re-index the spellings the translations now share.
+            for other in others:
+                index.insert_or_update_object(other)
 
     def share_themes(self):
         """Give every translation this record's themes (the admin calls it after saving the form)."""

@@ -86,11 +86,19 @@ def build_query(text):
 
 
 def matching_translation_keys(text):
-    """translation_keys of the records whose names match `text` (any language's row may match)."""
+    """translation_keys of the records whose names match `text` (any language's row may match).
+
+    Whole words match by spelling or transliteration key; a word being typed ("Kalesn") matches
+    as the start of a name through the autocomplete index.
+    """
     from .models import PrisonerRecord
 
     query = build_query(text)
     if query is None:
         return None
-    results = get_search_backend().search(query, PrisonerRecord.objects.all())
-    return {record.translation_key for record in results}
+    backend = get_search_backend()
+    records = PrisonerRecord.objects.all()
+    found = {record.translation_key for record in backend.search(query, records)}
+    words = " ".join(fold(text[:MAX_QUERY_LENGTH])[:MAX_QUERY_WORDS])
+    found |= {record.translation_key for record in backend.autocomplete(words, records)}
+    return found

@@ -15,7 +15,7 @@ class PrisonerRecordViewSet(SnippetViewSet):
     model = PrisonerRecord
     icon = "user"
     menu_label = _("Records")
-    list_display = ["full_name", "status", "country", "locale", UpdatedAtColumn()]
+    list_display = ["full_name", "status", "country", UpdatedAtColumn()]
     list_filter = {"status": ["exact"], "country": ["icontains"], "themes": ["exact"]}
     list_per_page = 50
 
@@ -24,7 +24,7 @@ class ThemeViewSet(SnippetViewSet):
     model = Theme
     icon = "tag"
     menu_label = _("Themes")
-    list_display = ["name", "slug", "locale"]
+    list_display = ["name", "slug"]
 
 
 class PrisonersViewSetGroup(SnippetViewSetGroup):

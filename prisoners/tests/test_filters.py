@@ -110,3 +110,14 @@ def test_theme_names_are_shown_in_the_pages_language(
     html = get(client, german_index, theme="opposition").content.decode()
     assert '<option value="opposition" selected>Politische Opposition</option>' in html
     assert listed(get(client, german_index, theme="opposition")) == ["Maryia Kalesnikava"]
+
+
+def test_pages_of_results_keep_the_filters(client, index, monkeypatch):
+    from prisoners import listing
+
+    monkeypatch.setattr(listing, "PER_PAGE", 2)
+    response = get(client, index, country="Bélarus")
+    assert listed(response) == ["Ales Bialiatski", "Maryia Kalesnikava"]
+    html = response.content.decode()
+    assert 'href="?country=B%C3%A9larus&amp;page=2" rel="next"' in html
+    assert listed(get(client, index, country="Bélarus", page="2")) == ["Mikalai Statkevich", "Nasta Loika"]

@@ -61,6 +61,11 @@ def test_bialiatski_is_found_with_and_without_diacritics_and_in_cyrillic(client,
     assert names_found(client, index, query) == ["Ales Bialiatski"]
 
 
+@pytest.mark.parametrize(("query", "name"), [("Kalesn", "Maryia Kalesnikava"), ("Бяля", "Ales Bialiatski")])
+def test_the_start_of_a_name_is_enough(client, index, query, name):
+    assert names_found(client, index, query) == [name]
+
+
 def test_every_word_must_match(client, index):
     assert names_found(client, index, "Nasta Kolesnikova") == []
     assert names_found(client, index, "Лойка") == ["Nasta Loika"]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
+from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 
 from prisoners.models import PrisonerRecord, PrisonerStatus
 
@@ -84,3 +85,30 @@ def test_a_release_before_the_arrest_is_refused_next_to_the_field(admin_client, 
     assert "The release date cannot be before the arrest date." in response.content.decode()
     kalesnikava.refresh_from_db()
     assert kalesnikava.status == PrisonerStatus.DETAINED
+
+
+class RecordingBackend(BaseBackend):
+    """A frontend cache (CDN) that remembers which URLs it was told to purge."""
+
+    purged = []
+
+    def purge(self, url):
+        self.purged.append(url)
+
+
+def test_a_status_change_purges_every_sections_cached_pages(
+    settings, sections, kalesnikava, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    translate_now(capture, kalesnikava, "de", {"Musicienne": "Musikerin"})
+    pages = profiles_everywhere(sections, kalesnikava, capture)
+    settings.WAGTAILFRONTENDCACHE = {"cdn": {"BACKEND": f"{__name__}.RecordingBackend"}}
+    RecordingBackend.purged.clear()
+
+    kalesnikava.status = PrisonerStatus.RELEASED
+    kalesnikava.save()
+
+    purged = set(RecordingBackend.purged)
+    for page in pages.values():
+        assert page.full_url in purged  # the profile in every section and language
+        assert page.get_parent().full_url in purged  # and the index counting the detained
