@@ -82,7 +82,11 @@ def test_which_statuses_make_an_action_outdated(admin_client, sections, records,
     bialiatski.save()
 
     def fake_letters(record, site, locale):
-        if record.translation_key == bialiatski.translation_key and site == ch.site and locale == letter.locale:
+        if (
+            record.translation_key == bialiatski.translation_key
+            and site == ch.site
+            and locale == letter.locale
+        ):
             return [letter]
         return []
 
