@@ -157,9 +157,9 @@ PEOPLE = [
         },
         "timeline": [],
         "intro": (
-            "Elle formait des militant·e·s aux droits humains. Sa condamnation à sept ans frappe toute la société civile.",
-            "Sie bildete Aktivist·innen in Menschenrechten aus. Ihre Verurteilung zu sieben Jahren trifft die ganze Zivilgesellschaft.",
-            "Formava attivisti ai diritti umani. La sua condanna a sette anni colpisce tutta la società civile.",
+            "Défenseure des droits humains et éducatrice, elle a été condamnée à sept ans de colonie pénitentiaire : un coup dur pour toute la communauté militante.",
+            "Die Menschenrechtsverteidigerin und Pädagogin wurde zu sieben Jahren Straflager verurteilt: ein harter Schlag für alle Aktivist·innen.",
+            "Difensora dei diritti umani ed educatrice, è stata condannata a sette anni di colonia penale: un duro colpo per tutta la comunità degli attivisti.",
         ),
         "story": None,
     },

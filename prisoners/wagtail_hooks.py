@@ -1,5 +1,4 @@
-"""Admin for prisoner records and themes (snippets translators translate with wagtail-localize), and the
-dashboard warning about open actions for people who are no longer detained."""
+"""Admin for prisoner records and themes (translated with wagtail-localize) and the dashboard warning."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks

@@ -39,3 +39,21 @@ def test_records_list_search_and_filters(admin_client, records):
     ]
     # Editors find a record by a spelling in another script, like visitors do.
     assert names(admin_client.get(url, {"q": "Колесникова"})) == ["Maryia Kalesnikava"]
+
+
+def test_a_record_shown_on_a_profile_cannot_be_deleted(
+    admin_client, sections, records, django_capture_on_commit_callbacks
+):
+    from prisoners.models import PrisonerRecord
+
+    from .conftest import make_index, make_profile
+
+    kalesnikava = records[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_profile(make_index(sections["fr"].home), kalesnikava)
+    url = reverse("wagtailsnippets_prisoners_prisonerrecord:delete", args=[kalesnikava.pk])
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert response.context["is_protected"]
+    assert admin_client.post(url).status_code == 302  # refused: Wagtail sends the editor back with a message
+    assert PrisonerRecord.objects.filter(pk=kalesnikava.pk).exists()
