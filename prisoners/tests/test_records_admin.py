@@ -39,6 +39,8 @@ def test_records_list_search_and_filters(admin_client, records):
     ]
     # Editors find a record by a spelling in another script, like visitors do.
     assert names(admin_client.get(url, {"q": "Колесникова"})) == ["Maryia Kalesnikava"]
+    assert names(admin_client.get(url, {"q": "Rukuki", "status": "released"})) == ["Germain Rukuki"]
+    assert names(admin_client.get(url, {"q": "Rukuki", "status": "detained"})) == []
 
 
 def test_a_record_shown_on_a_profile_cannot_be_deleted(
