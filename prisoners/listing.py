@@ -39,18 +39,24 @@ class ProfileListing:
         pages = list(
             PrisonerPage.objects.child_of(self.index_page)
             .live()
+            .defer("body", "calls_to_action")  # the cards show none of the narrative
             .select_related("record", "record__portrait")
             .prefetch_related("record__themes")
         )
+        # Pages usually point at the record in their own language already; fetch the others' translations.
+        elsewhere = [page.record.translation_key for page in pages if page.record.locale_id != self.locale.pk]
         translated = {
             record.translation_key: record
-            for record in PrisonerRecord.objects.filter(
-                translation_key__in=[page.record.translation_key for page in pages], locale=self.locale
-            )
+            for record in PrisonerRecord.objects.filter(translation_key__in=elsewhere, locale=self.locale)
             .select_related("portrait")
             .prefetch_related("themes")
         }
-        records = {page.pk: translated.get(page.record.translation_key, page.record) for page in pages}
+        records = {
+            page.pk: page.record
+            if page.record.locale_id == self.locale.pk
+            else translated.get(page.record.translation_key, page.record)
+            for page in pages
+        }
         theme_keys = {theme.translation_key for record in records.values() for theme in record.themes.all()}
         local_themes = {
             theme.translation_key: theme
