@@ -158,8 +158,13 @@ class PrisonerRecord(TranslatableMixin, index.Indexed, ClusterableModel):
 
     def clean(self):
         super().clean()
-        if self.released_on and self.arrested_on and self.released_on < self.arrested_on:
-            raise ValidationError({"released_on": _("The release date cannot be before the arrest date.")})
+        errors = {}
+        if self.arrested_on and self.sentenced_on and self.sentenced_on < self.arrested_on:
+            errors["sentenced_on"] = _("The sentence date cannot be before the arrest date.")
+        if self.arrested_on and self.released_on and self.released_on < self.arrested_on:
+            errors["released_on"] = _("The release date cannot be before the arrest date.")
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)

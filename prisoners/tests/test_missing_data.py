@@ -26,7 +26,7 @@ def test_a_sparse_record_renders_in_every_status(
     assert "<img" not in main
     assert "prisoner-timeline" not in main  # no empty timeline heading
     assert "None" not in main
-    assert main.count("<dt>") == 3  # name, country, status: no empty facts
+    assert main.count("<dt>") == 3  # name, country, status: no empty facts, no "also written"
 
     response = get(client, index)
     assert response.status_code == 200

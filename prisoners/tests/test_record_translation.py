@@ -55,6 +55,7 @@ def test_translated_record_is_shown_on_the_translated_page(
 
     html = get(client, pages[("ch", "fr")]).content.decode()
     assert "Musicienne" in html and "Musikerin" not in html
+    assert "Maria Kolesnikova, Марыя Калеснікава, Мария Колесникова" in html  # the other spellings
     assert "Arrêtée après avoir déchiré son passeport" in html
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.translation import gettext
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 
@@ -78,11 +79,23 @@ def test_release_entered_once_shows_on_every_sections_page(
     assert "Musikerin" in get(client, pages[("ch", "de")]).content.decode()
 
 
-def test_a_release_before_the_arrest_is_refused_next_to_the_field(admin_client, sections, kalesnikava):
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("released_on", "The release date cannot be before the arrest date."),
+        ("sentenced_on", "The sentence date cannot be before the arrest date."),
+    ],
+)
+def test_a_date_before_the_arrest_is_refused_next_to_the_field(
+    admin_client, sections, kalesnikava, field, message
+):
     url = reverse("wagtailsnippets_prisoners_prisonerrecord:edit", args=[kalesnikava.pk])
-    response = admin_client.post(url, edit_form(kalesnikava, status="released", released_on="2019-01-01"))
+    response = admin_client.post(url, edit_form(kalesnikava, status="released", **{field: "2019-01-01"}))
     assert response.status_code == 200
-    assert "The release date cannot be before the arrest date." in response.content.decode()
+    errors = response.context["form"].errors
+    assert list(errors) == [field]  # on that field only, shown next to it
+    assert escape(errors[field][0]) in response.content.decode()
+    assert 'value="2019-01-01"' in response.content.decode()  # what the editor typed is kept
     kalesnikava.refresh_from_db()
     assert kalesnikava.status == PrisonerStatus.DETAINED
 
