@@ -271,8 +271,14 @@ def webhook(request, code):
     try:
         event = stripe.Webhook.construct_event(
             request.body, request.headers.get("Stripe-Signature", ""), secret
-        )
+        ).to_dict()
     except (ValueError, stripe.SignatureVerificationError):
         return HttpResponse("Invalid signature.", status=400, content_type="text/plain")
-    outcome = webhooks.handle(section, event)
+    try:
+        outcome = webhooks.handle(section, event)
+    except webhooks.NotYetKnown:
+        # Our own donation, not committed yet: Stripe delivers the event again later.
+        return HttpResponse("Donation not recorded yet, retry later.", status=409, content_type="text/plain")
+    except (KeyError, TypeError, ValueError):
+        return HttpResponse("Malformed event.", status=400, content_type="text/plain")
     return HttpResponse(outcome, status=200, content_type="text/plain")
