@@ -16,7 +16,11 @@ def new_idempotency_key():
 
 
 class DonationForm(forms.Form):
-    frequency = forms.ChoiceField(label=_("How often?"), widget=forms.RadioSelect)
+    frequency = forms.ChoiceField(
+        label=_("How often?"),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose one of the frequencies this page offers.")},
+    )
     amount = forms.CharField(
         label=_("Amount"),
         max_length=20,

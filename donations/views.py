@@ -118,10 +118,17 @@ def invalid(page, request, section, form, status=400):
 def submit(page, request, site, section, reasons):
     if reasons:
         return render_page(page, request, section, DonationForm(page=page, section=section), status=503)
-    if not allow(request, "donations:submit", SUBMIT_LIMITS):
-        return too_many_requests(request)
     form = DonationForm(request.POST, page=page, section=section)
-    if not form.is_valid() or not form.require_card():
+    if not allow(request, "donations:submit", SUBMIT_LIMITS):
+        if wants_json(request):
+            form.add_error(None, _("Too many attempts. Please wait a few minutes and try again."))
+            return JsonResponse(
+                {"status": "invalid", "errors": form.errors.get_json_data(), "retry_key": new_idempotency_key()},
+                status=429,
+            )
+        return too_many_requests(request)
+    valid = form.is_valid()
+    if not form.require_card() or not valid:
         return invalid(page, request, section, form)
     data = form.cleaned_data
     email_key = hash_ip(canonical_email(data["email"]))

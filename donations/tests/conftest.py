@@ -192,3 +192,13 @@ def stripe_events(localstripe, event_type, object_id):
     return sorted(
         (item for item in events if item["data"]["object"]["id"] == object_id), key=lambda item: item["created"]
     )
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate limits live in the cache: every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
