@@ -172,6 +172,8 @@ def form_data(code="ch", **overrides):
 def donate(client, code="ch", path=PAGE_PATH, json=True, **overrides):
     """Post the donation form as the page's script does (JSON answer) or as a plain form."""
     headers = {"HTTP_HOST": HOSTS[code]}
+    # Upper-case keywords are request headers (REMOTE_ADDR…), the rest form fields.
+    headers.update({name: overrides.pop(name) for name in list(overrides) if name.isupper()})
     if json:
         headers["HTTP_ACCEPT"] = "application/json"
     return client.post(path, form_data(code, **overrides), **headers)
