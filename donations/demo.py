@@ -15,7 +15,9 @@ PARAGRAPH = (
     "nous ne dépendons d'aucun gouvernement.</p>"
 )
 THANK_YOU_TITLE = "Merci pour votre soutien !"
-THANK_YOU_TEXT = "<p>Grâce à vous, nous continuerons d'écrire, de documenter et d'agir pour les personnes en danger.</p>"
+THANK_YOU_TEXT = (
+    "<p>Grâce à vous, nous continuerons d'écrire, de documenter et d'agir pour les personnes en danger.</p>"
+)
 
 PAGES = {
     "ch": {

@@ -76,7 +76,9 @@ class DonationForm(forms.Form):
                 widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
             )
             self.fields["city"] = forms.CharField(
-                label=_("City"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "address-level2"})
+                label=_("City"),
+                max_length=100,
+                widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
             )
             self.fields["country"] = forms.CharField(
                 label=_("Country"),

@@ -7,7 +7,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from home.blocks import BodyBlock
@@ -75,7 +75,9 @@ class DonationPage(RoutablePageMixin, Page):
             heading=_("Amounts"),
         ),
         MultiFieldPanel([FieldPanel("designation"), FieldPanel("prisoner")], heading=_("Designation")),
-        MultiFieldPanel([FieldPanel("thank_you_title"), FieldPanel("thank_you_text")], heading=_("Thank you")),
+        MultiFieldPanel(
+            [FieldPanel("thank_you_title"), FieldPanel("thank_you_text")], heading=_("Thank you")
+        ),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["home.HomePage"]
@@ -139,12 +141,17 @@ class DonationPage(RoutablePageMixin, Page):
         return "donations/donation_page.html"
 
 
-class DonationAmount(Orderable):
-    """A preset amount offered for one frequency, with an optional line on what it makes possible."""
+class DonationAmount(TranslatableMixin, Orderable):
+    """A preset amount offered for one frequency, with an optional line on what it makes possible.
+
+    Translatable so that wagtail-localize offers its impact line to translators.
+    """
 
     page = ParentalKey(DonationPage, on_delete=models.CASCADE, related_name="amounts")
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
-    amount = models.PositiveIntegerField(_("amount"), help_text=_("In whole units of the section's currency."))
+    amount = models.PositiveIntegerField(
+        _("amount"), help_text=_("In whole units of the section's currency.")
+    )
     impact = models.CharField(
         _("impact"),
         max_length=200,
@@ -154,7 +161,7 @@ class DonationAmount(Orderable):
 
     panels = [FieldPanel("frequency"), FieldPanel("amount"), FieldPanel("impact")]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("preset amount")
 
 
@@ -184,7 +191,11 @@ class Donation(SupporterAction):
     currency = models.CharField(_("currency"), max_length=3)
     designation = models.CharField(_("designation"), max_length=200, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=DonationStatus.choices, default=DonationStatus.PENDING, db_index=True
+        _("status"),
+        max_length=10,
+        choices=DonationStatus.choices,
+        default=DonationStatus.PENDING,
+        db_index=True,
     )
     # The `created` time of the Stripe event that last set the status: older events never overwrite newer ones.
     status_event_at = models.DateTimeField(_("status set by event of"), null=True, blank=True, editable=False)
@@ -194,7 +205,9 @@ class Donation(SupporterAction):
     stripe_payment_intent_id = models.CharField(
         _("Stripe payment intent"), max_length=255, blank=True, db_index=True
     )
-    stripe_subscription_id = models.CharField(_("Stripe subscription"), max_length=255, blank=True, db_index=True)
+    stripe_subscription_id = models.CharField(
+        _("Stripe subscription"), max_length=255, blank=True, db_index=True
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     email = models.EmailField(_("email"), max_length=254)
@@ -237,8 +250,12 @@ class Payment(models.Model):
     amount = models.PositiveBigIntegerField(_("amount (minor units)"))
     amount_refunded = models.PositiveBigIntegerField(_("refunded (minor units)"), default=0)
     currency = models.CharField(_("currency"), max_length=3)
-    stripe_charge_id = models.CharField(_("Stripe charge"), max_length=255, null=True, blank=True, unique=True)
-    stripe_invoice_id = models.CharField(_("Stripe invoice"), max_length=255, null=True, blank=True, unique=True)
+    stripe_charge_id = models.CharField(
+        _("Stripe charge"), max_length=255, null=True, blank=True, unique=True
+    )
+    stripe_invoice_id = models.CharField(
+        _("Stripe invoice"), max_length=255, null=True, blank=True, unique=True
+    )
     stripe_payment_intent_id = models.CharField(_("Stripe payment intent"), max_length=255, blank=True)
     occurred_at = models.DateTimeField(_("date"))
     status_event_at = models.DateTimeField(_("status set by event of"), editable=False)
@@ -269,4 +286,3 @@ class StripeEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
-

@@ -132,7 +132,9 @@ def start(section, donation, token):
             options={"idempotency_key": idempotency_key(donation, "payment_intent")},
         )
     except stripe.CardError as error:
-        raise PaymentDeclined(_("Your card was declined. Nothing was charged; please try another card.")) from error
+        raise PaymentDeclined(
+            _("Your card was declined. Nothing was charged; please try another card.")
+        ) from error
     donation.stripe_payment_intent_id = intent.id
     return _started(intent)
 

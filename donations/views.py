@@ -86,7 +86,10 @@ def page_context(page, request, section, form, **extra):
 
 def render_page(page, request, section, form, status=200, **extra):
     return TemplateResponse(
-        request, "donations/donation_page.html", page_context(page, request, section, form, **extra), status=status
+        request,
+        "donations/donation_page.html",
+        page_context(page, request, section, form, **extra),
+        status=status,
     )
 
 
@@ -123,7 +126,11 @@ def submit(page, request, site, section, reasons):
         if wants_json(request):
             form.add_error(None, _("Too many attempts. Please wait a few minutes and try again."))
             return JsonResponse(
-                {"status": "invalid", "errors": form.errors.get_json_data(), "retry_key": new_idempotency_key()},
+                {
+                    "status": "invalid",
+                    "errors": form.errors.get_json_data(),
+                    "retry_key": new_idempotency_key(),
+                },
                 status=429,
             )
         return too_many_requests(request)
@@ -158,7 +165,9 @@ def submit(page, request, site, section, reasons):
         logger.exception("Stripe refused or failed a donation for section %s", section.code)
         form.add_error(
             "stripe_token",
-            _("The payment service could not be reached. Nothing was charged; please try again in a few minutes."),
+            _(
+                "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
+            ),
         )
         return invalid(page, request, section, form, status=502)
     return started_response(page, request, donation, started)
@@ -192,7 +201,9 @@ def create_donation(page, request, site, section, data):
     action = f"donations.donation:{donation.pk}"
     consents = [(ConsentPurpose.PROCESSING, True, section.consent_text)]
     if section.newsletter_consent_text:
-        consents.append((ConsentPurpose.NEWSLETTER, bool(data.get("newsletter")), section.newsletter_consent_text))
+        consents.append(
+            (ConsentPurpose.NEWSLETTER, bool(data.get("newsletter")), section.newsletter_consent_text)
+        )
     for purpose, granted, wording in consents:
         ConsentRecord.objects.create(
             supporter=supporter,
@@ -275,7 +286,9 @@ def webhook(request, code):
         return HttpResponse("Unknown section.", status=400, content_type="text/plain")
     secret = section_secret("STRIPE_WEBHOOK_SECRET", section.code)
     if not secret:
-        return HttpResponse("Webhooks are not configured for this section.", status=503, content_type="text/plain")
+        return HttpResponse(
+            "Webhooks are not configured for this section.", status=503, content_type="text/plain"
+        )
     try:
         event = stripe.Webhook.construct_event(
             request.body, request.headers.get("Stripe-Signature", ""), secret

@@ -56,7 +56,9 @@ def _id(value):
 def _metadata(obj):
     metadata = obj.get("metadata") or {}
     if not metadata.get("plaidoyer_donation"):
-        details = obj.get("subscription_details") or (obj.get("parent") or {}).get("subscription_details") or {}
+        details = (
+            obj.get("subscription_details") or (obj.get("parent") or {}).get("subscription_details") or {}
+        )
         metadata = details.get("metadata") or metadata
     return metadata
 
@@ -106,7 +108,9 @@ def set_status(donation, status, at):
     return True
 
 
-def record_payment(donation, at, status, amount, currency, charge=None, invoice=None, intent=None, refunded=0):
+def record_payment(
+    donation, at, status, amount, currency, charge=None, invoice=None, intent=None, refunded=0
+):
     """Create or update the Payment of one charge (of one invoice, for monthly gifts)."""
     query = Q()
     if invoice:

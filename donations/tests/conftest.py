@@ -163,7 +163,12 @@ def form_data(code="ch", **overrides):
     }
     if code == "fr":
         data.update(
-            {"address_line": "76 boulevard de la Villette", "postal_code": "75019", "city": "Paris", "country": "France"}
+            {
+                "address_line": "76 boulevard de la Villette",
+                "postal_code": "75019",
+                "city": "Paris",
+                "country": "France",
+            }
         )
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -192,7 +197,8 @@ def stripe_events(localstripe, event_type, object_id):
     """The events localstripe generated for one object, oldest first (the payloads its webhooks carry)."""
     events = stripe_get(localstripe, "events", type=event_type, limit=10000)["data"]
     return sorted(
-        (item for item in events if item["data"]["object"]["id"] == object_id), key=lambda item: item["created"]
+        (item for item in events if item["data"]["object"]["id"] == object_id),
+        key=lambda item: item["created"],
     )
 
 

@@ -18,7 +18,11 @@ def field_errors(response, name):
 
 
 def nothing_written():
-    return not Donation.objects.exists() and not Supporter.objects.exists() and not ConsentRecord.objects.exists()
+    return (
+        not Donation.objects.exists()
+        and not Supporter.objects.exists()
+        and not ConsentRecord.objects.exists()
+    )
 
 
 @pytest.mark.parametrize(
@@ -27,12 +31,20 @@ def nothing_written():
         ("ch", "4", "The minimum gift is 5\u00a0CHF."),
         ("ch", "0", "The minimum gift is 5\u00a0CHF."),
         ("ch", "-50", "The minimum gift is 5\u00a0CHF."),
-        ("ch", "10001", "The maximum gift online is 10\u00a0000\u00a0CHF. For a larger gift, please contact us."),
+        (
+            "ch",
+            "10001",
+            "The maximum gift online is 10\u00a0000\u00a0CHF. For a larger gift, please contact us.",
+        ),
         ("ch", "cinquante", "Enter the amount in figures, for example 50."),
         ("ch", "50.555", "Enter an amount with at most 2 decimals."),
         ("tg", "5000.50", "Amounts in XOF have no decimals: enter a whole number."),
         ("tg", "499", "The minimum gift is 500\u00a0XOF."),
-        ("fr", "7500.01", "The maximum gift online is 7\u00a0500\u00a0EUR. For a larger gift, please contact us."),
+        (
+            "fr",
+            "7500.01",
+            "The maximum gift online is 7\u00a0500\u00a0EUR. For a larger gift, please contact us.",
+        ),
     ],
 )
 def test_a_bad_amount_is_refused_next_to_the_field_and_kept(
@@ -62,7 +74,9 @@ def test_the_script_gets_the_same_errors_as_json(client, stripe_env, donation_pa
 
 
 def test_a_currency_the_page_does_not_take_is_refused(client, stripe_env, donation_pages, localstripe):
-    response = donate(client, "ch", json=True, currency="EUR", stripe_token=card_token(localstripe, "4242424242424242"))
+    response = donate(
+        client, "ch", json=True, currency="EUR", stripe_token=card_token(localstripe, "4242424242424242")
+    )
 
     assert response.status_code == 400
     assert response.json()["errors"]["currency"][0]["message"] == "This page takes gifts in CHF only."
@@ -80,7 +94,10 @@ def test_a_frequency_the_page_does_not_offer_is_refused(client, stripe_env, dona
 
     for response in (unknown, not_offered):
         assert response.status_code == 400
-        assert response.json()["errors"]["frequency"][0]["message"] == "Choose one of the frequencies this page offers."
+        assert (
+            response.json()["errors"]["frequency"][0]["message"]
+            == "Choose one of the frequencies this page offers."
+        )
     assert nothing_written()
 
 

@@ -43,7 +43,9 @@ def test_without_a_captcha_answer_nothing_reaches_stripe(client, captcha_on, don
 
 def test_a_low_captcha_score_is_refused(client, captcha_on, donation_pages, localstripe):
     with google_says(success=True, score=0.1, action="donate"):
-        response = donate(client, "ch", captcha="token", stripe_token=card_token(localstripe, "4242424242424242"))
+        response = donate(
+            client, "ch", captcha="token", stripe_token=card_token(localstripe, "4242424242424242")
+        )
 
     assert response.status_code == 400
     assert "captcha" in response.json()["errors"]
@@ -52,7 +54,9 @@ def test_a_low_captcha_score_is_refused(client, captcha_on, donation_pages, loca
 
 def test_a_good_captcha_answer_lets_the_gift_through(client, captcha_on, donation_pages, localstripe):
     with google_says(success=True, score=0.9, action="donate") as google:
-        response = donate(client, "ch", captcha="token", stripe_token=card_token(localstripe, "4242424242424242"))
+        response = donate(
+            client, "ch", captcha="token", stripe_token=card_token(localstripe, "4242424242424242")
+        )
 
     assert response.json()["status"] == "succeeded"
     assert b"private-key-ch" in google.call_args.args[0]
@@ -64,7 +68,9 @@ def test_the_page_loads_the_sections_captcha(client, captcha_on, donation_pages)
     assert "site-key-ch" in html
 
 
-def test_without_captcha_keys_where_required_no_payment_is_taken(client, stripe_env, donation_pages, settings, localstripe):
+def test_without_captcha_keys_where_required_no_payment_is_taken(
+    client, stripe_env, donation_pages, settings, localstripe
+):
     settings.CAPTCHA_REQUIRED = True
 
     page = client.get("/fr/faire-un-don/", HTTP_HOST="ch.localhost:8000")
@@ -103,11 +109,16 @@ def test_attempts_per_connection_are_capped(client, stripe_env, donation_pages, 
     limit = ATTEMPTS_PER_IP[0]
     for attempt in range(limit):
         declined = donate(
-            client, "ch", email=f"tester{attempt}@example.org", stripe_token=card_token(localstripe, "4000000000000002")
+            client,
+            "ch",
+            email=f"tester{attempt}@example.org",
+            stripe_token=card_token(localstripe, "4000000000000002"),
         )
         assert declined.status_code == 402
 
-    blocked = donate(client, "ch", email="new@example.org", stripe_token=card_token(localstripe, "4242424242424242"))
+    blocked = donate(
+        client, "ch", email="new@example.org", stripe_token=card_token(localstripe, "4242424242424242")
+    )
 
     assert blocked.status_code == 429
     assert not Donation.objects.exists()

@@ -43,7 +43,9 @@ def test_a_declined_card_gets_a_message_and_writes_nothing(
     assert not ConsentRecord.objects.exists()
 
 
-def test_a_refused_first_month_leaves_no_subscription_running(client, stripe_env, donation_pages, localstripe):
+def test_a_refused_first_month_leaves_no_subscription_running(
+    client, stripe_env, donation_pages, localstripe
+):
     token = card_token(localstripe, "4000000000000341")
     response = donate(client, "ch", frequency="monthly", amount="25", stripe_token=token)
     assert response.status_code == 402
@@ -102,7 +104,9 @@ def test_a_failed_3d_secure_check_charges_nothing(client, stripe_env, donation_p
     assert not Payment.objects.exists()
 
 
-def test_a_monthly_gift_with_3d_secure(client, stripe_env, donation_pages, localstripe, django_capture_on_commit_callbacks):
+def test_a_monthly_gift_with_3d_secure(
+    client, stripe_env, donation_pages, localstripe, django_capture_on_commit_callbacks
+):
     token = card_token(localstripe, "4000002760003184")
     data = donate(client, "ch", frequency="monthly", amount="20", stripe_token=token).json()
 

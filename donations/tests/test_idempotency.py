@@ -105,9 +105,7 @@ class RecordedStripe(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802 (http.server's naming)
         server = self.server
         body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
-        server.requests.append(
-            {"path": self.path, "headers": dict(self.headers), "params": parse_qs(body)}
-        )
+        server.requests.append({"path": self.path, "headers": dict(self.headers), "params": parse_qs(body)})
         key = self.headers.get("Idempotency-Key")
         if key in server.answers:
             answer = server.answers[key]

@@ -52,7 +52,9 @@ def test_a_monthly_gift_is_a_subscription_to_a_monthly_plan(client, stripe_env, 
 def test_the_same_amount_reuses_the_same_plan(client, stripe_env, donation_pages, localstripe):
     first = start_monthly(client, localstripe, amount="15")
     token = card_token(localstripe, "4242424242424242")
-    response = donate(client, "ch", frequency="monthly", amount="15", stripe_token=token, email="second@example.org")
+    response = donate(
+        client, "ch", frequency="monthly", amount="15", stripe_token=token, email="second@example.org"
+    )
     assert response.json()["status"] == "succeeded"
     second = Donation.objects.exclude(pk=first.pk).get()
     plans = [
@@ -75,12 +77,18 @@ def test_first_payment_renewals_failures_and_cancellation(
     donation.refresh_from_db()
     assert donation.status == DonationStatus.SUCCEEDED
     first = Payment.objects.get()
-    assert (first.amount, first.status, first.stripe_invoice_id) == (2000, "succeeded", paid["data"]["object"]["id"])
+    assert (first.amount, first.status, first.stripe_invoice_id) == (
+        2000,
+        "succeeded",
+        paid["data"]["object"]["id"],
+    )
     assert len(mail.outbox) == 1
 
     now = int(time.time())
     # Second month fails…
-    failed = event("invoice.payment_failed", renewal_invoice(donation, "in_month2", "ch_month2_a"), created=now + 10)
+    failed = event(
+        "invoice.payment_failed", renewal_invoice(donation, "in_month2", "ch_month2_a"), created=now + 10
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert post_event(client, "ch", failed).status_code == 200
     donation.refresh_from_db()
@@ -115,8 +123,12 @@ def test_refund_of_one_monthly_charge_marks_that_payment_only(
     donation = start_monthly(client, localstripe)
     now = int(time.time())
     with django_capture_on_commit_callbacks(execute=True):
-        post_event(client, "ch", event("invoice.paid", renewal_invoice(donation, "in_m1", "ch_m1"), created=now))
-        post_event(client, "ch", event("invoice.paid", renewal_invoice(donation, "in_m2", "ch_m2"), created=now + 5))
+        post_event(
+            client, "ch", event("invoice.paid", renewal_invoice(donation, "in_m1", "ch_m1"), created=now)
+        )
+        post_event(
+            client, "ch", event("invoice.paid", renewal_invoice(donation, "in_m2", "ch_m2"), created=now + 5)
+        )
     refund = {
         "id": "ch_m2",
         "object": "charge",

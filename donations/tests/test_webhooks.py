@@ -71,7 +71,9 @@ def deliver(client, capture, code, payload, **kwargs):
 
 
 def test_a_correctly_signed_event_is_applied(client, donation, django_capture_on_commit_callbacks):
-    response = deliver(client, django_capture_on_commit_callbacks, "ch", event("payment_intent.succeeded", intent()))
+    response = deliver(
+        client, django_capture_on_commit_callbacks, "ch", event("payment_intent.succeeded", intent())
+    )
 
     assert response.status_code == 200
     donation.refresh_from_db()
@@ -152,10 +154,14 @@ def test_a_replayed_event_is_applied_once(client, donation, django_capture_on_co
     assert len(mail.outbox) == 1
 
 
-def test_an_older_failure_arriving_late_does_not_undo_a_success(client, donation, django_capture_on_commit_callbacks):
+def test_an_older_failure_arriving_late_does_not_undo_a_success(
+    client, donation, django_capture_on_commit_callbacks
+):
     now = int(time.time())
     succeeded = event("payment_intent.succeeded", intent(), created=now)
-    failed_before = event("payment_intent.payment_failed", intent("requires_payment_method", "ch_ch0"), created=now - 5)
+    failed_before = event(
+        "payment_intent.payment_failed", intent("requires_payment_method", "ch_ch0"), created=now - 5
+    )
 
     deliver(client, django_capture_on_commit_callbacks, "ch", succeeded)
     deliver(client, django_capture_on_commit_callbacks, "ch", failed_before)
@@ -180,15 +186,30 @@ def test_a_failure_then_a_retried_success_in_order(client, donation, django_capt
     donation.refresh_from_db()
     assert donation.status == DonationStatus.FAILED
 
-    deliver(client, django_capture_on_commit_callbacks, "ch", event("payment_intent.succeeded", intent(), created=now))
+    deliver(
+        client,
+        django_capture_on_commit_callbacks,
+        "ch",
+        event("payment_intent.succeeded", intent(), created=now),
+    )
     donation.refresh_from_db()
     assert donation.status == DonationStatus.SUCCEEDED
 
 
 def test_a_refund_arriving_before_the_success_wins(client, donation, django_capture_on_commit_callbacks):
     now = int(time.time())
-    deliver(client, django_capture_on_commit_callbacks, "ch", event("charge.refunded", charge_refunded(), created=now))
-    deliver(client, django_capture_on_commit_callbacks, "ch", event("payment_intent.succeeded", intent(), created=now - 60))
+    deliver(
+        client,
+        django_capture_on_commit_callbacks,
+        "ch",
+        event("charge.refunded", charge_refunded(), created=now),
+    )
+    deliver(
+        client,
+        django_capture_on_commit_callbacks,
+        "ch",
+        event("payment_intent.succeeded", intent(), created=now - 60),
+    )
 
     donation.refresh_from_db()
     assert donation.status == DonationStatus.REFUNDED
@@ -200,13 +221,28 @@ def test_a_refund_arriving_before_the_success_wins(client, donation, django_capt
 
 def test_a_refund_after_the_success(client, donation, django_capture_on_commit_callbacks):
     now = int(time.time())
-    deliver(client, django_capture_on_commit_callbacks, "ch", event("payment_intent.succeeded", intent(), created=now))
-    deliver(client, django_capture_on_commit_callbacks, "ch", event("charge.refunded", charge_refunded(2000), created=now + 1))
+    deliver(
+        client,
+        django_capture_on_commit_callbacks,
+        "ch",
+        event("payment_intent.succeeded", intent(), created=now),
+    )
+    deliver(
+        client,
+        django_capture_on_commit_callbacks,
+        "ch",
+        event("charge.refunded", charge_refunded(2000), created=now + 1),
+    )
     donation.refresh_from_db()
     assert donation.status == DonationStatus.SUCCEEDED  # partly refunded: still a gift
     assert Payment.objects.get().amount_refunded == 2000
 
-    deliver(client, django_capture_on_commit_callbacks, "ch", event("charge.refunded", charge_refunded(), created=now + 2))
+    deliver(
+        client,
+        django_capture_on_commit_callbacks,
+        "ch",
+        event("charge.refunded", charge_refunded(), created=now + 2),
+    )
     donation.refresh_from_db()
     assert donation.status == DonationStatus.REFUNDED
     assert Payment.objects.get().status == "refunded"
