@@ -4,14 +4,6 @@ import csv
 import io
 
 import pytest
-
-
-def exported_rows(response):
-    assert response.status_code == 200
-    content = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(content)))
-
-
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
@@ -20,6 +12,12 @@ from sections.models import SectionStaffGroup
 from supporters.models import Supporter
 
 pytestmark = pytest.mark.django_db
+
+
+def exported_rows(response):
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(content)))
 
 
 def make_donation(section, first_name, email, status="succeeded", amount=6000):

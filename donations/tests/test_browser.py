@@ -21,7 +21,11 @@ def webhook_to_live_server(localstripe, live_server, stripe_env):
         json={
             "url": f"{live_server.url}/donations/webhooks/ch/",
             "secret": KEYS["ch"]["webhook"],
-            "events": ["payment_intent.succeeded", "payment_intent.payment_failed", "invoice.payment_succeeded"],
+            "events": [
+                "payment_intent.succeeded",
+                "payment_intent.payment_failed",
+                "invoice.payment_succeeded",
+            ],
         },
         timeout=10,
     )
@@ -87,7 +91,9 @@ def test_a_declined_card_then_a_good_one(
     assert page.external_hosts == set()
 
 
-def test_a_3d_secure_card_confirmed_in_the_page(sections, donation_pages, webhook_to_live_server, browser_page):
+def test_a_3d_secure_card_confirmed_in_the_page(
+    sections, donation_pages, webhook_to_live_server, browser_page
+):
     port = webhook_to_live_server.url.rsplit(":", 1)[1]
     page = browser_page
     page.goto(f"http://ch.localhost:{port}/de/faire-un-don/")
