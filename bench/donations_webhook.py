@@ -97,7 +97,9 @@ if __name__ == "__main__":
     setup_test_environment()
     name = connection.creation.create_test_db(verbosity=0)
     try:
-        with override_settings(SECTION_SECRETS={**settings.SECTION_SECRETS, "STRIPE_WEBHOOK_SECRET_CH": SECRET}):
+        with override_settings(
+            SECTION_SECRETS={**settings.SECTION_SECRETS, "STRIPE_WEBHOOK_SECRET_CH": SECRET}
+        ):
             main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
