@@ -2,13 +2,20 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from django import forms
+from django.utils import translation
 
 from donations.models import Donation
 from supporters.models import ConsentRecord, Supporter
 
-from .conftest import card_token, donate
+from .conftest import card_token, donate, t
 
 pytestmark = pytest.mark.django_db
+
+MINIMUM = "The minimum gift is %(minimum)s."
+MAXIMUM = "The maximum gift online is %(maximum)s. For a larger gift, please contact us."
+DECIMALS = "Enter an amount with at most %(places)s decimals."
+NO_DECIMALS = "Amounts in %(currency)s have no decimals: enter a whole number."
 
 
 def field_errors(response, name):
@@ -26,35 +33,37 @@ def nothing_written():
 
 
 @pytest.mark.parametrize(
-    ("code", "amount", "message"),
+    ("code", "amount", "message", "params"),
     [
-        ("ch", "4", "The minimum gift is 5\u00a0CHF."),
-        ("ch", "0", "The minimum gift is 5\u00a0CHF."),
-        ("ch", "-50", "The minimum gift is 5\u00a0CHF."),
+        ("ch", "4", MINIMUM, {"minimum": "5\u00a0CHF"}),
+        ("ch", "0", MINIMUM, {"minimum": "5\u00a0CHF"}),
+        ("ch", "-50", MINIMUM, {"minimum": "5\u00a0CHF"}),
         (
             "ch",
             "10001",
-            "The maximum gift online is 10\u00a0000\u00a0CHF. For a larger gift, please contact us.",
+            MAXIMUM,
+            {"maximum": "10\u00a0000\u00a0CHF"},
         ),
-        ("ch", "cinquante", "Enter the amount in figures, for example 50."),
-        ("ch", "50.555", "Enter an amount with at most 2 decimals."),
-        ("tg", "5000.50", "Amounts in XOF have no decimals: enter a whole number."),
-        ("tg", "499", "The minimum gift is 500\u00a0XOF."),
+        ("ch", "cinquante", "Enter the amount in figures, for example 50.", {}),
+        ("ch", "50.555", DECIMALS, {"places": 2}),
+        ("tg", "5000.50", NO_DECIMALS, {"currency": "XOF"}),
+        ("tg", "499", MINIMUM, {"minimum": "500\u00a0XOF"}),
         (
             "fr",
             "7500.01",
-            "The maximum gift online is 7\u00a0500\u00a0EUR. For a larger gift, please contact us.",
+            MAXIMUM,
+            {"maximum": "7\u00a0500\u00a0EUR"},
         ),
     ],
 )
 def test_a_bad_amount_is_refused_next_to_the_field_and_kept(
-    client, stripe_env, donation_pages, localstripe, code, amount, message
+    client, stripe_env, donation_pages, localstripe, code, amount, message, params
 ):
     token = card_token(localstripe, "4242424242424242", code=code)
     response = donate(client, code, json=False, amount=amount, stripe_token=token)
 
     assert response.status_code == 400
-    assert field_errors(response, "amount") == [message]
+    assert field_errors(response, "amount") == [t(message, **params)]
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.select_one("#id_amount")["value"] == amount
     assert soup.select_one("#id_amount")["aria-invalid"] == "true"
@@ -68,7 +77,7 @@ def test_the_script_gets_the_same_errors_as_json(client, stripe_env, donation_pa
     assert response.status_code == 400
     data = response.json()
     assert data["status"] == "invalid"
-    assert data["errors"]["amount"][0]["message"] == "Amounts in XOF have no decimals: enter a whole number."
+    assert data["errors"]["amount"][0]["message"] == t(NO_DECIMALS, currency="XOF")
     assert len(data["retry_key"]) == 32
     assert nothing_written()
 
@@ -79,7 +88,9 @@ def test_a_currency_the_page_does_not_take_is_refused(client, stripe_env, donati
     )
 
     assert response.status_code == 400
-    assert response.json()["errors"]["currency"][0]["message"] == "This page takes gifts in CHF only."
+    assert response.json()["errors"]["currency"][0]["message"] == t(
+        "This page takes gifts in %(currency)s only.", currency="CHF"
+    )
     assert nothing_written()
 
 
@@ -94,9 +105,8 @@ def test_a_frequency_the_page_does_not_offer_is_refused(client, stripe_env, dona
 
     for response in (unknown, not_offered):
         assert response.status_code == 400
-        assert (
-            response.json()["errors"]["frequency"][0]["message"]
-            == "Choose one of the frequencies this page offers."
+        assert response.json()["errors"]["frequency"][0]["message"] == t(
+            "Choose one of the frequencies this page offers."
         )
     assert nothing_written()
 
@@ -105,9 +115,9 @@ def test_missing_card_details_and_consent_are_shown_with_the_other_errors(client
     response = donate(client, "ch", json=False, consent=None, amount="3")
 
     assert response.status_code == 400
-    assert field_errors(response, "stripe_token") == ["Please enter your card details."]
-    assert field_errors(response, "consent") == ["Please agree so that we can process your gift."]
-    assert field_errors(response, "amount") == ["The minimum gift is 5\u00a0CHF."]
+    assert field_errors(response, "stripe_token") == [t("Please enter your card details.")]
+    assert field_errors(response, "consent") == [t("Please agree so that we can process your gift.")]
+    assert field_errors(response, "amount") == [t(MINIMUM, minimum="5\u00a0CHF")]
     assert nothing_written()
 
 
@@ -116,9 +126,12 @@ def test_france_requires_the_postal_address(client, stripe_env, donation_pages, 
     response = donate(client, "fr", json=False, address_line="", city="", stripe_token=token)
 
     assert response.status_code == 400
-    # Django's own French for a missing field: the visitor's language.
-    assert field_errors(response, "address_line") == ["Ce champ est obligatoire."]
-    assert field_errors(response, "city") == ["Ce champ est obligatoire."]
+    # The message for a missing field, in the visitor's language (French here).
+    with translation.override("fr"):
+        required = str(forms.Field.default_error_messages["required"])
+    assert required != "This field is required."
+    assert field_errors(response, "address_line") == [required]
+    assert field_errors(response, "city") == [required]
     assert nothing_written()
 
 

@@ -8,7 +8,7 @@ from django.core import mail
 
 from donations.models import Donation, DonationStatus
 
-from .conftest import KEYS
+from .conftest import KEYS, t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,8 +53,8 @@ def fill_card(page, number):
 
 
 def fill_donor(page):
-    page.get_by_label("Prénom").or_(page.get_by_label("First name")).fill("Veranika")
-    page.get_by_label("Nom", exact=True).or_(page.get_by_label("Last name")).fill("Tsapkala")
+    page.locator("#id_first_name").fill("Veranika")
+    page.locator("#id_last_name").fill("Tsapkala")
     page.locator("#id_email").fill("veranika@example.org")
     page.locator("#id_consent").check()
 
@@ -74,7 +74,7 @@ def test_a_declined_card_then_a_good_one(
 
     error = page.locator("#id_stripe_token-errors li")
     error.wait_for()
-    assert error.inner_text() == "Your card was declined. Nothing was charged; please try another card."
+    assert error.inner_text() == t("Your card was declined. Nothing was charged; please try another card.")
     assert Donation.objects.count() == 0
     assert page.locator("#id_email").input_value() == "veranika@example.org"
 

@@ -9,7 +9,7 @@ import pytest
 from donations.models import Donation
 from donations.views import ATTEMPTS_PER_EMAIL, ATTEMPTS_PER_IP, SUBMIT_LIMITS
 
-from .conftest import card_token, donate
+from .conftest import card_token, donate, t
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_without_a_captcha_answer_nothing_reaches_stripe(client, captcha_on, don
         response = donate(client, "ch", stripe_token=card_token(localstripe, "4242424242424242"))
 
     assert response.status_code == 400
-    assert response.json()["errors"]["captcha"][0]["message"] == "Please confirm that you are not a robot."
+    assert response.json()["errors"]["captcha"][0]["message"] == t("Please confirm that you are not a robot.")
     google.assert_not_called()
     assert not Donation.objects.exists()
 
@@ -76,7 +76,12 @@ def test_without_captcha_keys_where_required_no_payment_is_taken(
     page = client.get("/fr/faire-un-don/", HTTP_HOST="ch.localhost:8000")
     post = donate(client, "ch", json=False, stripe_token=card_token(localstripe, "4242424242424242"))
 
-    assert "the anti-spam check is not set up" in page.content.decode()
+    assert (
+        t(
+            "Online donations are unavailable at the moment: the anti-spam check is not set up. Please contact us."
+        )
+        in page.content.decode()
+    )
     assert post.status_code == 503
     assert not Donation.objects.exists()
 
@@ -90,7 +95,7 @@ def test_attempts_per_email_are_capped(client, stripe_env, donation_pages, local
     blocked = donate(client, "ch", stripe_token=card_token(localstripe, "4242424242424242"))
 
     assert blocked.status_code == 429
-    assert blocked.json()["errors"]["__all__"][0]["message"] == (
+    assert blocked.json()["errors"]["__all__"][0]["message"] == t(
         "Too many payment attempts. Please wait an hour before trying again."
     )
     assert not Donation.objects.exists()
@@ -132,4 +137,4 @@ def test_posting_the_form_over_and_over_is_limited(client, stripe_env, donation_
     blocked = donate(client, "ch", json=False, amount="1")
 
     assert blocked.status_code == 429
-    assert "Too many attempts" in blocked.content.decode()
+    assert t("Too many attempts") in blocked.content.decode()

@@ -6,11 +6,11 @@ import requests
 from donations.models import Donation, DonationStatus, Payment
 from supporters.models import ConsentRecord, Supporter
 
-from .conftest import KEYS, card_token, donate, post_event, stripe_events, stripe_get
+from .conftest import KEYS, card_token, donate, post_event, stripe_events, stripe_get, t
 
 pytestmark = pytest.mark.django_db
 
-DECLINED = "Your card was declined. Nothing was charged; please try another card."
+DECLINED = t("Your card was declined. Nothing was charged; please try another card.")
 
 
 def authenticate(localstripe, client_secret, success, code="ch"):

@@ -7,10 +7,12 @@ from django.urls import reverse
 from wagtail.models import Locale
 
 from donations.models import DonationPage, Frequency
-from donations.tests.conftest import donate
+from donations.tests.conftest import donate, t
 from supporters.models import Supporter
 
 pytestmark = pytest.mark.django_db
+
+UNAVAILABLE = t("Online donations are unavailable at the moment. Please come back later or contact us.")
 
 
 def page_html(client, code, path="/fr/faire-un-don/"):
@@ -41,7 +43,7 @@ def test_the_swiss_page_offers_chf_amounts_with_their_impact(client, stripe_env,
     scripts = [script.get("src") for script in soup.select("script[src]")]
     assert settings.STRIPE_JS_URL in scripts
     # France's deduction does not apply in Switzerland; no postal address asked.
-    assert "after tax deduction" not in soup.get_text()
+    assert not soup.select("[data-presets] .meta")
     assert soup.select_one("#id_address_line") is None
 
 
@@ -50,14 +52,15 @@ def test_the_french_page_shows_the_cost_after_the_66_percent_deduction(client, s
 
     assert presets(soup, "one_off") == ["30\u00a0EUR", "50\u00a0EUR", "100\u00a0EUR"]
     costs = [line.get_text() for line in soup.select('[data-presets="one_off"] .meta')]
+    after = "%(cost)s after tax deduction"
     assert costs == [
-        "10,20\u00a0EUR after tax deduction",
-        "17\u00a0EUR after tax deduction",
-        "34\u00a0EUR after tax deduction",
+        t(after, cost="10,20\u00a0EUR"),
+        t(after, cost="17\u00a0EUR"),
+        t(after, cost="34\u00a0EUR"),
     ]
-    assert "66% of your gift is deductible from your income tax." in soup.get_text()
+    assert t("%(rate)s%% of your gift is deductible from your income tax.", rate=66) in soup.get_text()
     assert soup.select_one("#id_address_line") is not None
-    assert "Your gift supports: Marathon des lettres" in soup.get_text()
+    assert t("Your gift supports: %(designation)s", designation="Marathon des lettres") in soup.get_text()
 
 
 def test_the_togolese_page_counts_in_whole_francs(client, stripe_env, donation_pages):
@@ -65,7 +68,13 @@ def test_the_togolese_page_counts_in_whole_francs(client, stripe_env, donation_p
 
     assert presets(soup, "one_off") == ["2\u00a0000\u00a0XOF", "5\u00a0000\u00a0XOF", "10\u00a0000\u00a0XOF"]
     assert soup.select_one("[name=currency]")["value"] == "XOF"
-    assert "Between 500\u00a0XOF and 2\u00a0000\u00a0000\u00a0XOF, in XOF." in soup.get_text()
+    between = t(
+        "Between %(minimum)s and %(maximum)s, in %(currency)s.",
+        minimum="500\u00a0XOF",
+        maximum="2\u00a0000\u00a0000\u00a0XOF",
+        currency="XOF",
+    )
+    assert between in soup.get_text()
 
 
 def test_the_german_translation(client, stripe_env, donation_pages):
@@ -86,13 +95,14 @@ def test_a_prisoner_as_designation(client, stripe_env, donation_pages):
     page.prisoner = prisoner
     page.save_revision().publish()
 
-    assert "Your gift supports: Maryia Kalesnikava" in page_html(client, "tg").get_text()
+    supports = t("Your gift supports: %(designation)s", designation="Maryia Kalesnikava")
+    assert supports in page_html(client, "tg").get_text()
 
 
 def test_without_keys_visitors_see_donations_unavailable(client, sections, donation_pages):
     soup = page_html(client, "ch")
 
-    assert "Online donations are unavailable at the moment." in soup.get_text()
+    assert UNAVAILABLE in soup.get_text()
     assert soup.select_one("[data-donation-form]") is None
     assert not soup.select("script[src*='stripe']")
     # Visitors are not told about the server's configuration.
@@ -116,11 +126,18 @@ def test_without_keys_editors_are_told_why(client, sections, donation_pages, dja
     edit = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
 
     assert reasons == [
-        "The section settings have no Stripe publishable key.",
-        "The server has no Stripe webhook signing secret: set the environment variable STRIPE_WEBHOOK_SECRET_CH.",
+        t("The section settings have no Stripe publishable key."),
+        t(
+            "The server has no Stripe webhook signing secret: set the environment variable "
+            "STRIPE_WEBHOOK_SECRET_%(code)s.",
+            code="CH",
+        ),
     ]
-    assert "Online donations are unavailable at the moment." in soup.get_text()
-    assert "Visitors see this page as “donations unavailable”" in edit.content.decode()
+    assert UNAVAILABLE in soup.get_text()
+    assert (
+        t("Visitors see this page as “donations unavailable”: %(reasons)s", reasons="")
+        in edit.content.decode()
+    )
     assert "STRIPE_WEBHOOK_SECRET_CH" in edit.content.decode()
 
 
@@ -139,7 +156,7 @@ def test_a_section_that_switched_donations_off(client, stripe_env, sections, don
     section.donations_enabled = False
     section.save()
 
-    assert "Online donations are unavailable at the moment." in page_html(client, "tg").get_text()
+    assert UNAVAILABLE in page_html(client, "tg").get_text()
 
 
 def test_editors_cannot_save_inconsistent_amounts(sections):
