@@ -119,7 +119,7 @@ def load(sections):
         home = section.home
         page = DonationPage.objects.child_of(home).filter(slug=SLUG).first()
         if page is None:
-            page = DonationPage(title=TITLE, slug=SLUG, locale=home.locale)
+            page = DonationPage(title=TITLE, slug=SLUG, locale=home.locale, thank_you_title=THANK_YOU_TITLE)
             home.add_child(instance=page)
             page = DonationPage.objects.get(pk=page.pk)
         page.title = TITLE

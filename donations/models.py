@@ -58,7 +58,9 @@ class DonationPage(RoutablePageMixin, Page):
         related_name="+",
         help_text=_("Optional: the person whose case these gifts support."),
     )
-    thank_you_title = models.CharField(_("thank-you title"), max_length=200, default="Merci !")
+    thank_you_title = models.CharField(
+        _("thank-you title"), max_length=200, help_text=_("The heading donors see once they have paid.")
+    )
     thank_you_text = RichTextField(_("thank-you text"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [
@@ -136,9 +138,6 @@ class DonationPage(RoutablePageMixin, Page):
         from .views import thanks_view
 
         return thanks_view(self, request)
-
-    def get_preview_template(self, request, mode_name):
-        return "donations/donation_page.html"
 
 
 class DonationAmount(TranslatableMixin, Orderable):
