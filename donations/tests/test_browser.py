@@ -66,10 +66,19 @@ def test_a_declined_card_then_a_good_one(
     page = browser_page
     page.goto(f"http://ch.localhost:{port}/fr/faire-un-don/")
 
-    page.get_by_role("button", name="30\u00a0CHF").click()
-    assert page.locator("#id_amount").input_value() == "30"
     fill_donor(page)
     fill_card(page, "4000000000000002")
+    page.locator("#id_amount").fill("3")
+    page.locator("[data-submit]").click()
+
+    amount_error = page.locator("#id_amount-errors li")
+    amount_error.wait_for()
+    assert amount_error.inner_text() == t("The minimum gift is %(minimum)s.", minimum="5\u00a0CHF")
+    assert page.locator("#id_amount").get_attribute("aria-invalid") == "true"
+    assert page.locator("#id_amount").input_value() == "3"
+
+    page.get_by_role("button", name="30\u00a0CHF").click()
+    assert page.locator("#id_amount").input_value() == "30"
     page.locator("[data-submit]").click()
 
     error = page.locator("#id_stripe_token-errors li")

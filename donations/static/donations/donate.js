@@ -89,13 +89,36 @@
     progress.hidden = !on;
   }
 
+  // reCAPTCHA (django-recaptcha's widgets): v3 gets a fresh token just before each post; a used v2
+  // checkbox is reset after a failed attempt. The widget's own submit handler is not used (see below).
+  var captchaV3 = form.querySelector("input.g-recaptcha[data-sitekey]");
+
+  function captchaToken() {
+    if (!captchaV3 || typeof grecaptcha === "undefined") {
+      return Promise.resolve();
+    }
+    return new Promise(function (resolve, reject) {
+      grecaptcha.ready(function () {
+        grecaptcha.execute(captchaV3.dataset.sitekey, { action: form.dataset.captchaAction }).then(function (token) {
+          captchaV3.value = token;
+          resolve();
+        }, reject);
+      });
+    });
+  }
+
   function retryWith(key) {
     if (key) { form.querySelector("[name=idempotency_key]").value = key; }
     form.querySelector("[name=stripe_token]").value = "";
+    if (!captchaV3 && typeof grecaptcha !== "undefined" && grecaptcha.reset) {
+      try { grecaptcha.reset(); } catch (error) { /* no checkbox on this page */ }
+    }
   }
 
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
+    // django-recaptcha's v3 script would submit the form itself, without the card token.
+    event.stopImmediatePropagation();
     clearErrors();
     busy(true);
     try {
@@ -108,6 +131,7 @@
         return;
       }
       form.querySelector("[name=stripe_token]").value = tokenResult.token.id;
+      await captchaToken();
       var response = await fetch(form.action, {
         method: "POST",
         body: new FormData(form),
@@ -115,9 +139,9 @@
         credentials: "same-origin",
       });
       var data = await response.json();
-      if (data.status === "invalid") {
+      if (data.status === "invalid" || !data.status) {
         retryWith(data.retry_key);
-        showErrors(data.errors);
+        showErrors(data.errors || { __all__: [{ message: form.dataset.messageNetwork }] });
         busy(false);
         return;
       }
@@ -134,6 +158,7 @@
       }
       window.location.assign(data.redirect);
     } catch (error) {
+      // The same attempt key is kept: if the server did receive it, posting again finds that donation.
       showError("__all__", form.dataset.messageNetwork);
       busy(false);
     }
