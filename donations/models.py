@@ -232,6 +232,18 @@ class Donation(SupporterAction):
     def full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
 
+    # Shown by the admin's inspect view instead of the raw values.
+    def get_amount_display(self):
+        return self.display_amount
+
+    def get_payments_display(self):
+        lines = [
+            f"{payment.occurred_at:%Y-%m-%d} · {payment}"
+            + (f" · {payment.stripe_charge_id}" if payment.stripe_charge_id else "")
+            for payment in self.payments.all()
+        ]
+        return "; ".join(lines) or "-"
+
 
 class PaymentStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("Succeeded")

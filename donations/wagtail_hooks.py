@@ -51,6 +51,7 @@ class DonationViewSet(SectionScopedModelViewSet):
     inspect_view_fields = [
         "site",
         "status",
+        "payments",
         "frequency",
         "amount",
         "currency",

@@ -11,6 +11,8 @@ from donations.models import Donation
 from sections.models import SectionStaffGroup
 from supporters.models import Supporter
 
+from .conftest import t
+
 pytestmark = pytest.mark.django_db
 
 
@@ -38,6 +40,23 @@ def make_donation(section, first_name, email, status="succeeded", amount=6000):
     )
 
 
+def pay(donation, charge):
+    from django.utils import timezone
+
+    from donations.models import Payment
+
+    now = timezone.now()
+    Payment.objects.create(
+        donation=donation,
+        status="succeeded",
+        amount=donation.amount,
+        currency=donation.currency,
+        stripe_charge_id=charge,
+        occurred_at=now,
+        status_event_at=now,
+    )
+
+
 def staff(django_user_model, section, username):
     group = Group.objects.create(name=f"{section.code} staff")
     group.permissions.add(
@@ -52,8 +71,10 @@ def staff(django_user_model, section, username):
 
 @pytest.fixture
 def donations(sections):
+    anna = make_donation(sections["ch"], "Anna", "anna@example.ch")
+    pay(anna, "ch_anna")
     return {
-        "ch": make_donation(sections["ch"], "Anna", "anna@example.ch"),
+        "ch": anna,
         "ch_failed": make_donation(sections["ch"], "Beat", "beat@example.ch", status="failed"),
         "fr": make_donation(sections["fr"], "Camille", "camille@example.fr", amount=5000),
     }
@@ -87,6 +108,7 @@ def test_inspecting_another_sections_donation_is_not_found(swiss_staff, donation
 
     assert own.status_code == 200
     assert "anna@example.ch" in own.content.decode()
+    assert f"60\u00a0CHF · {t('Succeeded')} · ch_anna" in own.content.decode()
     assert other.status_code == 404
     assert "camille" not in other.content.decode()
 
