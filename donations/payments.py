@@ -20,6 +20,7 @@ from sections.secrets import section_secret
 # `payment_intent`, `subscription` and `charge`.
 STRIPE_API_VERSION = "2024-09-30.acacia"
 MONTHLY_PRODUCT_ID = "plaidoyer-monthly-donation"
+HTTP_TIMEOUT_SECONDS = 20
 
 
 class PaymentDeclined(Exception):
@@ -65,6 +66,8 @@ def client_for(section):
         stripe_version=STRIPE_API_VERSION,
         base_addresses=base_addresses,
         max_network_retries=2,
+        # The donation's transaction waits for Stripe: do not let it wait for long.
+        http_client=stripe.RequestsClient(timeout=HTTP_TIMEOUT_SECONDS),
     )
 
 

@@ -114,6 +114,7 @@ def invalid(page, request, section, form, status=400):
         )
     data = form.data.copy()
     data["idempotency_key"] = new_idempotency_key()
+    data["stripe_token"] = ""  # a card token is used once; the page makes a new one
     form.data = data
     return render_page(page, request, section, form, status=status)
 
