@@ -150,37 +150,39 @@ def _started(intent):
     raise PaymentDeclined(_("Your card was declined. Nothing was charged; please try another card."))
 
 
+def _retrieve_or_create(service, object_id, params, key):
+    """The object with this id, created once per Stripe account; a concurrent creation is retrieved."""
+    try:
+        return service.retrieve(object_id)
+    except stripe.InvalidRequestError as error:
+        if error.http_status != 404:
+            raise
+    try:
+        return service.create(params={"id": object_id, **params}, options={"idempotency_key": key})
+    except stripe.StripeError:
+        # Another donation created it a moment ago (Stripe answers "already exists").
+        return service.retrieve(object_id)
+
+
 def monthly_plan(client, donation):
-    """The plan for this amount and currency, created once per Stripe account (localstripe knows plans, not prices)."""
-    plan_id = f"plaidoyer-monthly-{donation.currency.lower()}-{donation.amount}"
-    try:
-        return client.v1.plans.retrieve(plan_id)
-    except stripe.InvalidRequestError as error:
-        if error.http_status != 404:
-            raise
-    try:
-        client.v1.products.retrieve(MONTHLY_PRODUCT_ID)
-    except stripe.InvalidRequestError as error:
-        if error.http_status != 404:
-            raise
-        client.v1.products.create(
-            params={"id": MONTHLY_PRODUCT_ID, "name": "Monthly donation"},
-            options={"idempotency_key": idempotency_key(donation, "product")},
-        )
-    try:
-        return client.v1.plans.create(
-            params={
-                "id": plan_id,
-                "product": MONTHLY_PRODUCT_ID,
-                "amount": donation.amount,
-                "currency": donation.currency.lower(),
-                "interval": "month",
-            },
-            options={"idempotency_key": idempotency_key(donation, "plan")},
-        )
-    except stripe.InvalidRequestError:
-        # Another donation created the same plan a moment ago.
-        return client.v1.plans.retrieve(plan_id)
+    """The plan for this amount and currency (localstripe knows plans, not prices)."""
+    _retrieve_or_create(
+        client.v1.products,
+        MONTHLY_PRODUCT_ID,
+        {"name": "Monthly donation"},
+        idempotency_key(donation, "product"),
+    )
+    return _retrieve_or_create(
+        client.v1.plans,
+        f"plaidoyer-monthly-{donation.currency.lower()}-{donation.amount}",
+        {
+            "product": MONTHLY_PRODUCT_ID,
+            "amount": donation.amount,
+            "currency": donation.currency.lower(),
+            "interval": "month",
+        },
+        idempotency_key(donation, "plan"),
+    )
 
 
 def _start_monthly(client, donation, metadata):
