@@ -16,7 +16,6 @@ $(BIN)/activate: requirements.txt
 install: $(BIN)/activate
 
 demo: install
-	$(MANAGE) compilemessages --ignore=.venv -v 0
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 
@@ -25,8 +24,7 @@ run: demo
 
 test: install
 	$(BIN)/python -m tests.check_database
-	$(MANAGE) compilemessages --ignore=.venv -v 0
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --create-db
 
 lint: install
 	$(BIN)/ruff check .
@@ -36,8 +34,10 @@ check: install
 	DJANGO_SETTINGS_MODULE=plaidoyer.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=plaidoyer.settings.test $(MANAGE) makemigrations --check --dry-run
 
+# Catalogs (.po) and their compiled form (.mo) are both committed, so running needs no gettext.
 messages: install
-	for lang in fr de it en; do $(MANAGE) makemessages -l $$lang --ignore=.venv --ignore=static_collected -v 0; done
+	for lang in fr de it en; do $(MANAGE) makemessages -l $$lang --ignore=.venv --ignore=static_collected --ignore=media -v 0; done
+	$(MANAGE) compilemessages --ignore=.venv -v 0
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media static_collected

@@ -6,7 +6,7 @@ Idempotent: running it again updates what it created and creates nothing twice.
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from .models import SectionSettings
 from .translation import translate
@@ -104,9 +104,12 @@ def create_sections():
     for code in ("fr", "de", "it", "en"):
         Locale.objects.get_or_create(language_code=code)
     french = Locale.objects.get(language_code="fr")
+    # A flushed database (after transactional tests) has lost what Wagtail's migrations create.
     tree_root = Page.get_first_root_node()
-    if tree_root is None:  # a flushed database (transactional tests) has no tree root
+    if tree_root is None:
         tree_root = Page.add_root(instance=Page(title="Root", slug="root", locale=french))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     # Wagtail's initial "Welcome" page and its site are replaced by the sections.
     Site.objects.filter(hostname="localhost", port=80).delete()
     Page.objects.filter(depth=2, content_type__model="page", slug="home").delete()

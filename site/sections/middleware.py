@@ -1,8 +1,10 @@
 """Serves a section only in its own languages: other prefixes are 404, bare paths redirect."""
 
 from django.http import Http404, HttpResponseRedirect
+from django.middleware.locale import LocaleMiddleware
 from django.urls import get_urlconf, is_valid_path
-from django.utils.translation import get_language_from_path
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language, get_language_from_path
 from wagtail.models import Site
 
 from .languages import preferred_language, section_languages
@@ -36,3 +38,20 @@ class SectionLanguageMiddleware:
         # Paths outside i18n_patterns (admin, webhooks, static) resolve as they are.
         urlconf = get_urlconf()
         return not is_valid_path(path, urlconf) and is_valid_path(f"/fr{path}", urlconf)
+
+
+class SectionLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware without its 404 redirect to a language prefix.
+
+    SectionLanguageMiddleware already sends bare public paths to one of the
+    section's languages; a 404 left here belongs to a path outside
+    i18n_patterns (the admin, webhooks) and must stay a 404 there rather than
+    bounce to /fr/admin/….
+    """
+
+    def process_response(self, request, response):
+        if response.status_code == 404 and get_language_from_path(request.path_info) is None:
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", get_language())
+            return response
+        return super().process_response(request, response)

@@ -90,3 +90,9 @@ def test_admin_is_outside_the_language_prefix(client, sections):
     response = get(client, "localhost:8000", "/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_an_admin_404_stays_in_the_admin(client, sections, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "root@localhost", "pw"))
+    response = get(client, "localhost:8000", "/admin/no-such-view/")
+    assert response.status_code == 404

@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand
 
 from sections.demo import create_sections
 
-# Each app that has demo content provides `<app>.demo.load(sections)`, run in this order.
-DEMO_APPS = ["home", "prisoners", "petitions", "petitions.letters", "donations"]
+# Each app that has demo content provides `<app>.demo.load(sections)`, run in this order
+# (home last: its home pages feature the action pages the others created).
+DEMO_APPS = ["prisoners", "petitions", "petitions.letters", "donations", "home"]
 
 
 class Command(BaseCommand):

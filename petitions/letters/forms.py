@@ -1,0 +1,153 @@
+"""Visitors' forms: the letter to generate, "I have sent my letter", and a message of solidarity."""
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from supporters.captcha import captcha_field
+
+from . import text
+from .models import SolidarityMessage
+
+SENT_SALT = "letters.sent"
+
+
+def letter_token(letter):
+    """The signed proof, handed to the browser that generated `letter`, that lets it say the letter was sent."""
+    return signing.dumps(str(letter.token), salt=SENT_SALT, compress=False)
+
+
+def token_value(token):
+    """The letter's token inside a signed proof, or None when it was forged or mangled."""
+    try:
+        return signing.loads(token, salt=SENT_SALT)
+    except signing.BadSignature:
+        return None
+
+
+class PlainTextMixin:
+    """Normalises every text field and checks it can be printed; the captcha gets the section's settings."""
+
+    def __init__(self, *args, section=None, captcha_action="letters", **kwargs):
+        super().__init__(*args, **kwargs)
+        field = captcha_field(section, captcha_action) if section is not None else None
+        if field is not None:
+            self.fields["captcha"] = field
+
+    def full_clean(self):
+        super().full_clean()
+        # Screen readers announce a field's errors (and its help) when the field gets focus.
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                described = [f"{bound.auto_id}_errors"]
+                if bound.help_text:
+                    described.insert(0, f"{bound.auto_id}_helptext")
+                bound.field.widget.attrs["aria-describedby"] = " ".join(described)
+
+    def _clean_text(self, name, check):
+        value = text.normalise(self.cleaned_data.get(name, "")).strip()
+        return check(value) if value else value
+
+
+class LetterForm(PlainTextMixin, forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=60)
+    last_name = forms.CharField(label=_("Last name"), max_length=60)
+    town = forms.CharField(label=_("Town"), max_length=80)
+    country = forms.CharField(label=_("Country"), max_length=60)
+    language = forms.ChoiceField(
+        label=_("Language of the letter"),
+        error_messages={
+            "invalid_choice": _(
+                "This letter is not offered in that language. Please choose one from the list."
+            )
+        },
+    )
+    personal_paragraph = forms.CharField(
+        label=_("Your own paragraph (optional)"),
+        required=False,
+        max_length=1200,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "A few sentences in your own words, printed before the closing. Plain text, at most 12 lines."
+        ),
+    )
+    email = forms.EmailField(
+        label=_("Your email (optional)"),
+        required=False,
+        max_length=254,
+        help_text=_("Fill this in to receive the letter as a PDF by email as well."),
+    )
+    consent = forms.BooleanField(
+        label="",
+        error_messages={"required": _("Please agree, or we cannot prepare your letter.")},
+    )
+    newsletter = forms.BooleanField(label="", required=False)
+
+    def __init__(self, *args, page, section, **kwargs):
+        super().__init__(*args, section=section, captcha_action="letter", **kwargs)
+        self.fields["language"].choices = page.language_choices()
+        self.fields["language"].initial = page.locale.language_code
+        self.fields["country"].initial = section.country if section else ""
+        self.fields["consent"].label = section.consent_text if section else ""
+        self.fields["newsletter"].label = section.newsletter_consent_text if section else ""
+        if not (section and section.newsletter_consent_text):
+            del self.fields["newsletter"]
+
+    def clean_first_name(self):
+        return self._clean_text("first_name", text.check_name)
+
+    def clean_last_name(self):
+        return self._clean_text("last_name", text.check_name)
+
+    def clean_town(self):
+        return self._clean_text("town", text.check_place)
+
+    def clean_country(self):
+        return self._clean_text("country", text.check_place)
+
+    def clean_personal_paragraph(self):
+        return self._clean_text("personal_paragraph", lambda value: text.check_paragraph(value, 12))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("newsletter") and not cleaned.get("email"):
+            self.add_error("email", _("Please give your email address to receive news."))
+        return cleaned
+
+
+class SentForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+
+class MessageForm(PlainTextMixin, forms.ModelForm):
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my message, name and town are delivered and may be shown on this page once approved."
+        ),
+        error_messages={"required": _("Please agree, or we cannot pass on your message.")},
+    )
+
+    class Meta:
+        model = SolidarityMessage
+        fields = ["author_name", "town", "text"]
+        labels = {
+            "author_name": _("Your first name"),
+            "town": _("Town (optional)"),
+            "text": _("Your message"),
+        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 4, "maxlength": SolidarityMessage.MAX_LENGTH})}
+        help_texts = {"text": _("At most 500 characters. Every message is read before it is delivered.")}
+
+    def __init__(self, *args, section=None, **kwargs):
+        super().__init__(*args, section=section, captcha_action="message", **kwargs)
+        self.fields["text"].max_length = SolidarityMessage.MAX_LENGTH
+
+    def clean_author_name(self):
+        return self._clean_text("author_name", text.check_name)
+
+    def clean_town(self):
+        return self._clean_text("town", text.check_place)
+
+    def clean_text(self):
+        return self._clean_text("text", lambda value: text.check_paragraph(value, 10))

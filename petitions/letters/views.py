@@ -1,0 +1,284 @@
+"""What a letter-writing page does with a visitor's POSTs: generate the letter, count it once sent, take a message."""
+
+import base64
+import logging
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.http import HttpResponseNotFound, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+from sections.models import SectionSettings
+from supporters import ratelimit
+from supporters.models import ActionCount, ConsentPurpose, ConsentRecord, Supporter
+from supporters.network import client_ip, hash_ip
+
+from .forms import LetterForm, MessageForm, SentForm, letter_token, token_value
+from .models import Letter, LetterState, split_paragraphs
+from .pdf import letter_date, letter_pdf
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "letters:pending"
+# The message form shares a page with the letter form: its own prefix keeps field ids unique.
+MESSAGE_PREFIX = "message"
+# Rate limits: (what, limit, window in seconds).
+GENERATE_LIMITS = [("ip", 30, 3600)]
+SENT_LIMITS = [("ip", 60, 3600)]
+MESSAGE_LIMITS = [("ip", 10, 3600)]
+
+
+def _section(request):
+    site = Site.find_for_request(request)
+    return site, (SectionSettings.for_site(site) if site else None)
+
+
+def _route_url(page, request, name):
+    return page.get_url(request) + page.reverse_subpage(name)
+
+
+def _pending_tokens(request):
+    # Only a visitor who already has a session has anything pending: others get no cookie, no Vary.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return {}
+    return request.session.get(SESSION_KEY, {})
+
+
+def page_context(page, request):
+    """Everything the page template needs besides the page itself (forms may be overridden by a route)."""
+    site, section = _section(request)
+    accepting = page.is_open and (section is None or section.letters_enabled)
+    pending = _pending_tokens(request).get(str(page.translation_key))
+    context = {
+        "accepting_letters": accepting,
+        "letter_count": page.count(),
+        "letter_url": _route_url(page, request, "letter"),
+        "sent_url": _route_url(page, request, "sent"),
+        "message_url": _route_url(page, request, "message"),
+        "approved_messages": page.approved_messages()[:12] if page.collect_messages else [],
+        "pending_sent_form": SentForm(initial={"token": pending}) if pending else None,
+    }
+    if accepting:
+        context["letter_form"] = LetterForm(page=page, section=section)
+        if page.collect_messages:
+            context["message_form"] = MessageForm(section=section, prefix=MESSAGE_PREFIX)
+    return context
+
+
+def private_when_personal(request, response):
+    """Responses that carry a visitor's data (their letter, their form, their session) are never cached."""
+    if getattr(request, "letters_personal", False) or _pending_tokens(request):
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _render(page, request, status=200, **overrides):
+    request.letters_personal = True
+    response = page.render(request, context_overrides=overrides)
+    response.status_code = status
+    return response
+
+
+def _closed(page, request):
+    return _render(
+        page,
+        request,
+        status=410,
+        action_error=_("This action has ended: no letter or message was created."),
+    )
+
+
+def generate_letter(page, request):
+    if request.method != "POST":
+        return HttpResponseRedirect(page.get_url(request))
+    site, section = _section(request)
+    if not (page.is_open and section.letters_enabled):
+        return _closed(page, request)
+    if not ratelimit.allow(request, "letters:generate", GENERATE_LIMITS):
+        return ratelimit.too_many_requests(request)
+    form = LetterForm(request.POST, page=page, section=section)
+    if not form.is_valid():
+        return _render(page, request, status=400, letter_form=form)
+
+    data = form.cleaned_data
+    text = page.letter_texts[data["language"]]
+    full_name = f"{data['first_name']} {data['last_name']}"
+    paragraphs = split_paragraphs(data["personal_paragraph"])
+    # The PDF is made before anything is written: if it failed, nothing would be half-saved.
+    pdf = letter_pdf(
+        text=text,
+        sender_lines=[full_name, data["town"], data["country"]],
+        town=data["town"],
+        date_text=letter_date(text.language),
+        personal_paragraph=paragraphs,
+        signature=full_name,
+    )
+    language = page.locale.language_code
+    with transaction.atomic():
+        supporter = None
+        if data["email"]:
+            supporter = Supporter.for_email(site, data["email"], data["first_name"], data["last_name"])
+        letter = Letter.objects.create(
+            site=site,
+            supporter=supporter,
+            action=page,
+            language=language,
+            ip_hash=hash_ip(client_ip(request)),
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            town=data["town"],
+            country=data["country"],
+            letter_language=text.language,
+            personalised=bool(paragraphs),
+            consent_version=ConsentRecord.version_of(section.consent_text),
+        )
+        if supporter is not None:
+            _record_consents(letter, supporter, section, form, language)
+
+    filename = f"{slugify(page.title) or 'letter'}-{text.language}.pdf"
+    emailed = email_failed = False
+    if data["email"]:
+        try:
+            _email_letter(page, data["email"], full_name, pdf, filename)
+            emailed = True
+            Letter.objects.filter(pk=letter.pk).update(emailed=True)
+        except OSError:
+            logger.exception("Could not email letter %s", letter.pk)
+            email_failed = True
+
+    token = letter_token(letter)
+    pending = dict(request.session.get(SESSION_KEY, {}))
+    pending[str(page.translation_key)] = token
+    request.session[SESSION_KEY] = pending
+    return _render(
+        page,
+        request,
+        ready={
+            "pdf_data_url": "data:application/pdf;base64," + base64.b64encode(pdf).decode(),
+            "filename": filename,
+            "size_kb": max(len(pdf) // 1024, 1),
+            "language": text.label,
+            "emailed": emailed,
+            "email_failed": email_failed,
+        },
+        pending_sent_form=SentForm(initial={"token": token}),
+        letter_form=None,
+    )
+
+
+def _record_consents(letter, supporter, section, form, language):
+    label = f"letters.letter:{letter.pk}"
+    records = [
+        ConsentRecord(
+            supporter=supporter,
+            site=letter.site,
+            purpose=ConsentPurpose.PROCESSING,
+            granted=True,
+            wording=section.consent_text,
+            wording_version=ConsentRecord.version_of(section.consent_text),
+            language=language,
+            action=label,
+        )
+    ]
+    if "newsletter" in form.fields:
+        records.append(
+            ConsentRecord(
+                supporter=supporter,
+                site=letter.site,
+                purpose=ConsentPurpose.NEWSLETTER,
+                granted=bool(form.cleaned_data.get("newsletter")),
+                wording=section.newsletter_consent_text,
+                wording_version=ConsentRecord.version_of(section.newsletter_consent_text),
+                language=language,
+                action=label,
+            )
+        )
+    ConsentRecord.objects.bulk_create(records)
+
+
+def _email_letter(page, address, full_name, pdf, filename):
+    """Sends the PDF at once, from memory: it is never queued or stored (a task queue would keep a copy)."""
+    with translation.override(page.locale.language_code):
+        subject = _("Your letter: %(title)s") % {"title": page.title}
+        body = render_to_string("letters/email/letter.txt", {"page": page, "full_name": full_name})
+    message = EmailMessage(subject, body, to=[address])
+    message.attach(filename, pdf, "application/pdf")
+    message.send()
+
+
+def _forged(page, request):
+    return _render(
+        page,
+        request,
+        status=400,
+        action_error=_(
+            "We could not find a letter prepared on this page in this browser, so nothing was counted."
+        ),
+    )
+
+
+def letter_sent(page, request):
+    """Counts a generated letter as sent, once: a conditional UPDATE, so a double click counts once."""
+    if request.method != "POST":
+        return HttpResponseRedirect(page.get_url(request))
+    if not ratelimit.allow(request, "letters:sent", SENT_LIMITS):
+        return ratelimit.too_many_requests(request)
+    form = SentForm(request.POST)
+    value = token_value(form.data.get("token", "")) if form.is_valid() else None
+    try:
+        token = uuid.UUID(value) if value else None
+    except ValueError:
+        token = None
+    if token is None:
+        return _forged(page, request)
+    with transaction.atomic():
+        letter = Letter.objects.filter(token=token, action__translation_key=page.translation_key).first()
+        if letter is None:
+            return _forged(page, request)
+        counted = Letter.objects.filter(pk=letter.pk, state=LetterState.GENERATED).update(
+            state=LetterState.SENT, sent_at=timezone.now()
+        )
+        if counted:
+            ActionCount.increment(page.translation_key)
+    pending = dict(request.session.get(SESSION_KEY, {}))
+    if pending.pop(str(page.translation_key), None) is not None:
+        request.session[SESSION_KEY] = pending
+    messages.success(request, _("Thank you! Your letter is counted."), extra_tags="letters")
+    return HttpResponseRedirect(page.get_url(request) + "#count", status=303)
+
+
+def post_message(page, request):
+    if not page.collect_messages:
+        return HttpResponseNotFound()
+    if request.method != "POST":
+        return HttpResponseRedirect(page.get_url(request))
+    site, section = _section(request)
+    if not (page.is_open and section.letters_enabled):
+        return _closed(page, request)
+    if not ratelimit.allow(request, "letters:message", MESSAGE_LIMITS):
+        return ratelimit.too_many_requests(request)
+    form = MessageForm(request.POST, section=section, prefix=MESSAGE_PREFIX)
+    if not form.is_valid():
+        return _render(page, request, status=400, message_form=form)
+    with transaction.atomic():
+        message = form.save(commit=False)
+        message.site = site
+        message.action = page
+        message.language = page.locale.language_code
+        message.ip_hash = hash_ip(client_ip(request))
+        message.consent_version = ConsentRecord.version_of(str(form.fields["consent"].label))
+        message.save()
+    messages.success(
+        request,
+        _("Thank you! Your message will be read by our team before it is delivered."),
+        extra_tags="letters",
+    )
+    return HttpResponseRedirect(page.get_url(request) + "#messages", status=303)

@@ -1,0 +1,31 @@
+"""Admin for letter-writing actions (letters, solidarity messages) and the prisoner profile hook."""
+
+from django.db.models import Q
+from django.utils import timezone
+from wagtail import hooks
+
+from sections.models import SectionSettings
+
+from .admin_views import LettersViewSetGroup
+from .models import LetterActionPage
+
+
+@hooks.register("register_admin_viewset")
+def register_letter_viewsets():
+    return LettersViewSetGroup()
+
+
+@hooks.register("register_prisoner_actions")
+def open_letter_actions(record, site, locale):
+    """Live, open letter actions of `site` in `locale` that concern `record` (in any of its translations)."""
+    root = site.root_page.get_translation_or_none(locale)
+    if root is None or not SectionSettings.for_site(site).letters_enabled:
+        return []
+    return list(
+        LetterActionPage.objects.live()
+        .descendant_of(root)
+        .filter(locale=locale, prisoners__translation_key=record.translation_key)
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=timezone.localdate()))
+        .distinct()
+        .order_by("-first_published_at")
+    )
