@@ -283,8 +283,7 @@ def webhook(request, code):
     """Stripe's calls for one section: the signature is checked on the raw body with that section's secret."""
     section = SectionSettings.objects.filter(code=code).select_related("site").first()
     if section is None:
-        # Not 404: Django's LocaleMiddleware would turn it into a redirect to a language prefix.
-        return HttpResponse("Unknown section.", status=400, content_type="text/plain")
+        return HttpResponse("Unknown section.", status=404, content_type="text/plain")
     secret = section_secret("STRIPE_WEBHOOK_SECRET", section.code)
     if not secret:
         return HttpResponse(

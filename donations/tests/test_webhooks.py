@@ -267,7 +267,7 @@ def test_a_success_for_a_donation_not_yet_committed_asks_stripe_to_retry(client,
 
 def test_an_unknown_section_and_a_section_without_secret(client, donation, settings):
     payload = event("payment_intent.succeeded", intent())
-    assert post_event(client, "xx", payload, secret=KEYS["ch"]["webhook"]).status_code == 400
+    assert post_event(client, "xx", payload, secret=KEYS["ch"]["webhook"]).status_code == 404
 
     settings.SECTION_SECRETS = {
         key: value for key, value in settings.SECTION_SECRETS.items() if key != "STRIPE_WEBHOOK_SECRET_CH"
