@@ -1,4 +1,10 @@
-"""Public URLs of the donations app."""
+"""Machine endpoints of the donations app, outside the language prefix: Stripe's webhooks, one per section."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "donations"
-urlpatterns = []
+urlpatterns = [
+    path("webhooks/<slug:code>/", views.webhook, name="webhook"),
+]

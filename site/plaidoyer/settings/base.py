@@ -63,6 +63,8 @@ SECTION_SECRETS = {
 CAPTCHA_REQUIRED = env_bool("CAPTCHA_REQUIRED", False)
 # Where Stripe's API is reached (the local fake in tests and development).
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
+# Where pages load Stripe.js from (localstripe's fake copy in tests and development).
+STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 
 # --- Applications ------------------------------------------------------------
 INSTALLED_APPS = [

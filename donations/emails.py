@@ -1,0 +1,63 @@
+"""The receipt email: sent from the section's legal entity, in the donor's language, once a payment succeeded."""
+
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django_tasks import task
+
+from sections.models import SectionSettings
+
+from . import money
+
+
+def sender(section):
+    """The legal entity's name on the project's sending address (the domain the mail server may send for)."""
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((section.legal_entity or section.name, address))
+
+
+@task()
+def send_receipt(payment_id):
+    """Send the receipt of one payment, at most once (the webhook that triggers it may be delivered again)."""
+    from .models import Payment, PaymentStatus
+
+    with transaction.atomic():
+        payment = (
+            Payment.objects.select_for_update()
+            .select_related("donation", "donation__site")
+            .filter(pk=payment_id, status=PaymentStatus.SUCCEEDED, receipt_sent_at__isnull=True)
+            .first()
+        )
+        if payment is None or not payment.donation.email:
+            return False
+        donation = payment.donation
+        section = SectionSettings.for_site(donation.site)
+        with translation.override(donation.language):
+            context = {
+                "donation": donation,
+                "payment": payment,
+                "section": section,
+                "amount": money.format_amount(payment.amount, payment.currency),
+                "after_deduction": money.format_amount(
+                    money.after_deduction(payment.amount, section.tax_deduction_rate), payment.currency
+                )
+                if section.tax_deduction_rate
+                else "",
+            }
+            subject = render_to_string("donations/emails/receipt_subject.txt", context).strip()
+            body = render_to_string("donations/emails/receipt.txt", context)
+        message = EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=sender(section),
+            to=[donation.email],
+            reply_to=[section.contact_email] if section.contact_email else None,
+        )
+        message.send()
+        payment.receipt_sent_at = timezone.now()
+        payment.save(update_fields=["receipt_sent_at"])
+    return True

@@ -1,0 +1,149 @@
+"""The donation form: amount and frequency checked on the server, donor details, consent, captcha."""
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from supporters.captcha import captcha_field
+
+from . import money
+from .models import Frequency
+
+
+def new_idempotency_key():
+    return uuid.uuid4().hex
+
+
+class DonationForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label=_("How often?"),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose one of the frequencies this page offers.")},
+    )
+    amount = forms.CharField(
+        label=_("Amount"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "transaction-amount"}),
+    )
+    currency = forms.CharField(widget=forms.HiddenInput)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    consent = forms.BooleanField(
+        error_messages={"required": _("Please agree so that we can process your gift.")},
+    )
+    newsletter = forms.BooleanField(required=False)
+    # One key per attempt: a repeated submission of the same attempt reuses it.
+    idempotency_key = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+    # The id of the card token made by Stripe.js in the browser (card numbers never reach this server).
+    stripe_token = forms.CharField(
+        required=False,
+        max_length=255,
+        widget=forms.HiddenInput,
+    )
+
+    address_fields = ("address_line", "postal_code", "city", "country")
+
+    def __init__(self, *args, page, section, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page = page
+        self.section = section
+        self.currency = section.currency
+        labels = dict(Frequency.choices)
+        self.fields["frequency"].choices = [(value, labels[value]) for value in page.frequencies]
+        self.fields["consent"].label = section.consent_text or _(
+            "I agree that my data is processed for this gift, as described in the privacy policy."
+        )
+        if section.newsletter_consent_text:
+            self.fields["newsletter"].label = section.newsletter_consent_text
+        else:
+            del self.fields["newsletter"]
+        if section.donation_requires_address:
+            # Tax receipts need the donor's postal address.
+            self.fields["address_line"] = forms.CharField(
+                label=_("Street and number"),
+                max_length=200,
+                widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+            )
+            self.fields["postal_code"] = forms.CharField(
+                label=_("Postal code"),
+                max_length=20,
+                widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            )
+            self.fields["city"] = forms.CharField(
+                label=_("City"),
+                max_length=100,
+                widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            )
+            self.fields["country"] = forms.CharField(
+                label=_("Country"),
+                max_length=100,
+                initial=section.country,
+                widget=forms.TextInput(attrs={"autocomplete": "country-name"}),
+            )
+        captcha = captcha_field(section, "donate")
+        if captcha is not None:
+            self.fields["captcha"] = captcha
+        for name, field in self.fields.items():
+            if not field.widget.is_hidden and name != "captcha":
+                field.widget.attrs["aria-describedby"] = f"id_{name}-errors"
+        if not self.is_bound:
+            self.initial.update(
+                {
+                    "frequency": page.default_frequency,
+                    "amount": str(page.default_amount),
+                    "currency": self.currency,
+                    "idempotency_key": new_idempotency_key(),
+                }
+            )
+
+    def clean_currency(self):
+        currency = self.cleaned_data["currency"].strip().upper()
+        if currency != self.currency:
+            raise forms.ValidationError(
+                _("This page takes gifts in %(currency)s only."), params={"currency": self.currency}
+            )
+        return currency
+
+    def clean_amount(self):
+        """Whatever the browser sent, the amount must be a number in the currency and within the page's bounds."""
+        text = self.cleaned_data["amount"]
+        currency = self.currency
+        try:
+            minor = money.to_minor(text, currency)
+        except ValueError:
+            if not money.is_number(text):
+                raise forms.ValidationError(_("Enter the amount in figures, for example 50.")) from None
+            if money.exponent(currency) == 0:
+                raise forms.ValidationError(
+                    _("Amounts in %(currency)s have no decimals: enter a whole number."),
+                    params={"currency": currency},
+                ) from None
+            raise forms.ValidationError(
+                _("Enter an amount with at most %(places)s decimals."),
+                params={"places": money.exponent(currency)},
+            ) from None
+        minimum, maximum = self.page.bounds(currency)
+        if minor < minimum:
+            raise forms.ValidationError(
+                _("The minimum gift is %(minimum)s."),
+                params={"minimum": money.format_amount(minimum, currency)},
+            )
+        if minor > maximum:
+            raise forms.ValidationError(
+                _("The maximum gift online is %(maximum)s. For a larger gift, please contact us."),
+                params={"maximum": money.format_amount(maximum, currency)},
+            )
+        return minor
+
+    def require_card(self):
+        """The card token is checked after the fields, so that a visitor sees every field error at once."""
+        if not self.cleaned_data.get("stripe_token"):
+            self.add_error("stripe_token", _("Please enter your card details."))
+            return False
+        return True

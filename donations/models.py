@@ -1,0 +1,299 @@
+"""Donation pages, the donations made on them, their payments and the Stripe events already applied."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.search import index
+
+from home.blocks import BodyBlock
+from supporters.models import SupporterAction
+
+from . import money
+
+
+class Frequency(models.TextChoices):
+    ONE_OFF = "one_off", _("One-off")
+    MONTHLY = "monthly", _("Monthly")
+
+
+class DonationPage(RoutablePageMixin, Page):
+    """A page where visitors give once or every month, paid by card through the section's Stripe account."""
+
+    intro = StreamField(BodyBlock(), blank=True, verbose_name=_("introduction"))
+    offer_one_off = models.BooleanField(_("offer one-off gifts"), default=True)
+    offer_monthly = models.BooleanField(_("offer monthly gifts"), default=True)
+    default_frequency = models.CharField(
+        _("default frequency"), max_length=10, choices=Frequency.choices, default=Frequency.ONE_OFF
+    )
+    # Editors type whole units of the section's currency (50 CHF, 5000 XOF);
+    # donations themselves are stored in minor units (see money.py).
+    default_amount = models.PositiveIntegerField(
+        _("default amount"), default=50, help_text=_("In whole units of the section's currency.")
+    )
+    minimum_amount = models.PositiveIntegerField(
+        _("minimum amount"), default=5, help_text=_("In whole units of the section's currency.")
+    )
+    maximum_amount = models.PositiveIntegerField(
+        _("maximum amount"),
+        default=10000,
+        help_text=_("In whole units of the section's currency. Larger gifts go through the office."),
+    )
+    designation = models.CharField(
+        _("designation"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional: the campaign these gifts support, e.g. Write for Rights."),
+    )
+    prisoner = models.ForeignKey(
+        "prisoners.PrisonerRecord",
+        verbose_name=_("prisoner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Optional: the person whose case these gifts support."),
+    )
+    thank_you_title = models.CharField(
+        _("thank-you title"), max_length=200, help_text=_("The heading donors see once they have paid.")
+    )
+    thank_you_text = RichTextField(_("thank-you text"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("offer_one_off"), FieldPanel("offer_monthly")]),
+                FieldPanel("default_frequency"),
+                FieldRowPanel(
+                    [FieldPanel("default_amount"), FieldPanel("minimum_amount"), FieldPanel("maximum_amount")]
+                ),
+                InlinePanel("amounts", label=_("preset amounts"), heading=_("Preset amounts")),
+            ],
+            heading=_("Amounts"),
+        ),
+        MultiFieldPanel([FieldPanel("designation"), FieldPanel("prisoner")], heading=_("Designation")),
+        MultiFieldPanel(
+            [FieldPanel("thank_you_title"), FieldPanel("thank_you_text")], heading=_("Thank you")
+        ),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("donation page")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not (self.offer_one_off or self.offer_monthly):
+            errors["offer_one_off"] = _("Offer at least one frequency.")
+        elif self.default_frequency not in self.frequencies:
+            errors["default_frequency"] = _("The default frequency must be one that the page offers.")
+        if self.minimum_amount < 1:
+            errors["minimum_amount"] = _("The minimum must be at least 1.")
+        if self.maximum_amount < self.minimum_amount:
+            errors["maximum_amount"] = _("The maximum must not be below the minimum.")
+        elif not self.minimum_amount <= self.default_amount <= self.maximum_amount:
+            errors["default_amount"] = _("The default amount must lie between the minimum and the maximum.")
+        if errors:
+            raise ValidationError(errors)
+
+    # --- What the page offers ------------------------------------------------
+    @property
+    def frequencies(self):
+        offered = []
+        if self.offer_one_off:
+            offered.append(Frequency.ONE_OFF)
+        if self.offer_monthly:
+            offered.append(Frequency.MONTHLY)
+        return offered
+
+    def bounds(self, currency):
+        """(minimum, maximum) in minor units of `currency`."""
+        return money.to_minor(self.minimum_amount, currency), money.to_minor(self.maximum_amount, currency)
+
+    def designation_text(self):
+        if self.designation:
+            return self.designation
+        if self.prisoner_id:
+            prisoner = self.prisoner.localized
+            return prisoner.full_name
+        return ""
+
+    # --- Serving -------------------------------------------------------------
+    @path("")
+    def donate(self, request):
+        from .views import donation_page_view
+
+        return donation_page_view(self, request)
+
+    @path("thanks/")
+    def thanks(self, request):
+        from .views import thanks_view
+
+        return thanks_view(self, request)
+
+
+class DonationAmount(TranslatableMixin, Orderable):
+    """A preset amount offered for one frequency, with an optional line on what it makes possible.
+
+    Translatable so that wagtail-localize offers its impact line to translators.
+    """
+
+    page = ParentalKey(DonationPage, on_delete=models.CASCADE, related_name="amounts")
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
+    amount = models.PositiveIntegerField(
+        _("amount"), help_text=_("In whole units of the section's currency.")
+    )
+    impact = models.CharField(
+        _("impact"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional, e.g. pays for one letter campaign to a prison."),
+    )
+
+    panels = [FieldPanel("frequency"), FieldPanel("amount"), FieldPanel("impact")]
+
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
+        verbose_name = _("preset amount")
+
+
+class DonationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    REFUNDED = "refunded", _("Refunded")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Donation(SupporterAction):
+    """One gift (one-off) or one pledge (monthly). Its status changes only from verified Stripe webhooks."""
+
+    personal_fields = ("first_name", "last_name", "email", "address_line", "postal_code", "city", "country")
+
+    page = models.ForeignKey(
+        DonationPage,
+        verbose_name=_("donation page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
+    amount = models.PositiveBigIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    designation = models.CharField(_("designation"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DonationStatus.choices,
+        default=DonationStatus.PENDING,
+        db_index=True,
+    )
+    # The `created` time of the Stripe event that last set the status: older events never overwrite newer ones.
+    status_event_at = models.DateTimeField(_("status set by event of"), null=True, blank=True, editable=False)
+    # Every create call sent to Stripe for this donation derives its key from this one.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True, editable=False)
+    stripe_customer_id = models.CharField(_("Stripe customer"), max_length=255, blank=True, db_index=True)
+    stripe_payment_intent_id = models.CharField(
+        _("Stripe payment intent"), max_length=255, blank=True, db_index=True
+    )
+    stripe_subscription_id = models.CharField(
+        _("Stripe subscription"), max_length=255, blank=True, db_index=True
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), max_length=254)
+    address_line = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    newsletter = models.BooleanField(_("newsletter"), default=False)
+
+    class Meta:
+        verbose_name = _("donation")
+        verbose_name_plural = _("donations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.display_amount} ({self.get_frequency_display()})"
+
+    @property
+    def display_amount(self):
+        return money.format_amount(self.amount, self.currency)
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    # Shown by the admin's inspect view instead of the raw values.
+    def get_amount_display(self):
+        return self.display_amount
+
+    def get_payments_display(self):
+        lines = [
+            f"{payment.occurred_at:%Y-%m-%d} · {payment}"
+            + (f" · {payment.stripe_charge_id}" if payment.stripe_charge_id else "")
+            for payment in self.payments.all()
+        ]
+        return "; ".join(lines) or "-"
+
+
+class PaymentStatus(models.TextChoices):
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class Payment(models.Model):
+    """One charge of a donation: the single payment of a one-off gift, or one month of a monthly one."""
+
+    donation = models.ForeignKey(
+        Donation, verbose_name=_("donation"), on_delete=models.CASCADE, related_name="payments"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=PaymentStatus.choices)
+    amount = models.PositiveBigIntegerField(_("amount (minor units)"))
+    amount_refunded = models.PositiveBigIntegerField(_("refunded (minor units)"), default=0)
+    currency = models.CharField(_("currency"), max_length=3)
+    stripe_charge_id = models.CharField(
+        _("Stripe charge"), max_length=255, null=True, blank=True, unique=True
+    )
+    stripe_invoice_id = models.CharField(
+        _("Stripe invoice"), max_length=255, null=True, blank=True, unique=True
+    )
+    stripe_payment_intent_id = models.CharField(_("Stripe payment intent"), max_length=255, blank=True)
+    occurred_at = models.DateTimeField(_("date"))
+    status_event_at = models.DateTimeField(_("status set by event of"), editable=False)
+    receipt_sent_at = models.DateTimeField(_("receipt sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        ordering = ["occurred_at"]
+
+    def __str__(self):
+        return f"{money.format_amount(self.amount, self.currency)} · {self.get_status_display()}"
+
+
+class StripeEvent(models.Model):
+    """A Stripe event already applied: the unique id turns a replayed or duplicated delivery into a no-op."""
+
+    event_id = models.CharField(_("event id"), max_length=255, unique=True)
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.CASCADE, related_name="+"
+    )
+    type = models.CharField(_("type"), max_length=100)
+    created = models.DateTimeField(_("created at Stripe"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Stripe event")
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"

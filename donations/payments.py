@@ -1,0 +1,221 @@
+"""Stripe for one section: its own client and keys, one-off gifts (PaymentIntents) and monthly ones (Subscriptions).
+
+Card details never reach this server: the page's Stripe.js turns the Card
+Element into a token, this module attaches it to a new Customer and confirms
+the payment; when the bank asks for 3-D Secure the page finishes with
+`stripe.confirmCardPayment`. Nothing here changes a donation's status: only
+webhooks do (webhooks.py).
+"""
+
+from dataclasses import dataclass
+
+import stripe
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from sections.secrets import section_secret
+
+# Pinned so that Stripe's answers (and the webhook endpoints created with the
+# same version) keep the shape this code reads: invoices still carry
+# `payment_intent`, `subscription` and `charge`.
+STRIPE_API_VERSION = "2024-09-30.acacia"
+MONTHLY_PRODUCT_ID = "plaidoyer-monthly-donation"
+HTTP_TIMEOUT_SECONDS = 20
+
+
+class PaymentDeclined(Exception):
+    """The card was refused or 3-D Secure failed: nothing was charged."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def unavailable_reasons(section):
+    """Why this section cannot take donations right now (for editors), or [] when it can."""
+    reasons = []
+    if not section.donations_enabled:
+        reasons.append(_("Donations are switched off in the section settings."))
+    if not section.stripe_publishable_key:
+        reasons.append(_("The section settings have no Stripe publishable key."))
+    code = (section.code or "").upper()
+    if not section_secret("STRIPE_SECRET_KEY", section.code or ""):
+        reasons.append(
+            _("The server has no Stripe secret key: set the environment variable STRIPE_SECRET_KEY_%(code)s.")
+            % {"code": code}
+        )
+    if not section_secret("STRIPE_WEBHOOK_SECRET", section.code or ""):
+        reasons.append(
+            _(
+                "The server has no Stripe webhook signing secret: set the environment variable "
+                "STRIPE_WEBHOOK_SECRET_%(code)s."
+            )
+            % {"code": code}
+        )
+    return reasons
+
+
+def client_for(section):
+    """The section's own StripeClient: its secret key, the pinned API version, the local fake when configured."""
+    secret_key = section_secret("STRIPE_SECRET_KEY", section.code)
+    if not secret_key:
+        raise stripe.AuthenticationError(f"No Stripe secret key for section {section.code}")
+    base_addresses = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    return stripe.StripeClient(
+        secret_key,
+        stripe_version=STRIPE_API_VERSION,
+        base_addresses=base_addresses,
+        max_network_retries=2,
+        # The donation's transaction waits for Stripe: do not let it wait for long.
+        http_client=stripe.RequestsClient(timeout=HTTP_TIMEOUT_SECONDS),
+    )
+
+
+def idempotency_key(donation, call):
+    """The key of one create call for a donation: a retried request replays Stripe's first answer."""
+    return f"{donation.idempotency_key}:{call}"
+
+
+@dataclass
+class Started:
+    """Where a payment stands right after the create calls."""
+
+    status: str  # succeeded, processing, requires_action
+    client_secret: str = ""
+
+    @property
+    def needs_action(self):
+        return self.status == "requires_action"
+
+
+def _id(value):
+    if isinstance(value, str) or value is None:
+        return value
+    return value["id"]
+
+
+def start(section, donation, token):
+    """Create the Stripe objects for a new donation and confirm its first payment.
+
+    Fills the donation's Stripe ids (the caller saves them). Raises
+    PaymentDeclined when the card is refused, stripe.StripeError when Stripe
+    cannot be reached or refuses the request.
+    """
+    client = client_for(section)
+    metadata = {
+        "plaidoyer_donation": donation.idempotency_key,
+        "section": section.code,
+        "frequency": donation.frequency,
+    }
+    try:
+        customer = client.v1.customers.create(
+            params={
+                "email": donation.email,
+                "name": donation.full_name,
+                "source": token,
+                "preferred_locales": [donation.language],
+                "metadata": metadata,
+            },
+            options={"idempotency_key": idempotency_key(donation, "customer")},
+        )
+        donation.stripe_customer_id = customer.id
+        card = customer.default_source
+        if donation.frequency == "monthly":
+            return _start_monthly(client, donation, metadata)
+        intent = client.v1.payment_intents.create(
+            params={
+                "amount": donation.amount,
+                "currency": donation.currency.lower(),
+                "customer": customer.id,
+                "payment_method": _id(card),
+                "payment_method_types": ["card"],
+                "confirm": True,
+                "metadata": metadata,
+            },
+            options={"idempotency_key": idempotency_key(donation, "payment_intent")},
+        )
+    except stripe.CardError as error:
+        raise PaymentDeclined(
+            _("Your card was declined. Nothing was charged; please try another card.")
+        ) from error
+    donation.stripe_payment_intent_id = intent.id
+    return _started(intent)
+
+
+def _started(intent):
+    if intent.status in ("succeeded", "processing", "requires_capture"):
+        return Started(status="succeeded")
+    if intent.status == "requires_action":
+        return Started(status="requires_action", client_secret=intent.client_secret)
+    raise PaymentDeclined(_("Your card was declined. Nothing was charged; please try another card."))
+
+
+def _retrieve_or_create(service, object_id, params, key):
+    """The object with this id, created once per Stripe account; a concurrent creation is retrieved."""
+    try:
+        return service.retrieve(object_id)
+    except stripe.InvalidRequestError as error:
+        if error.http_status != 404:
+            raise
+    try:
+        return service.create(params={"id": object_id, **params}, options={"idempotency_key": key})
+    except stripe.StripeError:
+        # Another donation created it a moment ago (Stripe answers "already exists").
+        return service.retrieve(object_id)
+
+
+def monthly_plan(client, donation):
+    """The plan for this amount and currency (localstripe knows plans, not prices)."""
+    _retrieve_or_create(
+        client.v1.products,
+        MONTHLY_PRODUCT_ID,
+        {"name": "Monthly donation"},
+        idempotency_key(donation, "product"),
+    )
+    return _retrieve_or_create(
+        client.v1.plans,
+        f"plaidoyer-monthly-{donation.currency.lower()}-{donation.amount}",
+        {
+            "product": MONTHLY_PRODUCT_ID,
+            "amount": donation.amount,
+            "currency": donation.currency.lower(),
+            "interval": "month",
+        },
+        idempotency_key(donation, "plan"),
+    )
+
+
+def _start_monthly(client, donation, metadata):
+    plan = monthly_plan(client, donation)
+    subscription = client.v1.subscriptions.create(
+        params={
+            "customer": donation.stripe_customer_id,
+            "items": [{"plan": plan.id}],
+            "metadata": metadata,
+            "expand": ["latest_invoice.payment_intent"],
+        },
+        options={"idempotency_key": idempotency_key(donation, "subscription")},
+    )
+    donation.stripe_subscription_id = subscription.id
+    intent = subscription.latest_invoice.payment_intent
+    if isinstance(intent, str):
+        intent = client.v1.payment_intents.retrieve(intent)
+    if intent.status == "requires_payment_method":
+        # The first month was refused: end the pledge now rather than leave it incomplete.
+        client.v1.subscriptions.cancel(subscription.id)
+        raise PaymentDeclined(_("Your card was declined. Nothing was charged; please try another card."))
+    return _started(intent)
+
+
+def resume(section, donation):
+    """Where an existing donation's first payment stands (a repeated submission of the same form)."""
+    client = client_for(section)
+    if donation.stripe_payment_intent_id:
+        return _started(client.v1.payment_intents.retrieve(donation.stripe_payment_intent_id))
+    subscription = client.v1.subscriptions.retrieve(
+        donation.stripe_subscription_id, params={"expand": ["latest_invoice.payment_intent"]}
+    )
+    intent = subscription.latest_invoice.payment_intent
+    if isinstance(intent, str):
+        intent = client.v1.payment_intents.retrieve(intent)
+    return _started(intent)

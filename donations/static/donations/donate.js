@@ -1,0 +1,166 @@
+/* The donation form: preset amounts, Stripe's Card Element, and the payment without leaving the page.
+ *
+ * Card details go from the Card Element to Stripe (createToken); the server
+ * starts the payment with the token; when the bank asks for 3-D Secure,
+ * confirmCardPayment shows the bank's check. Messages come from the server or
+ * from data attributes, already in the visitor's language.
+ */
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-donation-form]");
+  if (!form || typeof Stripe === "undefined") {
+    return;
+  }
+  var stripe = Stripe(form.dataset.publishableKey, { locale: form.dataset.locale });
+  var card = stripe.elements({ locale: form.dataset.locale }).create("card", { hidePostalCode: true });
+  card.mount("#card-element");
+
+  var amountInput = form.querySelector("[name=amount]");
+  var submitButton = form.querySelector("[data-submit]");
+  var progress = form.querySelector("[data-progress]");
+
+  function currentFrequency() {
+    var checked = form.querySelector("[name=frequency]:checked");
+    return checked ? checked.value : "";
+  }
+
+  function showPresets() {
+    var frequency = currentFrequency();
+    form.querySelectorAll("[data-presets]").forEach(function (group) {
+      group.hidden = group.dataset.presets !== frequency;
+    });
+    markPreset();
+  }
+
+  function markPreset() {
+    form.querySelectorAll("[data-amount]").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(button.dataset.amount === amountInput.value.trim()));
+    });
+  }
+
+  form.querySelectorAll("[name=frequency]").forEach(function (radio) {
+    radio.addEventListener("change", showPresets);
+  });
+  form.querySelectorAll("[data-amount]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      amountInput.value = button.dataset.amount;
+      markPreset();
+    });
+  });
+  amountInput.addEventListener("input", markPreset);
+  showPresets();
+
+  function errorList(name) {
+    return name === "__all__" ? form.querySelector("#donation-errors") : form.querySelector("#id_" + name + "-errors");
+  }
+
+  function clearErrors() {
+    form.querySelectorAll(".errorlist").forEach(function (list) { list.textContent = ""; });
+    form.querySelectorAll(".form-field--error").forEach(function (field) {
+      field.classList.remove("form-field--error");
+    });
+    form.querySelectorAll("[aria-invalid]").forEach(function (input) { input.removeAttribute("aria-invalid"); });
+  }
+
+  function showError(name, message) {
+    var list = errorList(name) || errorList("__all__");
+    var item = document.createElement("li");
+    item.textContent = message;
+    list.appendChild(item);
+    var wrapper = form.querySelector('[data-field="' + name + '"]');
+    if (wrapper) {
+      wrapper.classList.add("form-field--error");
+      var input = wrapper.querySelector("input, select, textarea");
+      if (input && name !== "stripe_token") { input.setAttribute("aria-invalid", "true"); }
+    }
+  }
+
+  function showErrors(errors) {
+    var first = null;
+    Object.keys(errors).forEach(function (name) {
+      errors[name].forEach(function (error) { showError(name, error.message); });
+      first = first || errorList(name);
+    });
+    if (first) { first.scrollIntoView({ block: "center" }); }
+  }
+
+  function busy(on) {
+    submitButton.disabled = on;
+    progress.hidden = !on;
+  }
+
+  // reCAPTCHA (django-recaptcha's widgets): v3 gets a fresh token just before each post; a used v2
+  // checkbox is reset after a failed attempt. The widget's own submit handler is not used (see below).
+  var captchaV3 = form.querySelector("input.g-recaptcha[data-sitekey]");
+
+  function captchaToken() {
+    if (!captchaV3 || typeof grecaptcha === "undefined") {
+      return Promise.resolve();
+    }
+    return new Promise(function (resolve, reject) {
+      grecaptcha.ready(function () {
+        grecaptcha.execute(captchaV3.dataset.sitekey, { action: form.dataset.captchaAction }).then(function (token) {
+          captchaV3.value = token;
+          resolve();
+        }, reject);
+      });
+    });
+  }
+
+  function retryWith(key) {
+    if (key) { form.querySelector("[name=idempotency_key]").value = key; }
+    form.querySelector("[name=stripe_token]").value = "";
+    if (!captchaV3 && typeof grecaptcha !== "undefined" && grecaptcha.reset) {
+      try { grecaptcha.reset(); } catch (error) { /* no checkbox on this page */ }
+    }
+  }
+
+  form.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    // django-recaptcha's v3 script would submit the form itself, without the card token.
+    event.stopImmediatePropagation();
+    clearErrors();
+    busy(true);
+    try {
+      var name = (form.querySelector("[name=first_name]").value + " " + form.querySelector("[name=last_name]").value).trim();
+      var tokenResult = await stripe.createToken(card, { name: name });
+      if (!tokenResult || tokenResult.error || !tokenResult.token) {
+        var message = tokenResult && tokenResult.error && tokenResult.error.message;
+        showError("stripe_token", message || form.dataset.messageCard);
+        busy(false);
+        return;
+      }
+      form.querySelector("[name=stripe_token]").value = tokenResult.token.id;
+      await captchaToken();
+      var response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      var data = await response.json();
+      if (data.status === "invalid" || !data.status) {
+        retryWith(data.retry_key);
+        showErrors(data.errors || { __all__: [{ message: form.dataset.messageNetwork }] });
+        busy(false);
+        return;
+      }
+      if (data.status === "requires_action") {
+        var result = await stripe.confirmCardPayment(data.client_secret);
+        var intent = result && result.paymentIntent;
+        var ok = intent && ["succeeded", "processing", "requires_capture"].indexOf(intent.status) !== -1;
+        if (!result || result.error || !ok) {
+          retryWith(data.retry_key);
+          showError("stripe_token", form.dataset.messageAuthentication);
+          busy(false);
+          return;
+        }
+      }
+      window.location.assign(data.redirect);
+    } catch (error) {
+      // The same attempt key is kept: if the server did receive it, posting again finds that donation.
+      showError("__all__", form.dataset.messageNetwork);
+      busy(false);
+    }
+  });
+})();

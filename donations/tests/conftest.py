@@ -1,0 +1,221 @@
+"""Fixtures for the donation tests: a fresh localstripe on loopback, per-section Stripe keys, signed webhooks."""
+
+import hashlib
+import hmac
+import json
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+import requests
+
+# localstripe's own start() listens on every interface and reloads its last
+# store from /tmp; this starts its app on 127.0.0.1 only, with an empty store.
+LAUNCHER = (
+    "import sys; from aiohttp import web; from localstripe.server import app; "
+    "web.run_app(app, host='127.0.0.1', port=int(sys.argv[1]), print=None)"
+)
+
+KEYS = {
+    code: {
+        "publishable": f"pk_test_{code}",
+        "secret": f"sk_test_{code}_{uuid.uuid4().hex[:8]}",
+        "webhook": f"whsec_{code}_{uuid.uuid4().hex}",
+    }
+    for code in ("ch", "fr", "tg")
+}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    """The base URL of a localstripe started for this test session (and stopped after it)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-c", LAUNCHER, str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _attempt in range(100):
+            if process.poll() is not None:
+                pytest.fail(f"localstripe exited with code {process.returncode}")
+            try:
+                if requests.get(f"{url}/js.stripe.com/v3/", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("localstripe did not answer within 10 seconds")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def stripe_keys(sections, settings):
+    """Every section gets its own Stripe keys (publishable in its settings, secrets in the environment)."""
+    secrets = dict(settings.SECTION_SECRETS)
+    for code, keys in KEYS.items():
+        secrets[f"STRIPE_SECRET_KEY_{code.upper()}"] = keys["secret"]
+        secrets[f"STRIPE_WEBHOOK_SECRET_{code.upper()}"] = keys["webhook"]
+        section_settings = sections[code].settings
+        section_settings.stripe_publishable_key = keys["publishable"]
+        section_settings.save()
+    settings.SECTION_SECRETS = secrets
+    return KEYS
+
+
+@pytest.fixture
+def stripe_env(stripe_keys, localstripe, settings):
+    """Stripe keys for every section, the API and Stripe.js pointed at localstripe."""
+    settings.STRIPE_API_BASE = localstripe
+    settings.STRIPE_JS_URL = f"{localstripe}/js.stripe.com/v3/"
+    return stripe_keys
+
+
+@pytest.fixture
+def donation_pages(sections, django_capture_on_commit_callbacks):
+    """The demo donation pages (fr originals, Swiss translations published)."""
+    from donations.demo import load
+
+    with django_capture_on_commit_callbacks(execute=True):
+        return load(sections)
+
+
+def card_token(localstripe, number, code="ch"):
+    """What Stripe.js does in the browser: turn card details into a token with the publishable key."""
+    response = requests.post(
+        f"{localstripe}/v1/tokens",
+        data={
+            "card[number]": number,
+            "card[exp_month]": "12",
+            "card[exp_year]": "2034",
+            "card[cvc]": "123",
+            "key": KEYS[code]["publishable"],
+        },
+        timeout=10,
+    )
+    response.raise_for_status()
+    return response.json()["id"]
+
+
+def signature(payload, secret, timestamp=None):
+    """A Stripe-Signature header for `payload` (bytes), as Stripe computes it."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    signed = f"{timestamp}.".encode() + payload
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def event(event_type, obj, created=None, event_id=None):
+    return {
+        "id": event_id or f"evt_{uuid.uuid4().hex[:24]}",
+        "object": "event",
+        "api_version": "2024-09-30.acacia",
+        "created": int(time.time()) if created is None else created,
+        "type": event_type,
+        "livemode": False,
+        "data": {"object": obj},
+    }
+
+
+def post_event(client, code, payload_dict, secret=None, timestamp=None, header=None):
+    """Deliver an event to a section's webhook endpoint, signed with `secret` (the section's by default)."""
+    payload = json.dumps(payload_dict).encode()
+    secret = secret or KEYS[code]["webhook"]
+    return client.post(
+        f"/donations/webhooks/{code}/",
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=header if header is not None else signature(payload, secret, timestamp),
+    )
+
+
+HOSTS = {"ch": "ch.localhost:8000", "fr": "fr.localhost:8000", "tg": "tg.localhost:8000"}
+PAGE_PATH = "/fr/faire-un-don/"
+
+
+def form_data(code="ch", **overrides):
+    """A complete, valid donation for a section (CHF 60, EUR 50, XOF 5000 one-off)."""
+    data = {
+        "frequency": "one_off",
+        "amount": {"ch": "60", "fr": "50", "tg": "5000"}[code],
+        "currency": {"ch": "CHF", "fr": "EUR", "tg": "XOF"}[code],
+        "first_name": "Veranika",
+        "last_name": "Tsapkala",
+        "email": "veranika@example.org",
+        "consent": "on",
+        "idempotency_key": uuid.uuid4().hex,
+    }
+    if code == "fr":
+        data.update(
+            {
+                "address_line": "76 boulevard de la Villette",
+                "postal_code": "75019",
+                "city": "Paris",
+                "country": "France",
+            }
+        )
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def donate(client, code="ch", path=PAGE_PATH, json=True, **overrides):
+    """Post the donation form as the page's script does (JSON answer) or as a plain form."""
+    headers = {"HTTP_HOST": HOSTS[code]}
+    # Upper-case keywords are request headers (REMOTE_ADDR…), the rest form fields.
+    headers.update({name: overrides.pop(name) for name in list(overrides) if name.isupper()})
+    if json:
+        headers["HTTP_ACCEPT"] = "application/json"
+    return client.post(path, form_data(code, **overrides), **headers)
+
+
+def stripe_get(localstripe, path, code="ch", **params):
+    """Read an object back from localstripe with the section's secret key."""
+    response = requests.get(
+        f"{localstripe}/v1/{path}", params=params, auth=(KEYS[code]["secret"], ""), timeout=10
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def stripe_events(localstripe, event_type, object_id):
+    """The events localstripe generated for one object, oldest first (the payloads its webhooks carry)."""
+    events = stripe_get(localstripe, "events", type=event_type, limit=10000)["data"]
+    return sorted(
+        (item for item in events if item["data"]["object"]["id"] == object_id),
+        key=lambda item: item["created"],
+    )
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate limits live in the cache: every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def t(message, language="fr", **params):
+    """A user-visible message as the visitor reads it: translated, so tests hold once the catalogs are filled."""
+    from django.utils import translation
+
+    with translation.override(language):
+        text = translation.gettext(message)
+    return text % params if params else text

@@ -1,0 +1,179 @@
+"""A section's staff list, filter, inspect and export their own section's donations, and no other section's."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from django.utils.text import capfirst
+
+from donations.models import Donation
+from sections.models import SectionStaffGroup
+from supporters.models import Supporter
+
+from .conftest import t
+
+pytestmark = pytest.mark.django_db
+
+
+def heading(field):
+    """An export column's heading, as the (French) admin writes it."""
+    return capfirst(t(str(Donation._meta.get_field(field).verbose_name)))
+
+
+def exported_rows(response):
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(content)))
+
+
+def make_donation(section, first_name, email, status="succeeded", amount=6000):
+    site = section.site
+    supporter = Supporter.for_email(site, email, first_name, "Donor")
+    return Donation.objects.create(
+        site=site,
+        supporter=supporter,
+        language="fr",
+        frequency="one_off",
+        amount=amount,
+        currency=section.settings.currency,
+        status=status,
+        idempotency_key=f"{section.code}{first_name}".ljust(32, "0"),
+        first_name=first_name,
+        last_name="Donor",
+        email=email,
+    )
+
+
+def pay(donation, charge):
+    from django.utils import timezone
+
+    from donations.models import Payment
+
+    now = timezone.now()
+    Payment.objects.create(
+        donation=donation,
+        status="succeeded",
+        amount=donation.amount,
+        currency=donation.currency,
+        stripe_charge_id=charge,
+        occurred_at=now,
+        status_event_at=now,
+    )
+
+
+def staff(django_user_model, section, username):
+    group = Group.objects.create(name=f"{section.code} staff")
+    group.permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="view_donation"),
+    )
+    SectionStaffGroup.objects.create(group=group, site=section.site)
+    user = django_user_model.objects.create_user(username=username, password="x")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def donations(sections):
+    anna = make_donation(sections["ch"], "Anna", "anna@example.ch")
+    pay(anna, "ch_anna")
+    return {
+        "ch": anna,
+        "ch_failed": make_donation(sections["ch"], "Beat", "beat@example.ch", status="failed"),
+        "fr": make_donation(sections["fr"], "Camille", "camille@example.fr", amount=5000),
+    }
+
+
+@pytest.fixture
+def swiss_staff(client, django_user_model, sections):
+    client.force_login(staff(django_user_model, sections["ch"], "ch-staff"))
+    return client
+
+
+def test_the_list_shows_only_the_own_sections_donations(swiss_staff, donations):
+    html = swiss_staff.get(reverse("donation:index")).content.decode()
+
+    assert "Anna Donor" in html
+    assert "Beat Donor" in html
+    assert "Camille" not in html
+
+
+def test_the_list_filters_by_status_within_the_section(swiss_staff, donations):
+    html = swiss_staff.get(reverse("donation:index"), {"status": "failed"}).content.decode()
+
+    assert "Beat Donor" in html
+    assert "Anna Donor" not in html
+
+
+def test_inspecting_another_sections_donation_is_not_found(swiss_staff, donations):
+    own = swiss_staff.get(reverse("donation:inspect", args=[donations["ch"].pk]))
+    other = swiss_staff.get(reverse("donation:inspect", args=[donations["fr"].pk]))
+
+    assert own.status_code == 200
+    assert "anna@example.ch" in own.content.decode()
+    assert f"60\u00a0CHF · {t('Succeeded')} · ch_anna" in own.content.decode()
+    assert other.status_code == 404
+    assert "camille" not in other.content.decode()
+
+
+def test_editing_is_refused_and_never_reveals_another_section(swiss_staff, donations):
+    own = swiss_staff.get(reverse("donation:edit", args=[donations["ch"].pk]))
+    other = swiss_staff.get(reverse("donation:edit", args=[donations["fr"].pk]), follow=True)
+    edit_paths = {reverse("donation:edit", args=[donations[key].pk]) for key in ("ch", "fr")}
+
+    # Staff only view donations; statuses come from Stripe.
+    assert own.status_code in (302, 403)
+    assert not edit_paths & {url for url, _status in other.redirect_chain}
+    assert other.request["PATH_INFO"] not in edit_paths
+    assert "camille" not in other.content.decode()
+
+
+def test_the_export_holds_only_the_own_sections_donations(swiss_staff, donations):
+    response = swiss_staff.get(reverse("donation:index"), {"export": "csv"})
+
+    rows = exported_rows(response)
+    assert sorted(row[heading("email")] for row in rows) == ["anna@example.ch", "beat@example.ch"]
+    assert {row[t("Amount (minor units)")] for row in rows} == {"6000"}
+
+
+def test_the_export_filtered_to_another_site_is_still_empty(swiss_staff, donations, sections):
+    response = swiss_staff.get(reverse("donation:index"), {"export": "csv", "status": "succeeded"})
+
+    rows = exported_rows(response)
+    assert [row[heading("email")] for row in rows] == ["anna@example.ch"]
+
+
+def test_french_staff_see_only_french_donations(client, django_user_model, sections, donations):
+    client.force_login(staff(django_user_model, sections["fr"], "fr-staff"))
+
+    html = client.get(reverse("donation:index")).content.decode()
+    inspect_swiss = client.get(reverse("donation:inspect", args=[donations["ch"].pk]))
+
+    assert "Camille Donor" in html
+    assert "Anna" not in html
+    assert inspect_swiss.status_code == 404
+
+
+def test_staff_of_no_section_see_nothing(client, django_user_model, donations):
+    user = django_user_model.objects.create_user(username="nobody", password="x")
+    group = Group.objects.create(name="no section")
+    group.permissions.add(
+        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="view_donation")
+    )
+    user.groups.add(group)
+    client.force_login(user)
+
+    response = client.get(reverse("donation:index"), {"export": "csv"})
+
+    rows = exported_rows(response)
+    assert rows == []
+
+
+def test_a_superuser_sees_every_section(client, django_user_model, donations):
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.org", "x"))
+
+    html = client.get(reverse("donation:index")).content.decode()
+
+    assert "Anna Donor" in html and "Camille Donor" in html

@@ -1,0 +1,144 @@
+"""Bad amounts, currencies and frequencies: a message next to the field, what was typed kept, nothing written."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django import forms
+from django.utils import translation
+
+from donations.models import Donation
+from supporters.models import ConsentRecord, Supporter
+
+from .conftest import card_token, donate, t
+
+pytestmark = pytest.mark.django_db
+
+MINIMUM = "The minimum gift is %(minimum)s."
+MAXIMUM = "The maximum gift online is %(maximum)s. For a larger gift, please contact us."
+DECIMALS = "Enter an amount with at most %(places)s decimals."
+NO_DECIMALS = "Amounts in %(currency)s have no decimals: enter a whole number."
+
+
+def field_errors(response, name):
+    """The errors shown next to one field of the re-rendered page."""
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [item.get_text() for item in soup.select(f"#id_{name}-errors li")]
+
+
+def nothing_written():
+    return (
+        not Donation.objects.exists()
+        and not Supporter.objects.exists()
+        and not ConsentRecord.objects.exists()
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "amount", "message", "params"),
+    [
+        ("ch", "4", MINIMUM, {"minimum": "5\u00a0CHF"}),
+        ("ch", "0", MINIMUM, {"minimum": "5\u00a0CHF"}),
+        ("ch", "-50", MINIMUM, {"minimum": "5\u00a0CHF"}),
+        (
+            "ch",
+            "10001",
+            MAXIMUM,
+            {"maximum": "10\u00a0000\u00a0CHF"},
+        ),
+        ("ch", "cinquante", "Enter the amount in figures, for example 50.", {}),
+        ("ch", "50.555", DECIMALS, {"places": 2}),
+        ("tg", "5000.50", NO_DECIMALS, {"currency": "XOF"}),
+        ("tg", "499", MINIMUM, {"minimum": "500\u00a0XOF"}),
+        (
+            "fr",
+            "7500.01",
+            MAXIMUM,
+            {"maximum": "7\u00a0500\u00a0EUR"},
+        ),
+    ],
+)
+def test_a_bad_amount_is_refused_next_to_the_field_and_kept(
+    client, stripe_env, donation_pages, localstripe, code, amount, message, params
+):
+    token = card_token(localstripe, "4242424242424242", code=code)
+    response = donate(client, code, json=False, amount=amount, stripe_token=token)
+
+    assert response.status_code == 400
+    assert field_errors(response, "amount") == [t(message, **params)]
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one("#id_amount")["value"] == amount
+    assert soup.select_one("#id_amount")["aria-invalid"] == "true"
+    assert soup.select_one("#id_email")["value"] == "veranika@example.org"
+    assert nothing_written()
+
+
+def test_the_script_gets_the_same_errors_as_json(client, stripe_env, donation_pages, localstripe):
+    response = donate(client, "tg", amount="5000,5", stripe_token=card_token(localstripe, "4242424242424242"))
+
+    assert response.status_code == 400
+    data = response.json()
+    assert data["status"] == "invalid"
+    assert data["errors"]["amount"][0]["message"] == t(NO_DECIMALS, currency="XOF")
+    assert len(data["retry_key"]) == 32
+    assert nothing_written()
+
+
+def test_a_currency_the_page_does_not_take_is_refused(client, stripe_env, donation_pages, localstripe):
+    response = donate(
+        client, "ch", json=True, currency="EUR", stripe_token=card_token(localstripe, "4242424242424242")
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["currency"][0]["message"] == t(
+        "This page takes gifts in %(currency)s only.", currency="CHF"
+    )
+    assert nothing_written()
+
+
+def test_a_frequency_the_page_does_not_offer_is_refused(client, stripe_env, donation_pages, localstripe):
+    page = donation_pages["ch"]
+    page.offer_monthly = False
+    page.save_revision().publish()
+    token = card_token(localstripe, "4242424242424242")
+
+    unknown = donate(client, "ch", frequency="yearly", stripe_token=token)
+    not_offered = donate(client, "ch", frequency="monthly", stripe_token=token)
+
+    for response in (unknown, not_offered):
+        assert response.status_code == 400
+        assert response.json()["errors"]["frequency"][0]["message"] == t(
+            "Choose one of the frequencies this page offers."
+        )
+    assert nothing_written()
+
+
+def test_missing_card_details_and_consent_are_shown_with_the_other_errors(client, stripe_env, donation_pages):
+    response = donate(client, "ch", json=False, consent=None, amount="3")
+
+    assert response.status_code == 400
+    assert field_errors(response, "stripe_token") == [t("Please enter your card details.")]
+    assert field_errors(response, "consent") == [t("Please agree so that we can process your gift.")]
+    assert field_errors(response, "amount") == [t(MINIMUM, minimum="5\u00a0CHF")]
+    assert nothing_written()
+
+
+def test_france_requires_the_postal_address(client, stripe_env, donation_pages, localstripe):
+    token = card_token(localstripe, "4242424242424242", code="fr")
+    response = donate(client, "fr", json=False, address_line="", city="", stripe_token=token)
+
+    assert response.status_code == 400
+    # The message for a missing field, in the visitor's language (French here).
+    with translation.override("fr"):
+        required = str(forms.Field.default_error_messages["required"])
+    assert required != "This field is required."
+    assert field_errors(response, "address_line") == [required]
+    assert field_errors(response, "city") == [required]
+    assert nothing_written()
+
+
+def test_a_forged_card_token_writes_nothing(client, stripe_env, donation_pages):
+    response = donate(client, "ch", stripe_token="tok_forged")
+
+    assert response.status_code == 502
+    message = response.json()["errors"]["stripe_token"][0]["message"]
+    assert message.startswith("The payment service could not be reached. Nothing was charged")
+    assert nothing_written()

@@ -1,0 +1,123 @@
+"""Paying in Chromium through localstripe's fake Stripe.js; the donation succeeds only when the webhook arrives."""
+
+import time
+
+import pytest
+import requests
+from django.core import mail
+
+from donations.models import Donation, DonationStatus
+
+from .conftest import KEYS, t
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def webhook_to_live_server(localstripe, live_server, stripe_env):
+    """localstripe signs its events with the Swiss section's secret and posts them to this test's server."""
+    response = requests.post(
+        f"{localstripe}/_config/webhooks/plaidoyer",
+        json={
+            "url": f"{live_server.url}/donations/webhooks/ch/",
+            "secret": KEYS["ch"]["webhook"],
+            "events": [
+                "payment_intent.succeeded",
+                "payment_intent.payment_failed",
+                "invoice.payment_succeeded",
+            ],
+        },
+        timeout=10,
+    )
+    response.raise_for_status()
+    return live_server
+
+
+def wait_for_status(status, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        donation = Donation.objects.order_by("-pk").first()
+        if donation is not None and donation.status == status:
+            return donation
+        time.sleep(0.2)
+    pytest.fail(f"no donation reached {status} within {timeout}s (last: {donation and donation.status})")
+
+
+def fill_card(page, number):
+    card = page.locator("#card-element")
+    card.locator("input[placeholder=number]").fill(number)
+    card.locator("input[placeholder=exp_month]").fill("12")
+    card.locator("input[placeholder=exp_year]").fill("34")
+    card.locator("input[placeholder=cvc]").fill("123")
+    card.locator("input[placeholder=postal_code]").fill("3001")
+
+
+def fill_donor(page):
+    page.locator("#id_first_name").fill("Veranika")
+    page.locator("#id_last_name").fill("Tsapkala")
+    page.locator("#id_email").fill("veranika@example.org")
+    page.locator("#id_consent").check()
+
+
+def test_a_declined_card_then_a_good_one(
+    sections, donation_pages, webhook_to_live_server, browser_page, settings, localstripe
+):
+    port = webhook_to_live_server.url.rsplit(":", 1)[1]
+    page = browser_page
+    page.goto(f"http://ch.localhost:{port}/fr/faire-un-don/")
+
+    fill_donor(page)
+    fill_card(page, "4000000000000002")
+    page.locator("#id_amount").fill("3")
+    page.locator("[data-submit]").click()
+
+    amount_error = page.locator("#id_amount-errors li")
+    amount_error.wait_for()
+    assert amount_error.inner_text() == t("The minimum gift is %(minimum)s.", minimum="5\u00a0CHF")
+    assert page.locator("#id_amount").get_attribute("aria-invalid") == "true"
+    assert page.locator("#id_amount").input_value() == "3"
+
+    page.get_by_role("button", name="30\u00a0CHF").click()
+    assert page.locator("#id_amount").input_value() == "30"
+    page.locator("[data-submit]").click()
+
+    error = page.locator("#id_stripe_token-errors li")
+    error.wait_for()
+    assert error.inner_text() == t("Your card was declined. Nothing was charged; please try another card.")
+    assert Donation.objects.count() == 0
+    assert page.locator("#id_email").input_value() == "veranika@example.org"
+
+    fill_card(page, "4242424242424242")
+    page.locator("[data-submit]").click()
+    page.wait_for_url("**/fr/faire-un-don/thanks/")
+    assert page.locator("h1").inner_text() == "Merci pour votre soutien !"
+
+    donation = wait_for_status(DonationStatus.SUCCEEDED)
+    assert (donation.amount, donation.currency) == (3000, "CHF")
+    (receipt,) = mail.outbox
+    assert receipt.to == ["veranika@example.org"]
+    # Stripe.js came from localstripe on loopback; nothing left this machine.
+    assert page.external_hosts == set()
+
+
+def test_a_3d_secure_card_confirmed_in_the_page(
+    sections, donation_pages, webhook_to_live_server, browser_page
+):
+    port = webhook_to_live_server.url.rsplit(":", 1)[1]
+    page = browser_page
+    page.goto(f"http://ch.localhost:{port}/de/faire-un-don/")
+
+    page.locator("#id_frequency_1").check()
+    page.get_by_role("button", name="20\u00a0CHF").click()
+    fill_donor(page)
+    fill_card(page, "4000002760003184")
+    page.locator("[data-submit]").click()
+
+    # localstripe's stand-in for the bank's 3-D Secure window.
+    page.get_by_role("button", name="Complete authentication").click()
+    page.wait_for_url("**/de/faire-un-don/thanks/")
+    assert page.locator("h1").inner_text() == "Danke für Ihre Unterstützung!"
+
+    donation = wait_for_status(DonationStatus.SUCCEEDED)
+    assert (donation.frequency, donation.amount, donation.language) == ("monthly", 2000, "de")
+    assert page.external_hosts == set()

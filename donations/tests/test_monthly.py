@@ -1,0 +1,149 @@
+"""Monthly gifts: a Customer, a Plan and a Subscription at localstripe; renewals, failures and cancellation by webhook."""
+
+import time
+
+import pytest
+from django.core import mail
+
+from donations.models import Donation, DonationStatus, Payment
+
+from .conftest import card_token, donate, event, post_event, stripe_events, stripe_get
+
+pytestmark = pytest.mark.django_db
+
+
+def start_monthly(client, localstripe, code="ch", amount="20"):
+    token = card_token(localstripe, "4242424242424242", code=code)
+    response = donate(client, code, frequency="monthly", amount=amount, stripe_token=token)
+    assert response.json()["status"] == "succeeded", response.json()
+    return Donation.objects.get(frequency="monthly")
+
+
+def renewal_invoice(donation, invoice_id, charge_id, amount=2000, currency="chf"):
+    """A later month's invoice as Stripe sends it (localstripe does not run the calendar)."""
+    return {
+        "id": invoice_id,
+        "object": "invoice",
+        "subscription": donation.stripe_subscription_id,
+        "customer": donation.stripe_customer_id,
+        "charge": charge_id,
+        "payment_intent": f"pi_{invoice_id}",
+        "amount_paid": amount,
+        "amount_due": amount,
+        "total": amount,
+        "currency": currency,
+        "billing_reason": "subscription_cycle",
+    }
+
+
+def test_a_monthly_gift_is_a_subscription_to_a_monthly_plan(client, stripe_env, donation_pages, localstripe):
+    donation = start_monthly(client, localstripe)
+
+    assert donation.status == DonationStatus.PENDING
+    assert (donation.amount, donation.currency) == (2000, "CHF")
+    subscription = stripe_get(localstripe, f"subscriptions/{donation.stripe_subscription_id}")
+    assert subscription["customer"] == donation.stripe_customer_id
+    assert subscription["metadata"]["plaidoyer_donation"] == donation.idempotency_key
+    plan = subscription["plan"]
+    assert (plan["amount"], plan["currency"], plan["interval"]) == (2000, "chf", "month")
+    assert donation.stripe_payment_intent_id == ""
+
+
+def test_the_same_amount_reuses_the_same_plan(client, stripe_env, donation_pages, localstripe):
+    first = start_monthly(client, localstripe, amount="15")
+    token = card_token(localstripe, "4242424242424242")
+    response = donate(
+        client, "ch", frequency="monthly", amount="15", stripe_token=token, email="second@example.org"
+    )
+    assert response.json()["status"] == "succeeded"
+    second = Donation.objects.exclude(pk=first.pk).get()
+    plans = [
+        stripe_get(localstripe, f"subscriptions/{donation.stripe_subscription_id}")["plan"]["id"]
+        for donation in (first, second)
+    ]
+    assert plans[0] == plans[1] == "plaidoyer-monthly-chf-1500"
+
+
+def test_first_payment_renewals_failures_and_cancellation(
+    client, stripe_env, donation_pages, localstripe, django_capture_on_commit_callbacks
+):
+    donation = start_monthly(client, localstripe)
+    subscription = stripe_get(localstripe, f"subscriptions/{donation.stripe_subscription_id}")
+    (paid,) = stripe_events(localstripe, "invoice.payment_succeeded", subscription["latest_invoice"])
+
+    # First month: localstripe's own invoice event.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_event(client, "ch", paid).status_code == 200
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.SUCCEEDED
+    first = Payment.objects.get()
+    assert (first.amount, first.status, first.stripe_invoice_id) == (
+        2000,
+        "succeeded",
+        paid["data"]["object"]["id"],
+    )
+    assert len(mail.outbox) == 1
+
+    now = int(time.time())
+    # Second month fails…
+    failed = event(
+        "invoice.payment_failed", renewal_invoice(donation, "in_month2", "ch_month2_a"), created=now + 10
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_event(client, "ch", failed).status_code == 200
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.FAILED
+    assert Payment.objects.get(stripe_invoice_id="in_month2").status == "failed"
+
+    # …then Stripe's retry of the same invoice succeeds (invoice.paid): one payment for that month.
+    retried = event("invoice.paid", renewal_invoice(donation, "in_month2", "ch_month2_b"), created=now + 20)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_event(client, "ch", retried).status_code == 200
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.SUCCEEDED
+    month2 = Payment.objects.get(stripe_invoice_id="in_month2")
+    assert (month2.status, month2.stripe_charge_id) == ("succeeded", "ch_month2_b")
+    assert Payment.objects.filter(donation=donation).count() == 2
+    assert len(mail.outbox) == 2
+
+    # The donor stops: the subscription is deleted.
+    cancelled = event(
+        "customer.subscription.deleted",
+        {"id": donation.stripe_subscription_id, "object": "subscription", "status": "canceled"},
+        created=now + 30,
+    )
+    assert post_event(client, "ch", cancelled).status_code == 200
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.CANCELLED
+
+
+def test_refund_of_one_monthly_charge_marks_that_payment_only(
+    client, stripe_env, donation_pages, localstripe, django_capture_on_commit_callbacks
+):
+    donation = start_monthly(client, localstripe)
+    now = int(time.time())
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(
+            client, "ch", event("invoice.paid", renewal_invoice(donation, "in_m1", "ch_m1"), created=now)
+        )
+        post_event(
+            client, "ch", event("invoice.paid", renewal_invoice(donation, "in_m2", "ch_m2"), created=now + 5)
+        )
+    refund = {
+        "id": "ch_m2",
+        "object": "charge",
+        "amount": 2000,
+        "amount_refunded": 2000,
+        "refunded": True,
+        "currency": "chf",
+        "customer": donation.stripe_customer_id,
+        "invoice": "in_m2",
+        "payment_intent": "pi_in_m2",
+    }
+    assert post_event(client, "ch", event("charge.refunded", refund, created=now + 10)).status_code == 200
+
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.SUCCEEDED
+    statuses = dict(Payment.objects.values_list("stripe_invoice_id", "status"))
+    assert statuses == {"in_m1": "succeeded", "in_m2": "refunded"}
+    assert Payment.objects.get(stripe_invoice_id="in_m2").amount_refunded == 2000

@@ -1,0 +1,305 @@
+"""The donation page (form and payment start), its thank-you page, and the per-section Stripe webhook."""
+
+import logging
+
+import stripe
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from wagtail.models import Site
+
+from sections.models import SectionSettings
+from sections.secrets import section_secret
+from supporters.captcha import CaptchaNotConfigured
+from supporters.emails import canonical_email
+from supporters.models import ConsentPurpose, ConsentRecord, Supporter
+from supporters.network import client_ip, hash_ip
+from supporters.ratelimit import allow, too_many_requests
+
+from . import money, payments, webhooks
+from .forms import DonationForm, new_idempotency_key
+from .models import Donation
+
+logger = logging.getLogger(__name__)
+
+# Card-testing defence: how often one connection may post the form at all, and
+# how many payment attempts (each one a card check at Stripe) one connection and
+# one email address may start.
+SUBMIT_LIMITS = [("ip", 30, 600)]
+ATTEMPTS_PER_IP = (8, 3600)
+ATTEMPTS_PER_EMAIL = (5, 3600)
+SESSION_KEY = "donations:last"
+
+
+def wants_json(request):
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def page_context(page, request, section, form, **extra):
+    context = page.get_context(request)
+    reasons = payments.unavailable_reasons(section)
+    user = getattr(request, "user", None)
+    can_edit = bool(user and user.is_authenticated and page.permissions_for_user(user).can_edit())
+    currency = section.currency
+    amounts = {frequency: [] for frequency in page.frequencies}
+    for preset in page.amounts.all():
+        if preset.frequency in amounts:
+            minor = money.to_minor(preset.amount, currency)
+            amounts[preset.frequency].append(
+                {
+                    "value": preset.amount,
+                    "label": money.format_amount(minor, currency),
+                    "impact": preset.impact,
+                    "after_deduction": money.format_amount(
+                        money.after_deduction(minor, section.tax_deduction_rate), currency
+                    )
+                    if section.tax_deduction_rate
+                    else "",
+                }
+            )
+    context.update(
+        {
+            "form": form,
+            "section": section,
+            "unavailable": bool(reasons),
+            "unavailable_reasons": reasons if (can_edit or getattr(request, "is_preview", False)) else [],
+            "presets": amounts,
+            "currency": currency,
+            "minimum": money.format_amount(page.bounds(currency)[0], currency),
+            "maximum": money.format_amount(page.bounds(currency)[1], currency),
+            "tax_deduction_rate": section.tax_deduction_rate,
+            "stripe_js_url": settings.STRIPE_JS_URL,
+            "language": get_language(),
+            "designation": page.designation_text(),
+            "thanks_url": page.get_url(request) + page.reverse_subpage("thanks"),
+        }
+    )
+    context.update(extra)
+    return context
+
+
+def render_page(page, request, section, form, status=200, **extra):
+    return TemplateResponse(
+        request,
+        "donations/donation_page.html",
+        page_context(page, request, section, form, **extra),
+        status=status,
+    )
+
+
+def donation_page_view(page, request):
+    site = Site.find_for_request(request)
+    section = SectionSettings.for_site(site)
+    reasons = payments.unavailable_reasons(section)
+    try:
+        if request.method != "POST":
+            return render_page(page, request, section, DonationForm(page=page, section=section))
+        return submit(page, request, site, section, reasons)
+    except CaptchaNotConfigured:
+        # Production without reCAPTCHA keys: refuse rather than take unprotected payments.
+        return render_page(page, request, section, None, status=503 if request.method == "POST" else 200)
+
+
+def invalid(page, request, section, form, status=400):
+    if wants_json(request):
+        return JsonResponse(
+            {"status": "invalid", "errors": form.errors.get_json_data(), "retry_key": new_idempotency_key()},
+            status=status,
+        )
+    data = form.data.copy()
+    data["idempotency_key"] = new_idempotency_key()
+    data["stripe_token"] = ""  # a card token is used once; the page makes a new one
+    form.data = data
+    return render_page(page, request, section, form, status=status)
+
+
+def submit(page, request, site, section, reasons):
+    if reasons:
+        return render_page(page, request, section, DonationForm(page=page, section=section), status=503)
+    form = DonationForm(request.POST, page=page, section=section)
+    if not allow(request, "donations:submit", SUBMIT_LIMITS):
+        if wants_json(request):
+            form.add_error(None, _("Too many attempts. Please wait a few minutes and try again."))
+            return JsonResponse(
+                {
+                    "status": "invalid",
+                    "errors": form.errors.get_json_data(),
+                    "retry_key": new_idempotency_key(),
+                },
+                status=429,
+            )
+        return too_many_requests(request)
+    valid = form.is_valid()
+    if not form.require_card() or not valid:
+        return invalid(page, request, section, form)
+    data = form.cleaned_data
+    email_key = hash_ip(canonical_email(data["email"]))
+    existing = Donation.objects.filter(idempotency_key=data["idempotency_key"]).first()
+    if existing is None and not allow(
+        request,
+        "donations:attempt",
+        [("ip", *ATTEMPTS_PER_IP), (f"email:{email_key}", *ATTEMPTS_PER_EMAIL)],
+    ):
+        form.add_error(None, _("Too many payment attempts. Please wait an hour before trying again."))
+        return invalid(page, request, section, form, status=429)
+    if existing is not None:
+        return resume(page, request, section, form, existing)
+    try:
+        with transaction.atomic():
+            donation, started = create_donation(page, request, site, section, data)
+    except IntegrityError:
+        # The same attempt submitted twice at once: the first one created the donation.
+        existing = Donation.objects.filter(idempotency_key=data["idempotency_key"]).first()
+        if existing is None:
+            raise
+        return resume(page, request, section, form, existing)
+    except payments.PaymentDeclined as declined:
+        form.add_error("stripe_token", declined.message)
+        return invalid(page, request, section, form, status=402)
+    except stripe.StripeError:
+        logger.exception("Stripe refused or failed a donation for section %s", section.code)
+        form.add_error(
+            "stripe_token",
+            _(
+                "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
+            ),
+        )
+        return invalid(page, request, section, form, status=502)
+    return started_response(page, request, donation, started)
+
+
+def create_donation(page, request, site, section, data):
+    """Write the donation, its supporter and consents, and start the payment: all or nothing."""
+    language = get_language()
+    supporter = Supporter.for_email(site, data["email"], data["first_name"], data["last_name"])
+    with transaction.atomic():  # a savepoint, so that a concurrent twin surfaces as IntegrityError
+        donation = Donation.objects.create(
+            site=site,
+            supporter=supporter,
+            language=language,
+            ip_hash=hash_ip(client_ip(request)),
+            page=page,
+            frequency=data["frequency"],
+            amount=data["amount"],
+            currency=section.currency,
+            designation=page.designation_text(),
+            idempotency_key=data["idempotency_key"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            address_line=data.get("address_line", ""),
+            postal_code=data.get("postal_code", ""),
+            city=data.get("city", ""),
+            country=data.get("country", ""),
+            newsletter=bool(data.get("newsletter")),
+        )
+    action = f"donations.donation:{donation.pk}"
+    consents = [(ConsentPurpose.PROCESSING, True, section.consent_text)]
+    if section.newsletter_consent_text:
+        consents.append(
+            (ConsentPurpose.NEWSLETTER, bool(data.get("newsletter")), section.newsletter_consent_text)
+        )
+    for purpose, granted, wording in consents:
+        ConsentRecord.objects.create(
+            supporter=supporter,
+            site=site,
+            purpose=purpose,
+            granted=granted,
+            wording=wording,
+            wording_version=ConsentRecord.version_of(wording),
+            language=language,
+            action=action,
+        )
+    # Stripe is called inside the transaction: if it refuses the card, nothing of this attempt remains.
+    started = payments.start(section, donation, data["stripe_token"])
+    donation.save(update_fields=["stripe_customer_id", "stripe_payment_intent_id", "stripe_subscription_id"])
+    return donation, started
+
+
+def resume(page, request, section, form, donation):
+    """A repeated submission of an attempt already made: answer as the first time, create nothing."""
+    same_person = donation.site_id == section.site_id and canonical_email(donation.email) == canonical_email(
+        form.cleaned_data["email"]
+    )
+    if not same_person:
+        form.add_error(None, _("This form has expired. Please reload the page and try again."))
+        return invalid(page, request, section, form, status=409)
+    try:
+        started = payments.resume(section, donation)
+    except payments.PaymentDeclined as declined:
+        form.add_error("stripe_token", declined.message)
+        return invalid(page, request, section, form, status=402)
+    except stripe.StripeError:
+        logger.exception("Stripe could not say where donation %s stands", donation.pk)
+        form.add_error(
+            "stripe_token", _("The payment service could not be reached. Please try again in a few minutes.")
+        )
+        return invalid(page, request, section, form, status=502)
+    return started_response(page, request, donation, started)
+
+
+def started_response(page, request, donation, started):
+    request.session[SESSION_KEY] = donation.pk
+    thanks_url = page.get_url(request) + page.reverse_subpage("thanks")
+    if wants_json(request):
+        return JsonResponse(
+            {
+                "status": started.status,
+                "client_secret": started.client_secret,
+                "redirect": thanks_url,
+                "retry_key": new_idempotency_key(),
+            }
+        )
+    if started.needs_action:
+        # Without the page's script there is no way to complete 3-D Secure here.
+        section = SectionSettings.for_site(donation.site)
+        return render_page(
+            page, request, section, DonationForm(page=page, section=section), status=200, needs_script=True
+        )
+    return redirect(thanks_url)
+
+
+def thanks_view(page, request):
+    site = Site.find_for_request(request)
+    section = SectionSettings.for_site(site)
+    donation = None
+    donation_id = request.session.get(SESSION_KEY)
+    if donation_id:
+        donation = Donation.objects.filter(pk=donation_id, site=site).first()
+    context = page.get_context(request)
+    context.update({"donation": donation, "section": section})
+    return TemplateResponse(request, "donations/donation_page_thanks.html", context)
+
+
+@csrf_exempt
+@require_POST
+def webhook(request, code):
+    """Stripe's calls for one section: the signature is checked on the raw body with that section's secret."""
+    section = SectionSettings.objects.filter(code=code).select_related("site").first()
+    if section is None:
+        return HttpResponse("Unknown section.", status=404, content_type="text/plain")
+    secret = section_secret("STRIPE_WEBHOOK_SECRET", section.code)
+    if not secret:
+        return HttpResponse(
+            "Webhooks are not configured for this section.", status=503, content_type="text/plain"
+        )
+    try:
+        event = stripe.Webhook.construct_event(
+            request.body, request.headers.get("Stripe-Signature", ""), secret
+        ).to_dict()
+    except (ValueError, stripe.SignatureVerificationError):
+        return HttpResponse("Invalid signature.", status=400, content_type="text/plain")
+    try:
+        outcome = webhooks.handle(section, event)
+    except webhooks.NotYetKnown:
+        # Our own donation, not committed yet: Stripe delivers the event again later.
+        return HttpResponse("Donation not recorded yet, retry later.", status=409, content_type="text/plain")
+    except (KeyError, TypeError, ValueError):
+        return HttpResponse("Malformed event.", status=400, content_type="text/plain")
+    return HttpResponse(outcome, status=200, content_type="text/plain")

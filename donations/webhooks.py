@@ -1,0 +1,283 @@
+"""Applies verified Stripe events to donations and payments: once per event id, older events never overwrite newer ones."""
+
+import datetime
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from .emails import send_receipt
+from .models import Donation, DonationStatus, Frequency, Payment, PaymentStatus, StripeEvent
+
+
+class NotYetKnown(Exception):
+    """A success for a donation of this section that is not committed yet: Stripe should deliver it again later."""
+
+
+# On events with the same timestamp (Stripe counts in seconds), only a move forward is taken.
+RANK = {
+    DonationStatus.PENDING: 0,
+    DonationStatus.FAILED: 1,
+    DonationStatus.SUCCEEDED: 2,
+    DonationStatus.CANCELLED: 3,
+    DonationStatus.REFUNDED: 3,
+}
+PAYMENT_RANK = {PaymentStatus.FAILED: 0, PaymentStatus.SUCCEEDED: 1, PaymentStatus.REFUNDED: 2}
+
+
+def handle(section, event):
+    """Apply one event for `section`; returns a short text for the response (and the logs)."""
+    event_type = event["type"]
+    handler = HANDLERS.get(event_type)
+    created = datetime.datetime.fromtimestamp(int(event["created"]), tz=datetime.UTC)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                StripeEvent.objects.create(
+                    event_id=event["id"], site=section.site, type=event_type, created=created
+                )
+        except IntegrityError:
+            return "already processed"
+        if handler is None:
+            return "ignored"
+        return handler(section, event["data"]["object"], created)
+
+
+# --- Finding the donation, always within the section ------------------------------------
+
+
+def _id(value):
+    """An expandable field's id, whether Stripe sent the id or the whole object."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.get("id")
+
+
+def _metadata(obj):
+    metadata = obj.get("metadata") or {}
+    if not metadata.get("plaidoyer_donation"):
+        details = (
+            obj.get("subscription_details") or (obj.get("parent") or {}).get("subscription_details") or {}
+        )
+        metadata = details.get("metadata") or metadata
+    return metadata
+
+
+def _donation(section, obj, success, **lookups):
+    """The section's donation matching any of `lookups` (locked), else None or NotYetKnown."""
+    query = Q()
+    for field, value in lookups.items():
+        if value:
+            query |= Q(**{field: value})
+    metadata = _metadata(obj)
+    key = metadata.get("plaidoyer_donation")
+    if key:
+        query |= Q(idempotency_key=key)
+    if not query:
+        return None
+    donation = Donation.objects.select_for_update().filter(query, site=section.site).first()
+    if donation is None and key and success and metadata.get("section") == section.code:
+        raise NotYetKnown(key)
+    return donation
+
+
+def _subscription_of(invoice):
+    subscription = invoice.get("subscription")
+    if not subscription:
+        details = (invoice.get("parent") or {}).get("subscription_details") or {}
+        subscription = details.get("subscription")
+    return _id(subscription)
+
+
+# --- State changes ------------------------------------------------------------------------
+
+
+def set_status(donation, status, at):
+    """Move a donation to `status` unless a newer event already set it (events may arrive in any order)."""
+    current = donation.status
+    if status == current or status == DonationStatus.PENDING:
+        return False
+    if donation.status_event_at is not None:
+        if at < donation.status_event_at:
+            return False
+        if at == donation.status_event_at and RANK[status] <= RANK[current]:
+            return False
+    donation.status = status
+    donation.status_event_at = at
+    donation.save(update_fields=["status", "status_event_at"])
+    return True
+
+
+def record_payment(
+    donation, at, status, amount, currency, charge=None, invoice=None, intent=None, refunded=0
+):
+    """Create or update the Payment of one charge (of one invoice, for monthly gifts)."""
+    query = Q()
+    if invoice:
+        query |= Q(stripe_invoice_id=invoice)
+    if charge:
+        query |= Q(stripe_charge_id=charge)
+    if intent and not invoice:
+        query |= Q(stripe_payment_intent_id=intent)
+    payment = donation.payments.select_for_update().filter(query).first() if query else None
+    if payment is None:
+        payment = Payment(donation=donation, status=status, status_event_at=at, occurred_at=at)
+    elif at > payment.status_event_at or (
+        at == payment.status_event_at and PAYMENT_RANK[status] > PAYMENT_RANK[payment.status]
+    ):
+        payment.status = status
+        payment.status_event_at = at
+    # else: an older event about this payment; it only fills in what is missing.
+    payment.occurred_at = min(payment.occurred_at, at)
+    payment.amount = amount or payment.amount
+    payment.currency = currency or payment.currency
+    payment.amount_refunded = max(refunded, payment.amount_refunded)
+    payment.stripe_charge_id = charge or payment.stripe_charge_id
+    payment.stripe_invoice_id = invoice or payment.stripe_invoice_id
+    payment.stripe_payment_intent_id = intent or payment.stripe_payment_intent_id
+    payment.save()
+    if payment.status == PaymentStatus.SUCCEEDED and payment.receipt_sent_at is None:
+        # Sent after commit, by the task queue: the webhook answers at once.
+        transaction.on_commit(partial(send_receipt.enqueue, payment.pk))
+    return payment
+
+
+# --- Handlers -----------------------------------------------------------------------------
+
+
+def payment_intent_succeeded(section, intent, at):
+    if intent.get("invoice"):
+        return "ignored: monthly payments are applied from invoice events"
+    donation = _donation(section, intent, True, stripe_payment_intent_id=intent["id"])
+    if donation is None:
+        return "ignored: not a donation of this section"
+    record_payment(
+        donation,
+        at,
+        PaymentStatus.SUCCEEDED,
+        intent.get("amount_received") or intent["amount"],
+        intent["currency"].upper(),
+        charge=_id(intent.get("latest_charge")),
+        intent=intent["id"],
+    )
+    set_status(donation, DonationStatus.SUCCEEDED, at)
+    return "donation succeeded"
+
+
+def payment_intent_failed(section, intent, at):
+    if intent.get("invoice"):
+        return "ignored: monthly payments are applied from invoice events"
+    donation = _donation(section, intent, False, stripe_payment_intent_id=intent["id"])
+    if donation is None:
+        return "ignored: not a donation of this section"
+    charge = _id(intent.get("latest_charge")) or (intent.get("last_payment_error") or {}).get("charge")
+    if charge:
+        record_payment(
+            donation, at, PaymentStatus.FAILED, intent["amount"], intent["currency"].upper(), charge=charge
+        )
+    set_status(donation, DonationStatus.FAILED, at)
+    return "donation failed"
+
+
+def payment_intent_canceled(section, intent, at):
+    if intent.get("invoice"):
+        return "ignored: monthly payments are applied from invoice events"
+    donation = _donation(section, intent, False, stripe_payment_intent_id=intent["id"])
+    if donation is None:
+        return "ignored: not a donation of this section"
+    set_status(donation, DonationStatus.CANCELLED, at)
+    return "donation cancelled"
+
+
+def invoice_paid(section, invoice, at):
+    subscription = _subscription_of(invoice)
+    donation = _donation(section, invoice, True, stripe_subscription_id=subscription)
+    if donation is None:
+        return "ignored: not a donation of this section"
+    record_payment(
+        donation,
+        at,
+        PaymentStatus.SUCCEEDED,
+        invoice.get("amount_paid") or invoice.get("total") or donation.amount,
+        (invoice.get("currency") or donation.currency).upper(),
+        charge=_id(invoice.get("charge")),
+        invoice=invoice["id"],
+        intent=_id(invoice.get("payment_intent")),
+    )
+    set_status(donation, DonationStatus.SUCCEEDED, at)
+    return "monthly payment recorded"
+
+
+def invoice_payment_failed(section, invoice, at):
+    subscription = _subscription_of(invoice)
+    donation = _donation(section, invoice, False, stripe_subscription_id=subscription)
+    if donation is None:
+        return "ignored: not a donation of this section"
+    record_payment(
+        donation,
+        at,
+        PaymentStatus.FAILED,
+        invoice.get("amount_due") or invoice.get("total") or donation.amount,
+        (invoice.get("currency") or donation.currency).upper(),
+        charge=_id(invoice.get("charge")),
+        invoice=invoice["id"],
+        intent=_id(invoice.get("payment_intent")),
+    )
+    set_status(donation, DonationStatus.FAILED, at)
+    return "monthly payment failed"
+
+
+def subscription_deleted(section, subscription, at):
+    donation = _donation(section, subscription, False, stripe_subscription_id=subscription["id"])
+    if donation is None:
+        return "ignored: not a donation of this section"
+    set_status(donation, DonationStatus.CANCELLED, at)
+    return "monthly donation cancelled"
+
+
+def charge_refunded(section, charge, at):
+    payment = (
+        Payment.objects.select_related("donation")
+        .filter(stripe_charge_id=charge["id"], donation__site=section.site)
+        .first()
+    )
+    if payment is not None:
+        donation = _donation(section, charge, False, pk=payment.donation_id)
+    else:
+        donation = _donation(
+            section,
+            charge,
+            False,
+            stripe_payment_intent_id=_id(charge.get("payment_intent")),
+            stripe_customer_id=_id(charge.get("customer")),
+        )
+    if donation is None:
+        return "ignored: not a donation of this section"
+    fully = bool(charge.get("refunded")) or charge.get("amount_refunded", 0) >= charge["amount"]
+    record_payment(
+        donation,
+        at,
+        PaymentStatus.REFUNDED if fully else PaymentStatus.SUCCEEDED,
+        charge["amount"],
+        charge["currency"].upper(),
+        charge=charge["id"],
+        invoice=_id(charge.get("invoice")),
+        intent=_id(charge.get("payment_intent")) if not charge.get("invoice") else None,
+        refunded=charge.get("amount_refunded", 0),
+    )
+    if fully and donation.frequency == Frequency.ONE_OFF:
+        set_status(donation, DonationStatus.REFUNDED, at)
+    return "refund recorded"
+
+
+HANDLERS = {
+    "payment_intent.succeeded": payment_intent_succeeded,
+    "payment_intent.payment_failed": payment_intent_failed,
+    "payment_intent.canceled": payment_intent_canceled,
+    # Stripe sends both for a paid invoice; the second one finds the payment already recorded.
+    "invoice.paid": invoice_paid,
+    "invoice.payment_succeeded": invoice_paid,
+    "invoice.payment_failed": invoice_payment_failed,
+    "customer.subscription.deleted": subscription_deleted,
+    "charge.refunded": charge_refunded,
+}
