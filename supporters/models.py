@@ -148,10 +148,16 @@ class ActionCount(models.Model):
 
     @classmethod
     def reconcile(cls, key, actual):
-        """Set the stored count to `actual` (the rows' own count); returns the difference corrected."""
+        """Set the stored count to `actual` (the rows' own count); returns the difference corrected.
+
+        `actual` may be a callable: it is then evaluated once the count's row is locked, so an
+        action confirmed meanwhile is neither lost nor counted twice.
+        """
         with transaction.atomic():
             cls.ensure(key)
             row = cls.objects.select_for_update().get(key=key)
+            if callable(actual):
+                actual = actual()
             difference = actual - row.count
             if difference:
                 cls.objects.filter(key=key).update(count=actual)
