@@ -1,10 +1,11 @@
 """Admin views for section staff: signatures (list, search, filter, inspect, export), counts and delivery."""
 
+from functools import wraps
+
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone, translation
@@ -16,7 +17,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from sections.models import SectionSettings
 from sections.permissions import sites_for_user
-from sections.viewsets import SectionScopedModelViewSet
+from sections.viewsets import OutsideUserSections, SectionScopedModelViewSet, forbidden
 from supporters.models import ActionCount, ConsentRecord
 
 from .models import Signature, SignatureState, petitions_in_sites
@@ -33,11 +34,24 @@ def neutralise_formula(value):
 
 
 def petition_for_user(user, page_id):
-    """The petition page `page_id` if it belongs to one of the user's sections, else 404."""
+    """The petition page `page_id` if it belongs to one of the user's sections, else OutsideUserSections."""
     petition = petitions_in_sites(sites_for_user(user)).filter(pk=page_id).first()
     if petition is None:
-        raise Http404
+        raise OutsideUserSections
     return petition
+
+
+def section_scoped(view):
+    """Answer 403 (see sections.viewsets.forbidden) when the view meets another section's petition."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except OutsideUserSections:
+            return forbidden(request)
+
+    return wrapped
 
 
 # --- Signatures -----------------------------------------------------------------
@@ -81,7 +95,15 @@ class SignatureIndexView(IndexView):
         return neutralise_formula(super().preprocess_field_value(field, value, export_format))
 
 
+EXTRA_LABELS = {"email": _("Email"), "petition_title": _("Petition"), "consents": _("Consents")}
+
+
 class SignatureInspectView(InspectView):
+    def get_field_label(self, field_name, field):
+        if field_name in EXTRA_LABELS:
+            return EXTRA_LABELS[field_name]
+        return super().get_field_label(field_name, field)
+
     def get_consents_display_value(self):
         records = ConsentRecord.objects.filter(action=f"petitions.signature:{self.object.pk}").order_by(
             "purpose"
@@ -121,7 +143,7 @@ class SignatureViewSet(SectionScopedModelViewSet):
         "created_at",
         "confirmed_at",
     ]
-    export_headings = {"email": _("Email"), "petition_title": _("Petition")}
+    export_headings = EXTRA_LABELS
     export_filename = "signatures"
     inspect_view_fields = [
         "petition_title",
@@ -213,6 +235,7 @@ class OffsetForm(forms.Form):
     )
 
 
+@section_scoped
 def adjust_offset(request, page_id):
     if not request.user.has_perm("petitions.adjust_petition_count"):
         raise PermissionDenied
@@ -238,6 +261,7 @@ def adjust_offset(request, page_id):
     )
 
 
+@section_scoped
 def delivery_document(request, page_id):
     """A printable document for the addressee: the petition's text, the count and (optionally) the names."""
     if not request.user.has_perm("petitions.view_signature"):
