@@ -126,6 +126,8 @@ class SignatureViewSet(SectionScopedModelViewSet):
     inspect_view_class = SignatureInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
+    # Signatures reference nothing an editor would look up; indexing each one would queue a task per signing.
+    add_to_reference_index = False
     list_display = ["first_name", "last_name", "email", "petition_title", "state", "created_at"]
     search_fields = ["first_name", "last_name", "supporter__email", "postal_code", "country"]
     search_backend_name = None

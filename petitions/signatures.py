@@ -1,7 +1,7 @@
 """Recording and confirming signatures: one transaction each, counts changed only by atomic increments."""
 
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -34,20 +34,46 @@ def confirmation_url(signature):
     return signature.site.root_url + path
 
 
+def insert_unless_signed(signature):
+    """INSERT the signature unless its supporter already signed this petition; returns the new id or None.
+
+    One statement (ON CONFLICT DO NOTHING RETURNING id): the unique constraint decides, even under
+    concurrent signings, without an exception or a savepoint.
+    """
+    fields = [field for field in Signature._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    values = [field.get_db_prep_save(field.pre_save(signature, add=True), connection) for field in fields]
+    sql = "INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING {pk}".format(
+        table=quote(Signature._meta.db_table),
+        columns=", ".join(quote(field.column) for field in fields),
+        placeholders=", ".join(["%s"] * len(fields)),
+        pk=quote(Signature._meta.pk.column),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    signature.pk = row[0]
+    signature._state.adding = False
+    return signature.pk
+
+
 def record_signature(petition, section, site, data, language, ip_hash):
     """Store a signature and its consents; returns the new Signature, or None if this person had signed.
 
     Both outcomes look the same to the visitor; the existing signer is told by email.
+    One transaction of four statements: supporter, signature, consents, then the count or the email task.
     """
     from .tasks import send_signature_email
 
     double_opt_in = section.double_opt_in
     with transaction.atomic():
-        supporter = Supporter.for_email(site, data["email"], data["first_name"], data["last_name"])
+        supporter_id = Supporter.pk_for_email(site, data["email"], data["first_name"], data["last_name"])
         now = timezone.now()
         signature = Signature(
             site=site,
-            supporter=supporter,
+            supporter_id=supporter_id,
             language=language,
             ip_hash=ip_hash,
             petition_key=petition.translation_key,
@@ -60,24 +86,22 @@ def record_signature(petition, section, site, data, language, ip_hash):
             state=SignatureState.PENDING if double_opt_in else SignatureState.CONFIRMED,
             confirmed_at=None if double_opt_in else now,
         )
-        try:
-            # The unique constraint (petition, supporter) decides, even under concurrent signings.
-            with transaction.atomic():
-                signature.save(force_insert=True)
-        except IntegrityError:
-            existing = Signature.objects.filter(
-                petition_key=petition.translation_key, supporter=supporter
-            ).first()
+        if insert_unless_signed(signature) is None:
+            existing = (
+                Signature.objects.filter(petition_key=petition.translation_key, supporter_id=supporter_id)
+                .values_list("pk", flat=True)
+                .first()
+            )
             if existing is not None and ratelimit.hit(
-                f"petition-duplicate-email:{existing.pk}", 1, DUPLICATE_EMAIL_WINDOW
+                f"petition-duplicate-email:{existing}", 1, DUPLICATE_EMAIL_WINDOW
             ):
-                send_signature_email.enqueue(existing.pk, "duplicate")
+                send_signature_email.enqueue(existing, "duplicate")
             return None
 
         action = f"petitions.signature:{signature.pk}"
         consents = [
             ConsentRecord(
-                supporter=supporter,
+                supporter_id=supporter_id,
                 site=site,
                 purpose=ConsentPurpose.PROCESSING,
                 granted=True,
@@ -91,7 +115,7 @@ def record_signature(petition, section, site, data, language, ip_hash):
         if data.get("newsletter_wording"):
             consents.append(
                 ConsentRecord(
-                    supporter=supporter,
+                    supporter_id=supporter_id,
                     site=site,
                     purpose=ConsentPurpose.NEWSLETTER,
                     granted=bool(data.get("newsletter")),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
@@ -74,13 +75,13 @@ def petition_view(request, petition):
                 section,
                 Site.find_for_request(request),
                 data,
-                language=petition.locale.language_code,
+                # Wagtail served the page of the URL's language (i18n_patterns).
+                language=get_language(),
                 ip_hash=hash_ip(client_ip(request)),
             )
             # The same answer whether or not this address had signed: nothing personal in the URL.
-            return HttpResponseRedirect(
-                petition.get_url(request) + petition.reverse_subpage("thanks"), status=303
-            )
+            # The form posts to the page itself, so the thank-you step is below this very path.
+            return HttpResponseRedirect(request.path + petition.reverse_subpage("thanks"), status=303)
     return render_petition(request, petition, section, form, reason)
 
 
