@@ -1,9 +1,12 @@
 """Fixtures for petition tests: a petition per section, a signing helper, a clean rate-limit cache."""
 
+import html
 import re
 
 import pytest
 from django.core.cache import cache
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext, override
 
 from petitions.models import PetitionPage
 from supporters.models import ConsentRecord
@@ -83,7 +86,21 @@ def page_path(petition):
 
 
 def text_of(response):
-    """The visible text of a response, whitespace collapsed (what a reader sees)."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    """The visible text of a response, whitespace collapsed and entities decoded (what a reader sees)."""
+    markup = response.content.decode()
+    markup = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", markup, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def t(message, language="fr"):
+    """A message as a visitor of `language` reads it (whatever the state of the catalogs)."""
+    with override(language):
+        return " ".join(gettext(message).split())
+
+
+def signatures_text(count, language="fr"):
+    """The count's heading, e.g. "1 signature", "1 000 signatures"."""
+    with override(language):
+        number = number_format(count, force_grouping=True)
+        text = ngettext("%(number)s signature", "%(number)s signatures", count) % {"number": number}
+    return " ".join(text.split())  # as text_of() reads it (no-break spaces collapsed)

@@ -10,7 +10,7 @@ from django.test import override_settings
 from petitions.models import Signature
 from supporters.models import Supporter
 
-from .conftest import host_of, page_path, text_of
+from .conftest import host_of, page_path, t, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_v2_captcha_failure_is_shown_and_nothing_is_written(v2_section, petition
     google_answers(monkeypatch, success=False, **{"error-codes": ["invalid-input-response"]})
     response = sign(petition, **{"g-recaptcha-response": "bad"})
     assert response.status_code == 200
-    assert "We could not confirm that you are not a robot. Please try again." in text_of(response)
+    assert t("We could not confirm that you are not a robot. Please try again.") in text_of(response)
     assert Signature.objects.count() == 0 and Supporter.objects.count() == 0
 
 
@@ -73,7 +73,7 @@ def test_v3_low_score_fails_and_good_score_passes(v3_section, petition, sign, mo
     google_answers(monkeypatch, success=True, score=0.1, action="sign")
     response = sign(petition, captcha="token")
     assert response.status_code == 200
-    assert "We could not confirm that you are not a robot." in text_of(response)
+    assert t("We could not confirm that you are not a robot. Please try again.") in text_of(response)
     assert Signature.objects.count() == 0
     google_answers(monkeypatch, success=True, score=0.9, action="another-form")
     assert sign(petition, captcha="token").status_code == 200
@@ -90,13 +90,17 @@ def test_unreachable_verification_fails_closed_with_a_clear_message(v2_section, 
     monkeypatch.setattr("django_recaptcha.client.recaptcha_request", unreachable)
     response = sign(petition, **{"g-recaptcha-response": "token"})
     assert response.status_code == 200
-    assert "The anti-spam check could not be reached, so nothing was sent." in text_of(response)
+    assert t(
+        "The anti-spam check could not be reached, so nothing was sent. Please try again in a few minutes."
+    ) in text_of(response)
     assert Signature.objects.count() == 0 and Supporter.objects.count() == 0
 
 
 def test_without_keys_in_development_the_form_warns_that_the_captcha_is_off(client, petition, sign):
     response = client.get(page_path(petition), HTTP_HOST=host_of(petition))
-    assert "the anti-spam check (reCAPTCHA) is off" in text_of(response)
+    assert t(
+        "Development: the anti-spam check (reCAPTCHA) is off because this section has no keys."
+    ) in text_of(response)
     assert sign(petition).status_code == 303
 
 
@@ -105,9 +109,9 @@ def test_without_keys_in_production_the_form_is_unavailable(client, petition, si
     # The petition can still be read; only the form is withheld.
     response = client.get(page_path(petition), HTTP_HOST=host_of(petition))
     assert response.status_code == 200
-    assert "Signing is unavailable: this site's protection against spam is not set up yet." in text_of(
-        response
-    ).replace("&#x27;", "'")
+    assert t(
+        "Signing is unavailable: this site's protection against spam is not set up yet. Please try again later."
+    ) in text_of(response)
     assert 'name="consent"' not in response.content.decode()
     assert sign(petition).status_code == 503
     assert Signature.objects.count() == 0

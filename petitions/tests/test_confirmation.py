@@ -13,7 +13,7 @@ from petitions.signatures import CONFIRMATION_MAX_AGE, confirmation_token
 from sections.translation import translate
 from supporters.models import ActionCount
 
-from .conftest import host_of, text_of
+from .conftest import host_of, t, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def test_a_second_click_counts_once_and_still_thanks(client, petition, sign):
     first = client.get(path, HTTP_HOST=host_of(petition))
     second = client.get(path, HTTP_HOST=host_of(petition))
     assert first.status_code == second.status_code == 200
-    assert "Your signature is confirmed" in text_of(second)
+    assert t("Your signature is confirmed") in text_of(second)
     assert ActionCount.total_for(petition.translation_key) == 1
 
 
@@ -38,7 +38,9 @@ def test_a_forged_link_is_refused_and_counts_nothing(client, petition, sign):
     forged = f"{signature.pk}:1abcde:not-a-real-signature"
     response = client.get(f"/fr/petitions/confirm/{forged}/", HTTP_HOST=host_of(petition))
     assert response.status_code == 400
-    assert "This confirmation link is not valid" in text_of(response)
+    assert t(
+        "This confirmation link is not valid. Please use the link exactly as it appears in the email we sent you."
+    ) in text_of(response)
     # A token for another signature id cannot be made by editing the number.
     token = confirmation_token(signature.pk)
     edited = str(signature.pk + 1) + token[len(str(signature.pk)) :]
@@ -58,7 +60,10 @@ def test_an_expired_link_is_refused_with_a_way_forward(client, petition, sign, m
     monkeypatch.setattr("django.core.signing.time.time", lambda: later.timestamp())
     response = client.get(path, HTTP_HOST=host_of(petition))
     assert response.status_code == 400
-    assert "This confirmation link has expired. Sign the petition again" in text_of(response)
+    assert t(
+        "This confirmation link has expired. Sign the petition again with the same address and we will send "
+        "you a new link."
+    ) in text_of(response)
     assert Signature.objects.get().state == SignatureState.PENDING
     assert ActionCount.total_for(petition.translation_key) == 0
 

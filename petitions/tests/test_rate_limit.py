@@ -5,7 +5,7 @@ from django.test import override_settings
 
 from petitions.models import Signature
 
-from .conftest import make_petition, text_of
+from .conftest import make_petition, t, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def test_too_many_signings_from_one_address_get_a_readable_429(sections, petitio
         assert sign(petition, email=f"person{number}@example.org").status_code == 303
     response = sign(petition, email="person4@example.org")
     assert response.status_code == 429
-    assert "Too many attempts" in text_of(response)
+    assert t("Too many attempts") in text_of(response)
     assert Signature.objects.count() == 3
     # Another address is not affected.
     assert sign(petition, email="person5@example.org", meta={"REMOTE_ADDR": "192.0.2.9"}).status_code == 303
