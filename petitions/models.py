@@ -136,11 +136,17 @@ class PetitionPage(RoutablePageMixin, Page):
         return ActionCount.total_for(self.translation_key)
 
     def progress(self, count):
-        """The target shown next to `count`: the goal, then the next multiple of it once passed."""
+        """The target shown next to `count`: the goal, then the next multiple of it once passed.
+
+        An ended campaign has no next milestone: its bar stays full.
+        """
         goal = max(self.goal, 1)
         if count < goal:
-            return {"target": goal, "goal_reached": False}
-        return {"target": goal * (math.floor(count / goal) + 1), "goal_reached": True}
+            return {"target": goal, "goal_reached": False, "next_milestone": None}
+        if self.has_ended:
+            return {"target": count, "goal_reached": True, "next_milestone": None}
+        target = goal * (math.floor(count / goal) + 1)
+        return {"target": target, "goal_reached": True, "next_milestone": target}
 
     def get_consent_text(self, section):
         return (self.consent_text or (section.consent_text if section else "")).strip()

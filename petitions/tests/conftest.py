@@ -98,6 +98,15 @@ def t(message, language="fr"):
         return " ".join(gettext(message).split())
 
 
+def t_numbers(message, language="fr", **numbers):
+    """A message with grouped numbers, e.g. "Goal: 1 000 signatures.", as text_of() reads it."""
+    with override(language):
+        text = gettext(message) % {
+            name: number_format(value, force_grouping=True) for name, value in numbers.items()
+        }
+    return " ".join(text.split())
+
+
 def signatures_text(count, language="fr"):
     """The count's heading, e.g. "1 signature", "1 000 signatures"."""
     with override(language):

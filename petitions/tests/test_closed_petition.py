@@ -8,7 +8,7 @@ from django.utils import timezone
 from petitions.models import Signature
 from supporters.models import ActionCount, Supporter
 
-from .conftest import host_of, make_petition, page_path, t, text_of
+from .conftest import host_of, make_petition, page_path, t, t_numbers, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,12 @@ def test_an_ended_petition_keeps_its_count_and_says_it_ended(client, sections, s
     assert response.status_code == 200
     text = text_of(response)
     assert t("This campaign has ended") in text
-    assert 'value="1000"' in response.content.decode()
+    assert 'max="1000" value="1000"' in response.content.decode()
+    # Ended: the goal is reached, no next milestone is announced.
+    assert t_numbers("Goal of %(goal)s reached!", goal=1000) in text
+    assert (
+        t_numbers("Goal of %(goal)s reached! Next milestone: %(target)s.", goal=1000, target=2000) not in text
+    )
     assert_no_form(response)
 
     post = sign(petition)

@@ -3,23 +3,13 @@
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.utils.formats import number_format
-from django.utils.translation import gettext, override
 
 from petitions.models import Signature, SignatureState
 from supporters.models import ActionCount, ActionCountAdjustment
 
-from .conftest import host_of, make_petition, page_path, text_of
+from .conftest import host_of, make_petition, page_path, t_numbers, text_of
 
 pytestmark = pytest.mark.django_db
-
-
-def in_french(message, **numbers):
-    with override("fr"):
-        text = gettext(message) % {
-            name: number_format(value, force_grouping=True) for name, value in numbers.items()
-        }
-    return " ".join(text.split())  # as text_of() reads it (no-break spaces collapsed)
 
 
 def set_count(petition, count, offset=0):
@@ -32,11 +22,11 @@ def test_the_goal_is_shown_until_reached_then_the_next_milestone(client, section
     set_count(petition, 999)
     response = client.get(page_path(petition), HTTP_HOST=host_of(petition))
     assert 'max="1000" value="999"' in response.content.decode()
-    assert in_french("Goal: %(goal)s signatures.", goal=1000) in text_of(response)
+    assert t_numbers("Goal: %(goal)s signatures.", goal=1000) in text_of(response)
     set_count(petition, 1500)
     response = client.get(page_path(petition), HTTP_HOST=host_of(petition))
     assert 'max="2000" value="1500"' in response.content.decode()
-    assert in_french(
+    assert t_numbers(
         "Goal of %(goal)s reached! Next milestone: %(target)s.", goal=1000, target=2000
     ) in text_of(response)
 
