@@ -19,18 +19,9 @@ from sections.models import SectionSettings
 from sections.permissions import sites_for_user
 from sections.viewsets import OutsideUserSections, SectionScopedModelViewSet, forbidden
 from supporters.models import ActionCount, ConsentRecord
+from supporters.spreadsheets import SafeSpreadsheetExportMixin
 
 from .models import Signature, SignatureState, petitions_in_sites
-
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value):
-    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def petition_for_user(user, page_id):
@@ -87,12 +78,9 @@ class SignatureFilterSet(WagtailFilterSet):
         self.filters["petition_key"].extra["choices"] = sorted(petitions.items(), key=lambda item: item[1])
 
 
-class SignatureIndexView(IndexView):
+class SignatureIndexView(SafeSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("supporter", "petition")
-
-    def preprocess_field_value(self, field, value, export_format):
-        return neutralise_formula(super().preprocess_field_value(field, value, export_format))
 
 
 EXTRA_LABELS = {"email": _("Email"), "petition_title": _("Petition"), "consents": _("Consents")}

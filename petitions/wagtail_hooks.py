@@ -20,6 +20,11 @@ from .models import Signature, open_petitions_filter, petitions_in_sites
 register_permission_policy(Signature, SignaturePermissionPolicy(Signature))
 
 
+class CountsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("petitions.view_signature")
+
+
 class PetitionsAdminGroup(ViewSetGroup):
     menu_label = _("Petitions")
     menu_icon = "form"
@@ -29,7 +34,7 @@ class PetitionsAdminGroup(ViewSetGroup):
     def get_submenu_items(self):
         items = super().get_submenu_items()
         items.append(
-            MenuItem(
+            CountsMenuItem(
                 _("Counts and delivery"),
                 reverse("petitions_admin:counts"),
                 icon_name="list-ol",
