@@ -1,0 +1,1 @@
+"""Petition pages and their signatures (letter-writing actions live in petitions.letters)."""

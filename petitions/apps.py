@@ -1,3 +1,5 @@
+"""App configuration of petitions."""
+
 from django.apps import AppConfig
 
 

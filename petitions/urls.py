@@ -1,4 +1,11 @@
-"""Public URLs of the petitions app."""
+"""Public URLs of the petitions app (the petition pages themselves are served by Wagtail)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "petitions"
-urlpatterns = []
+urlpatterns = [
+    # The token is signed and names only a signature id: no email, nothing personal.
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+]

@@ -45,6 +45,29 @@ class Supporter(models.Model):
         )
         return supporter
 
+    @classmethod
+    def pk_for_email(cls, site, email, first_name, last_name):
+        """The id of the section's supporter with this address, created if new, in one statement.
+
+        INSERT ... ON CONFLICT DO UPDATE (a no-op update) returns the id whether the row is new or
+        not, and locks it until the transaction ends: two signings from one address run one after
+        the other. For hot paths; `for_email` returns the whole row.
+        """
+        supporter = cls(
+            site=site,
+            email=email.strip(),
+            canonical_email=canonical_email(email),
+            first_name=first_name,
+            last_name=last_name,
+        )
+        cls.objects.bulk_create(
+            [supporter],
+            update_conflicts=True,
+            unique_fields=["site", "canonical_email"],
+            update_fields=["canonical_email"],
+        )
+        return supporter.pk
+
 
 class SupporterAction(models.Model):
     """Base of every action a supporter takes (signature, letter, donation).
@@ -143,15 +166,22 @@ class ActionCount(models.Model):
     @classmethod
     def increment(cls, key, by=1):
         """Add to the count in one UPDATE (no read-modify-write); call inside the action's transaction."""
-        cls.ensure(key)
-        cls.objects.filter(key=key).update(count=F("count") + by)
+        if not cls.objects.filter(key=key).update(count=F("count") + by):
+            cls.ensure(key)
+            cls.objects.filter(key=key).update(count=F("count") + by)
 
     @classmethod
     def reconcile(cls, key, actual):
-        """Set the stored count to `actual` (the rows' own count); returns the difference corrected."""
+        """Set the stored count to `actual` (the rows' own count); returns the difference corrected.
+
+        `actual` may be a callable: it is then evaluated once the count's row is locked, so an
+        action confirmed meanwhile is neither lost nor counted twice.
+        """
         with transaction.atomic():
             cls.ensure(key)
             row = cls.objects.select_for_update().get(key=key)
+            if callable(actual):
+                actual = actual()
             difference = actual - row.count
             if difference:
                 cls.objects.filter(key=key).update(count=actual)

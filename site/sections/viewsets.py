@@ -1,14 +1,44 @@
 """Admin viewsets whose rows belong to a section: staff list, inspect, edit and export only their own."""
 
-from django.http import Http404
+from django.template.response import TemplateResponse
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .permissions import filter_for_user
 
 
+class OutsideUserSections(Exception):
+    """The row belongs to a section the user is not staff of."""
+
+
+def forbidden(request):
+    """A plain 403 response.
+
+    Raising PermissionDenied would not give one: Wagtail's admin turns it into a redirect to the
+    dashboard, and LocaleMiddleware turns an admin 404 into a redirect to /<lang>/admin/... (the page
+    catch-all under i18n_patterns matches it).
+    """
+    return TemplateResponse(request, "403.html", status=403)
+
+
 class SectionScopedViewMixin:
     section_field = "site"
+
+    def setup(self, request, *args, **kwargs):
+        # Views such as inspect and edit fetch their object in setup(), before dispatch().
+        self.outside_user_sections = False
+        try:
+            super().setup(request, *args, **kwargs)
+        except OutsideUserSections:
+            self.outside_user_sections = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.outside_user_sections:
+            return forbidden(request)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except OutsideUserSections:
+            return forbidden(request)
 
     def get_base_queryset(self):
         return filter_for_user(super().get_base_queryset(), self.request.user, self.section_field)
@@ -19,7 +49,7 @@ class SectionScopedViewMixin:
             type(obj)._default_manager.filter(pk=obj.pk), self.request.user, self.section_field
         )
         if not visible.exists():
-            raise Http404
+            raise OutsideUserSections
         return obj
 
 

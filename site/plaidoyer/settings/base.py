@@ -61,6 +61,9 @@ SECTION_SECRETS = {
 # Forms refuse to work for a section without reCAPTCHA keys (production); in
 # development the captcha is off, with a warning on the form.
 CAPTCHA_REQUIRED = env_bool("CAPTCHA_REQUIRED", False)
+# Signing limits (supporters.ratelimit), each (attempts, seconds): per IP address, and per petition
+# across all its languages. Generous per IP: schools and mobile networks share addresses.
+PETITION_RATE_LIMITS = {"ip": (30, 600), "petition": (6000, 60)}
 # Where Stripe's API is reached (the local fake in tests and development).
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
 # Where pages load Stripe.js from (localstripe's fake copy in tests and development).

@@ -1,0 +1,301 @@
+"""Benchmark: concurrent petition signing against gunicorn + PostgreSQL, next to a one-INSERT baseline.
+
+    .venv/bin/python bench/petition_signing.py [--signatures 5000] [--clients 32] [--workers 5] [--double-opt-in]
+
+It creates a fresh database (plaidoyer_bench on the local server, or BENCH_DATABASE_URL), loads the
+sections and one petition, serves the site with gunicorn (settings: bench/settings.py, i.e. production
+settings without reCAPTCHA and with raised rate limits), then on the same server:
+  1. baseline: a bare Django view doing one INSERT per POST;
+  2. signing: the real petition form, each client with its CSRF cookie, one new address per POST.
+It prints requests per second, p50/p95 latency, the exact-count check and the ratio signing/baseline.
+By default the section has no double opt-in, so every signature is counted in the signing transaction
+(the hot path for the count's row); --double-opt-in measures the other path (a queued email task).
+"""
+
+import argparse
+import http.client
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "fr.localhost:8000"  # the France section; the Host header picks the site, whatever the port
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--signatures", type=int, default=5000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn sync workers")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--double-opt-in", action="store_true")
+    return parser.parse_args()
+
+
+def environment(database_url):
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "bench-only-secret-key",
+            "ALLOWED_HOSTS": ".localhost,127.0.0.1",
+            "REDIS_URL": env.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+            "PYTHONPATH": f"{ROOT / 'site'}:{ROOT}",
+        }
+    )
+    return env
+
+
+def create_database(database_url):
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare(double_opt_in):
+    """Migrate, load the sections and one petition; returns the petition's path and translation key."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from petitions.models import PetitionPage
+    from sections.demo import create_sections
+
+    call_command("migrate", verbosity=0)
+    sections = create_sections()
+    settings = sections["fr"].settings
+    settings.double_opt_in = double_opt_in
+    settings.save()
+    petition = PetitionPage(
+        title="Liberté pour les dissident·e·s bélarussiens",
+        slug="bench",
+        addressee_name="Autorités du Bélarus",
+        demand="Libérez toutes les personnes détenues pour leurs seules convictions politiques.",
+        goal=10000,
+    )
+    sections["fr"].home.add_child(instance=petition)
+    petition.save_revision().publish()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, email text, created_at timestamptz DEFAULT now())"
+        )
+    path = petition.get_url_parts()[2]
+    key = petition.translation_key
+    connection.close()
+    return path, key
+
+
+def wait_for_port(port, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def request(port, method, path, body=None, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers={"Host": HOST, **(headers or {})})
+        response = connection.getresponse()
+        return response.status, response.getheaders(), response.read()
+    finally:
+        connection.close()
+
+
+def csrf_session(port, path):
+    """GET the petition once, as a browser would: the CSRF cookie and the form's token."""
+    status, headers, body = request(port, "GET", path)
+    assert status == 200, status
+    cookie = next(
+        value for name, value in headers if name.lower() == "set-cookie" and value.startswith("csrftoken=")
+    )
+    cookie = cookie.split(";", 1)[0]
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    version = re.search(rb'name="consent_version" value="([^"]+)"', body).group(1).decode()
+    return cookie, token, version
+
+
+def run_load(port, clients, total, make_request):
+    """`clients` threads send `total` requests between them; returns (seconds, latencies, statuses)."""
+    counter = iter(range(total))
+    lock = threading.Lock()
+    latencies, statuses = [], []
+
+    def client(index):
+        state = make_request.setup(index)
+        while True:
+            with lock:
+                number = next(counter, None)
+            if number is None:
+                return
+            started = time.perf_counter()
+            status = make_request(state, number)
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                statuses.append(status)
+
+    threads = [threading.Thread(target=client, args=(index,)) for index in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, latencies, statuses
+
+
+class Baseline:
+    def __init__(self, port):
+        self.port = port
+
+    def setup(self, index):
+        return None
+
+    def __call__(self, state, number):
+        body = urlencode({"email": f"baseline{number}@example.org"})
+        status, _headers, _body = request(
+            self.port, "POST", "/bench-baseline/", body, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        return status
+
+
+class Signing:
+    def __init__(self, port, path):
+        self.port = port
+        self.path = path
+
+    def setup(self, index):
+        return csrf_session(self.port, self.path)
+
+    def __call__(self, state, number):
+        cookie, token, version = state
+        body = urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "first_name": "Bench",
+                "last_name": f"Signer {number}",
+                "email": f"signer{number}@example.org",
+                "country": "France",
+                "postal_code": "75019",
+                "consent": "on",
+                "consent_version": version,
+            }
+        )
+        status, _headers, _body = request(
+            self.port,
+            "POST",
+            self.path,
+            body,
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": cookie,
+                "Referer": f"http://{HOST}{self.path}",
+            },
+        )
+        return status
+
+
+def report(name, seconds, latencies, statuses, expected_status):
+    ordered = sorted(latencies)
+    rate = len(latencies) / seconds
+    p50 = statistics.median(ordered) * 1000
+    p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
+    wrong = sum(1 for status in statuses if status != expected_status)
+    print(
+        f"{name:9} {len(latencies):6d} requests in {seconds:6.2f} s  {rate:8.1f} /s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  unexpected statuses: {wrong}"
+    )
+    return rate, p95
+
+
+def main():
+    args = parse_args()
+    database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/plaidoyer_bench")
+    env = environment(database_url)
+    os.environ.update(env)
+    sys.path[:0] = [str(ROOT / "site"), str(ROOT)]
+    create_database(database_url)
+    path, key = prepare(args.double_opt_in)
+    import redis
+
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+
+    gunicorn = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "plaidoyer.wsgi:application",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        wait_for_port(args.port)
+        for _ in range(20):  # warm every worker (imports, connections, site caches)
+            csrf_session(args.port, path)
+        print(
+            f"{args.clients} clients, {args.signatures} POSTs each run, gunicorn {args.workers} sync workers, "
+            f"double opt-in {'on' if args.double_opt_in else 'off'}"
+        )
+        base_seconds, base_latencies, base_statuses = run_load(
+            args.port, args.clients, args.signatures, Baseline(args.port)
+        )
+        base_rate, _ = report("baseline", base_seconds, base_latencies, base_statuses, 204)
+        sign_seconds, sign_latencies, sign_statuses = run_load(
+            args.port, args.clients, args.signatures, Signing(args.port, path)
+        )
+        sign_rate, sign_p95 = report("signing", sign_seconds, sign_latencies, sign_statuses, 303)
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+
+    from django.db import connection
+
+    from petitions.models import Signature
+    from supporters.models import ActionCount
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM bench_baseline")
+        baseline_rows = cursor.fetchone()[0]
+    rows = Signature.objects.filter(petition_key=key).count()
+    shown = ActionCount.total_for(key)
+    expected_shown = 0 if args.double_opt_in else args.signatures
+    exact = rows == args.signatures and shown == expected_shown and baseline_rows == args.signatures
+    print(
+        f"baseline rows {baseline_rows}, signature rows {rows}, count shown {shown} (expected {expected_shown}): {'EXACT' if exact else 'WRONG'}"
+    )
+    print(
+        f"ratio signing/baseline {sign_rate / base_rate:.2f} (goal >= 0.5), signing p95 {sign_p95:.1f} ms (goal < 100)"
+    )
+    connection.close()
+    return 0 if exact else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

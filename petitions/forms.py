@@ -1,0 +1,157 @@
+"""The signing form: names, email, country, postal code, explicit consents and the section's captcha."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from supporters.captcha import captcha_field
+from supporters.models import ConsentRecord
+
+from .models import PostalCodeField
+
+# Markup, control characters and links have no place in a name that goes to an addressee.
+FORBIDDEN_IN_NAMES = re.compile(r"[<>{}\\\x00-\x1f\x7f]|://")
+POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$")
+
+
+class StrictCheckboxInput(forms.CheckboxInput):
+    """A checkbox that hands the raw posted value to the field, so anything but "on" can be refused."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=lambda value: value is True or value == "on")
+
+    def format_value(self, value):
+        # Never echo a posted value back: the browser's own "on" is the only one accepted.
+        return None
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            values = data.getlist(name)
+            if len(values) > 1:
+                return values
+            return values[0] if values else None
+        return data.get(name)
+
+
+class StrictConsentField(forms.Field):
+    """An unticked-by-default consent: absent means no, "on" means yes, anything else is tampering."""
+
+    widget = StrictCheckboxInput
+    default_error_messages = {
+        "invalid": _("This choice could not be read. Please tick or untick the box again."),
+    }
+
+    def to_python(self, value):
+        if value in (None, "", False):
+            return False
+        if value == "on" or value is True:
+            return True
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+    def validate(self, value):
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+
+class NameField(forms.CharField):
+    default_error_messages = {
+        "markup": _("Please write your name without the characters < > { } \\ or web addresses."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=100, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if FORBIDDEN_IN_NAMES.search(value):
+            raise ValidationError(self.error_messages["markup"], code="markup")
+
+
+class SignatureForm(forms.Form):
+    first_name = NameField(
+        label=_("First name"), widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = NameField(label=_("Last name"), widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        error_messages={"invalid": _("Please enter a valid email address, like name@example.org.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    country = forms.CharField(
+        label=_("Country"), max_length=80, widget=forms.TextInput(attrs={"autocomplete": "country-name"})
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    consent = StrictConsentField(
+        error_messages={"required": _("Your signature can only be counted with this consent.")},
+    )
+    newsletter = StrictConsentField(required=False)
+    # The version of the consent wording the visitor read; the ledger records only what was shown.
+    consent_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, petition, section, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.petition = petition
+        self.section = section
+        self.consent_wording = petition.get_consent_text(section)
+        self.newsletter_wording = (section.newsletter_consent_text or "").strip()
+        self.fields["consent"].label = self.consent_wording
+        self.fields["consent_version"].initial = ConsentRecord.version_of(self.consent_wording)
+        if self.newsletter_wording:
+            self.fields["newsletter"].label = self.newsletter_wording
+        else:
+            del self.fields["newsletter"]
+        if petition.postal_code == PostalCodeField.HIDDEN:
+            del self.fields["postal_code"]
+        elif petition.postal_code == PostalCodeField.REQUIRED:
+            self.fields["postal_code"].required = True
+        # Raises CaptchaNotConfigured where a captcha is required but the section has no keys.
+        field = captcha_field(section, "sign")
+        if field is not None:
+            self.fields["captcha"] = field
+
+    @property
+    def has_captcha(self):
+        return "captcha" in self.fields
+
+    def clean_first_name(self):
+        return " ".join(self.cleaned_data["first_name"].split())
+
+    def clean_last_name(self):
+        return " ".join(self.cleaned_data["last_name"].split())
+
+    def clean_country(self):
+        country = " ".join(self.cleaned_data["country"].split())
+        if FORBIDDEN_IN_NAMES.search(country):
+            raise ValidationError(_("Please write the name of your country without special characters."))
+        return country
+
+    def clean_postal_code(self):
+        code = " ".join(self.cleaned_data.get("postal_code", "").split())
+        if code and not POSTAL_CODE.match(code):
+            raise ValidationError(_("Please enter a postal code of letters and digits, like 1003 or 75019."))
+        return code
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("consent")
+            and cleaned.get("consent_version") != self.fields["consent_version"].initial
+        ):
+            self.add_error(
+                "consent",
+                _(
+                    "The wording of this consent has changed since the page was loaded. Please read it and tick again."
+                ),
+            )
+        return cleaned

@@ -1,0 +1,221 @@
+"""Petition pages and the signatures they collect, counted once per translation group."""
+
+import math
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import BodyBlock
+from supporters.models import ActionCount, SupporterAction
+
+
+class PostalCodeField(models.TextChoices):
+    HIDDEN = "hidden", _("Do not ask")
+    OPTIONAL = "optional", _("Optional")
+    REQUIRED = "required", _("Required")
+
+
+def open_petitions_filter(now=None):
+    """A Q() that keeps petitions accepting signatures at `now` (not closed, opened, not past closing)."""
+    now = now or timezone.now()
+    return (
+        Q(closed=False)
+        & (Q(opens_at__isnull=True) | Q(opens_at__lte=now))
+        & (Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+    )
+
+
+def petitions_in_sites(sites):
+    """Petition pages (every language) under the root pages of `sites` and their translations."""
+    roots = Page.objects.filter(
+        translation_key__in=[site.root_page.translation_key for site in sites.select_related("root_page")]
+    ).values_list("path", flat=True)
+    in_sections = Q(pk__in=[])
+    for root_path in roots:
+        in_sections |= Q(path__startswith=root_path)
+    return PetitionPage.objects.filter(in_sections)
+
+
+class PetitionPage(RoutablePageMixin, Page):
+    """A petition: who it is addressed to, what it demands, and the form to sign it."""
+
+    addressee_name = models.CharField(
+        _("addressee"), max_length=200, help_text=_("e.g. Le régime biélorusse")
+    )
+    addressee_title = models.CharField(_("addressee's title"), max_length=200, blank=True)
+    addressee_address = models.TextField(_("addressee's postal address"), blank=True)
+    demand = models.TextField(_("demand"), help_text=_("What the signers ask for, in one or two sentences."))
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+    prisoners = ParentalManyToManyField(
+        "prisoners.PrisonerRecord", verbose_name=_("prisoners concerned"), blank=True, related_name="+"
+    )
+    goal = models.PositiveIntegerField(_("goal"), default=1000)
+    opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    closed = models.BooleanField(
+        _("closed"), default=False, help_text=_("Close the petition now: the form goes, the count stays.")
+    )
+    postal_code = models.CharField(
+        _("postal code field"),
+        max_length=10,
+        choices=PostalCodeField.choices,
+        default=PostalCodeField.OPTIONAL,
+    )
+    consent_text = models.TextField(
+        _("consent wording"),
+        blank=True,
+        help_text=_("Leave empty to use the section's wording."),
+    )
+    thank_you_text = models.TextField(
+        _("thank-you text"), blank=True, help_text=_("Shown after signing, above the share links.")
+    )
+    share_text = models.CharField(
+        _("share text"),
+        max_length=240,
+        blank=True,
+        help_text=_("Suggested message when sharing; the petition's address is added to it."),
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("addressee_name"), FieldPanel("addressee_title"), FieldPanel("addressee_address")],
+            heading=_("Addressee"),
+        ),
+        FieldPanel("demand"),
+        FieldPanel("body"),
+        FieldPanel("prisoners"),
+        MultiFieldPanel(
+            [
+                FieldPanel("goal"),
+                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+                FieldPanel("closed"),
+            ],
+            heading=_("Goal and dates"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("postal_code"),
+                FieldPanel("consent_text"),
+                FieldPanel("thank_you_text"),
+                FieldPanel("share_text"),
+            ],
+            heading=_("Form"),
+        ),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("demand"), index.SearchField("body")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("petition")
+
+    # --- State ---------------------------------------------------------------
+    @property
+    def has_ended(self):
+        return self.closed or (self.closes_at is not None and self.closes_at <= timezone.now())
+
+    @property
+    def has_opened(self):
+        return self.opens_at is None or self.opens_at <= timezone.now()
+
+    @property
+    def is_open(self):
+        return self.has_opened and not self.has_ended
+
+    @property
+    def signature_count(self):
+        """Confirmed signatures of every translation plus the audited offline offset."""
+        return ActionCount.total_for(self.translation_key)
+
+    def progress(self, count):
+        """The target shown next to `count`: the goal, then the next multiple of it once passed.
+
+        An ended campaign has no next milestone: its bar stays full.
+        """
+        goal = max(self.goal, 1)
+        if count < goal:
+            return {"target": goal, "goal_reached": False, "next_milestone": None}
+        if self.has_ended:
+            return {"target": count, "goal_reached": True, "next_milestone": None}
+        target = goal * (math.floor(count / goal) + 1)
+        return {"target": target, "goal_reached": True, "next_milestone": target}
+
+    def get_consent_text(self, section):
+        return (self.consent_text or (section.consent_text if section else "")).strip()
+
+    # --- Serving (the form posts to the page itself; see views.py) -----------
+    @path("", name="petition")
+    def petition_view(self, request):
+        from .views import petition_view
+
+        return petition_view(request, self)
+
+    @path("thanks/", name="thanks")
+    def thanks_view(self, request):
+        from .views import thanks_view
+
+        return thanks_view(request, self)
+
+
+class SignatureState(models.TextChoices):
+    PENDING = "pending", _("Waiting for email confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+class Signature(SupporterAction):
+    """One supporter's signature of one petition (all its translations): unique per canonical email."""
+
+    personal_fields = ("first_name", "last_name", "country", "postal_code")
+
+    petition_key = models.UUIDField(_("petition (translation group)"), db_index=True, editable=False)
+    petition = models.ForeignKey(
+        PetitionPage,
+        verbose_name=_("petition page signed"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="signatures",
+    )
+    # The name as the signer gave it for this petition (it goes to the addressee).
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    country = models.CharField(_("country"), max_length=80)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=SignatureState.choices, default=SignatureState.PENDING
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    newsletter = models.BooleanField(_("newsletter opt-in"), default=False)
+
+    class Meta:
+        verbose_name = _("signature")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition_key", "supporter"], name="unique_signature_per_supporter"
+            )
+        ]
+        indexes = [models.Index(fields=["petition_key", "state"], name="signature_count_idx")]
+        permissions = [("adjust_petition_count", _("Can adjust petition counts (paper signatures)"))]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def email(self):
+        return self.supporter.email
+
+    @property
+    def petition_title(self):
+        return self.petition.title if self.petition_id else ""

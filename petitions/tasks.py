@@ -1,0 +1,48 @@
+"""Background tasks (django-tasks): the emails a signer receives, in the petition's language."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tasks import task
+
+from sections.models import SectionSettings
+
+from .models import PetitionPage, Signature, SignatureState
+
+EMAIL_KINDS = {"confirm", "duplicate"}
+
+
+@task()
+def send_signature_email(signature_id, kind):
+    """`confirm`: the double opt-in link. `duplicate`: this address had already signed (pending or not)."""
+    from .signatures import confirmation_url
+
+    if kind not in EMAIL_KINDS:
+        raise ValueError(f"Unknown signature email: {kind}")
+    signature = Signature.objects.select_related("supporter", "site").filter(pk=signature_id).first()
+    if signature is None or signature.supporter.erased_at or not signature.supporter.email:
+        return
+    petition = signature.petition or (
+        PetitionPage.objects.filter(translation_key=signature.petition_key).order_by("pk").first()
+    )
+    section = SectionSettings.for_site(signature.site)
+    with translation.override(signature.language):
+        context = {
+            "signature": signature,
+            "petition": petition.specific if petition else None,
+            "petition_title": petition.title if petition else "",
+            "petition_url": petition.get_full_url() if petition else signature.site.root_url,
+            "section": section,
+            "confirm_url": confirmation_url(signature) if signature.state == SignatureState.PENDING else "",
+        }
+        subject = render_to_string(f"petitions/emails/{kind}_subject.txt", context).strip()
+        body = render_to_string(f"petitions/emails/{kind}_body.txt", context)
+    message = EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[signature.supporter.email],
+        reply_to=[section.contact_email] if section.contact_email else None,
+    )
+    message.send()

@@ -1,0 +1,170 @@
+"""Public views of petitions: the page and its form, the thank-you step, the email confirmation."""
+
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+from wagtail.models import Site
+
+from sections.models import SectionSettings
+from supporters.captcha import CaptchaNotConfigured
+from supporters.network import client_ip, hash_ip
+from supporters.ratelimit import allow, too_many_requests
+
+from .forms import SignatureForm
+from .models import PetitionPage, Signature
+from .signatures import confirm_signature, record_signature, signature_id_from_token
+
+
+def rate_limits(petition):
+    """Per-IP and per-petition limits from settings.PETITION_RATE_LIMITS."""
+    limits = settings.PETITION_RATE_LIMITS
+    return [
+        ("ip", *limits["ip"]),
+        (f"petition:{petition.translation_key}", *limits["petition"]),
+    ]
+
+
+def unavailable_reason(petition, section):
+    """Why the form cannot be used right now (None when it can); the status a POST gets then."""
+    if petition.has_ended:
+        return _("This campaign has ended. Thank you to everyone who signed."), 410
+    if not section or not section.petitions_enabled:
+        return _("Signing is not available on this site at the moment."), 403
+    if not petition.has_opened:
+        return _("This petition is not open for signing yet."), 403
+    return None, 200
+
+
+def petition_view(request, petition):
+    section = SectionSettings.for_request(request)
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    reason, status = unavailable_reason(petition, section)
+    form = None
+    if reason is None:
+        if request.method == "POST" and not allow(request, "petition-sign", rate_limits(petition)):
+            return too_many_requests(request)
+        data = request.POST if request.method == "POST" else None
+        try:
+            form = SignatureForm(data, petition=petition, section=section)
+        except CaptchaNotConfigured:
+            reason, status = (
+                _(
+                    "Signing is unavailable: this site's protection against spam is not set up yet. "
+                    "Please try again later."
+                ),
+                503,
+            )
+    if request.method == "POST":
+        if reason is not None:
+            return render_petition(request, petition, section, None, reason, status=status)
+        if form.is_valid():
+            data = dict(
+                form.cleaned_data,
+                consent_wording=form.consent_wording,
+                newsletter_wording=form.newsletter_wording,
+            )
+            record_signature(
+                petition,
+                section,
+                Site.find_for_request(request),
+                data,
+                # Wagtail served the page of the URL's language (i18n_patterns).
+                language=get_language(),
+                ip_hash=hash_ip(client_ip(request)),
+            )
+            # The same answer whether or not this address had signed: nothing personal in the URL.
+            # The form posts to the page itself, so the thank-you step is below this very path.
+            return HttpResponseRedirect(request.path + petition.reverse_subpage("thanks"), status=303)
+    return render_petition(request, petition, section, form, reason)
+
+
+def render_petition(request, petition, section, form, reason, status=200):
+    count = petition.signature_count
+    response = petition.render(
+        request,
+        context_overrides={
+            "form": form,
+            "unavailable": reason,
+            "count": count,
+            "progress": petition.progress(count),
+            "captcha_warning": form is not None and not form.has_captcha and not settings.CAPTCHA_REQUIRED,
+        },
+    )
+    response.status_code = status
+    return response
+
+
+def share_links(petition, request):
+    """Plain share links (no scripts, no trackers): email, WhatsApp, Telegram, X, Facebook."""
+    url = petition.get_full_url(request)
+    text = petition.share_text or petition.title
+    message = f"{text} {url}"
+    return [
+        {
+            "name": _("Email"),
+            "url": "mailto:?" + urlencode({"subject": petition.title, "body": message}, quote_via=quote),
+        },
+        {"name": "WhatsApp", "url": "https://wa.me/?" + urlencode({"text": message}, quote_via=quote)},
+        {
+            "name": "Telegram",
+            "url": "https://t.me/share/url?" + urlencode({"url": url, "text": text}, quote_via=quote),
+        },
+        {
+            "name": "X",
+            "url": "https://x.com/intent/post?" + urlencode({"text": text, "url": url}, quote_via=quote),
+        },
+        {
+            "name": "Facebook",
+            "url": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}, quote_via=quote),
+        },
+    ]
+
+
+def thanks_view(request, petition):
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    section = SectionSettings.for_request(request)
+    return petition.render(
+        request,
+        template="petitions/petition_page_thanks.html",
+        context_overrides={
+            "share_links": share_links(petition, request),
+            "double_opt_in": section.double_opt_in,
+            "count": petition.signature_count,
+        },
+    )
+
+
+@require_safe
+def confirm(request, token):
+    """The link in the confirmation email: counts the signature once, however often it is followed."""
+    try:
+        signature_id = signature_id_from_token(token)
+    except signing.SignatureExpired:
+        return invalid_link(request, expired=True)
+    except (signing.BadSignature, ValueError):
+        return invalid_link(request)
+    site = Site.find_for_request(request)
+    signature = Signature.objects.filter(pk=signature_id, site=site).first()
+    if signature is None:
+        return invalid_link(request)
+    confirm_signature(signature)
+    petition = PetitionPage.objects.live().filter(translation_key=signature.petition_key)
+    petition = petition.filter(locale__language_code=signature.language).first() or petition.first()
+    context = {
+        "petition": petition,
+        "share_links": share_links(petition, request) if petition else [],
+        "count": petition.signature_count if petition else None,
+    }
+    return render(request, "petitions/confirmation.html", context)
+
+
+def invalid_link(request, expired=False):
+    return render(request, "petitions/invalid_link.html", {"expired": expired}, status=400)

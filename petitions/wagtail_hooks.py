@@ -1,0 +1,77 @@
+"""Admin registration (signatures, counts, delivery documents) and the petitions' answer to prisoner pages."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.models import Locale, Site
+from wagtail.permissions import register_permission_policy
+
+from .admin_views import (
+    SignaturePermissionPolicy,
+    SignatureViewSet,
+    adjust_offset,
+    counts_index,
+    delivery_document,
+)
+from .models import Signature, open_petitions_filter, petitions_in_sites
+
+register_permission_policy(Signature, SignaturePermissionPolicy(Signature))
+
+
+class CountsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("petitions.view_signature")
+
+
+class PetitionsAdminGroup(ViewSetGroup):
+    menu_label = _("Petitions")
+    menu_icon = "form"
+    menu_order = 250
+    items = [SignatureViewSet("signatures")]
+
+    def get_submenu_items(self):
+        items = super().get_submenu_items()
+        items.append(
+            CountsMenuItem(
+                _("Counts and delivery"),
+                reverse("petitions_admin:counts"),
+                icon_name="list-ol",
+                order=200,
+            )
+        )
+        return items
+
+
+@hooks.register("register_admin_viewset")
+def register_petitions_admin():
+    return PetitionsAdminGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_petitions_admin_urls():
+    from django.urls import include
+
+    urls = [
+        path("", counts_index, name="counts"),
+        path("<int:page_id>/offset/", adjust_offset, name="offset"),
+        path("<int:page_id>/delivery/", delivery_document, name="delivery"),
+    ]
+    return [path("petition-counts/", include((urls, "petitions_admin"), namespace="petitions_admin"))]
+
+
+@hooks.register("register_prisoner_actions")
+def open_petitions_for_prisoner(record, site, locale):
+    """Live, open petitions of `site` in `locale` that name this prisoner (in any of the record's translations)."""
+    language = getattr(locale, "language_code", locale)
+    locale_id = Locale.objects.filter(language_code=language).values_list("pk", flat=True).first()
+    petitions = petitions_in_sites(Site.objects.filter(pk=site.pk))
+    return list(
+        petitions.live()
+        .filter(
+            open_petitions_filter(), locale_id=locale_id, prisoners__translation_key=record.translation_key
+        )
+        .distinct()
+        .order_by("-first_published_at")
+    )
