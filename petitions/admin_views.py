@@ -17,7 +17,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from sections.models import SectionSettings
 from sections.permissions import sites_for_user
-from sections.viewsets import OutsideUserSections, SectionScopedModelViewSet, forbidden
+from sections.viewsets import OutsideUserSections, SectionScopedModelViewSet, not_found
 from supporters.models import ActionCount, ConsentRecord
 from supporters.spreadsheets import SafeSpreadsheetExportMixin
 
@@ -33,14 +33,14 @@ def petition_for_user(user, page_id):
 
 
 def section_scoped(view):
-    """Answer 403 (see sections.viewsets.forbidden) when the view meets another section's petition."""
+    """Answer 404 (see sections.viewsets.not_found) when the view meets another section's petition."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except OutsideUserSections:
-            return forbidden(request)
+            return not_found(request)
 
     return wrapped
 

@@ -71,7 +71,7 @@ def test_inspect_of_another_sections_signature_is_not_found(client, two_sections
     assert own.status_code == 200
     assert "francoise@example.org" in own.content.decode()
     other = client.get(f"/admin/signatures/inspect/{two_sections['ch_signature'].pk}/")
-    assert other.status_code == 403
+    assert other.status_code == 404
     assert "ueli@example.org" not in other.content.decode()
 
 
@@ -131,10 +131,10 @@ def test_counts_delivery_and_offset_of_another_section_are_not_found(client, two
     assert "Liberté pour les dissident·e·s bélarussiens" in counts
     assert "Libérez Maria Kolesnikova" not in counts
     ch_id = two_sections["ch"].pk
-    assert client.get(f"/admin/petition-counts/{ch_id}/delivery/?names=1").status_code == 403
-    assert client.get(f"/admin/petition-counts/{ch_id}/offset/").status_code == 403
+    assert client.get(f"/admin/petition-counts/{ch_id}/delivery/?names=1").status_code == 404
+    assert client.get(f"/admin/petition-counts/{ch_id}/offset/").status_code == 404
     response = client.post(f"/admin/petition-counts/{ch_id}/offset/", {"offset": 500, "reason": "x"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert ActionCount.objects.get(key=two_sections["ch"].translation_key).offset == 0
     own = client.get(f"/admin/petition-counts/{two_sections['fr'].pk}/delivery/?names=1")
     assert own.status_code == 200

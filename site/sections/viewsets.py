@@ -11,14 +11,12 @@ class OutsideUserSections(Exception):
     """The row belongs to a section the user is not staff of."""
 
 
-def forbidden(request):
-    """A plain 403 response.
+def not_found(request):
+    """A plain 404: another section's row is answered as if it did not exist (its id reveals nothing).
 
-    Raising PermissionDenied would not give one: Wagtail's admin turns it into a redirect to the
-    dashboard, and LocaleMiddleware turns an admin 404 into a redirect to /<lang>/admin/... (the page
-    catch-all under i18n_patterns matches it).
+    Raising PermissionDenied would not do: Wagtail's admin turns it into a redirect to the dashboard.
     """
-    return TemplateResponse(request, "403.html", status=403)
+    return TemplateResponse(request, "404.html", status=404)
 
 
 class SectionScopedViewMixin:
@@ -34,11 +32,11 @@ class SectionScopedViewMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if self.outside_user_sections:
-            return forbidden(request)
+            return not_found(request)
         try:
             return super().dispatch(request, *args, **kwargs)
         except OutsideUserSections:
-            return forbidden(request)
+            return not_found(request)
 
     def get_base_queryset(self):
         return filter_for_user(super().get_base_queryset(), self.request.user, self.section_field)
