@@ -132,7 +132,8 @@ def csrf_session(port, path):
     cookie = cookie.split(";", 1)[0]
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
     version = re.search(rb'name="consent_version" value="([^"]+)"', body).group(1).decode()
-    return cookie, token, version
+    action = re.search(rb'<form class="petition-form" method="post" action="([^"]+)"', body).group(1).decode()
+    return cookie, token, version, action
 
 
 def run_load(port, clients, total, make_request):
@@ -188,7 +189,7 @@ class Signing:
         return csrf_session(self.port, self.path)
 
     def __call__(self, state, number):
-        cookie, token, version = state
+        cookie, token, version, action = state
         body = urlencode(
             {
                 "csrfmiddlewaretoken": token,
@@ -201,10 +202,11 @@ class Signing:
                 "consent_version": version,
             }
         )
+        # The form's own target (the sign URL), as a browser would post it.
         status, _headers, _body = request(
             self.port,
             "POST",
-            self.path,
+            action,
             body,
             {
                 "Content-Type": "application/x-www-form-urlencoded",

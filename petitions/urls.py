@@ -6,6 +6,8 @@ from . import views
 
 app_name = "petitions"
 urlpatterns = [
+    # The form's target: the petition by id, without Wagtail's page routing on the hot path.
+    path("sign/<int:page_id>/", views.sign, name="sign"),
     # The token is signed and names only a signature id: no email, nothing personal.
     path("confirm/<str:token>/", views.confirm, name="confirm"),
 ]

@@ -4,12 +4,12 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core import signing
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
 from sections.models import SectionSettings
 from supporters.captcha import CaptchaNotConfigured
@@ -80,9 +80,36 @@ def petition_view(request, petition):
                 ip_hash=hash_ip(client_ip(request)),
             )
             # The same answer whether or not this address had signed: nothing personal in the URL.
-            # The form posts to the page itself, so the thank-you step is below this very path.
-            return HttpResponseRedirect(request.path + petition.reverse_subpage("thanks"), status=303)
+            thanks = petition.get_url(request) + petition.reverse_subpage("thanks")
+            return HttpResponseRedirect(thanks, status=303)
     return render_petition(request, petition, section, form, reason)
+
+
+def sign(request, page_id):
+    """The signing form's target: the same form handling as the page, found by id.
+
+    Signing is the hot path under load: finding the petition by id costs one query where
+    Wagtail's routing walks the tree. Only a live petition of this site, in the URL's
+    language and without view restrictions, is signed here; anything else is not found.
+    """
+    petition = (
+        PetitionPage.objects.live()
+        .filter(pk=page_id, locale__language_code=get_language())
+        .select_related("locale")
+        .first()
+    )
+    site = Site.find_for_request(request)
+    if petition is None or site is None or petition.get_url_parts(request)[0] != site.pk:
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseRedirect(petition.get_url(request))
+    # A private petition (restricted on it or an ancestor) is signed only through its page.
+    ancestors = [
+        petition.path[:end] for end in range(petition.steplen, len(petition.path) + 1, petition.steplen)
+    ]
+    if PageViewRestriction.objects.filter(page__path__in=ancestors).exists():
+        raise Http404
+    return petition_view(request, petition)
 
 
 def render_petition(request, petition, section, form, reason, status=200):

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext, override
 
@@ -75,9 +76,15 @@ def sign(client):
     def _sign(petition, client=client, meta=None, **overrides):
         settings = SectionSettings.for_site(petition.get_site())
         data = form_data(petition, settings, **overrides)
-        return client.post(page_path(petition), data, HTTP_HOST=host_of(petition), **(meta or {}))
+        return client.post(sign_path(petition), data, HTTP_HOST=host_of(petition), **(meta or {}))
 
     return _sign
+
+
+def sign_path(petition):
+    """Where the signing form posts, e.g. /fr/petitions/sign/42/."""
+    with override(petition.locale.language_code):
+        return reverse("petitions:sign", args=[petition.pk])
 
 
 def page_path(petition):
