@@ -19,7 +19,6 @@ from sections.models import SectionSettings
 from sections.permissions import sites_for_user
 from sections.viewsets import OutsideUserSections, SectionScopedModelViewSet, not_found
 from supporters.models import ActionCount, ConsentRecord
-from supporters.spreadsheets import SafeSpreadsheetExportMixin
 
 from .models import Signature, SignatureState, petitions_in_sites
 
@@ -78,7 +77,7 @@ class SignatureFilterSet(WagtailFilterSet):
         self.filters["petition_key"].extra["choices"] = sorted(petitions.items(), key=lambda item: item[1])
 
 
-class SignatureIndexView(SafeSpreadsheetExportMixin, IndexView):
+class SignatureIndexView(IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("supporter", "petition")
 

@@ -177,3 +177,10 @@ def test_a_superuser_sees_every_section(client, django_user_model, donations):
     html = client.get(reverse("donation:index")).content.decode()
 
     assert "Anna Donor" in html and "Camille Donor" in html
+
+
+def test_exported_cells_never_run_as_formulas(swiss_staff, sections):
+    make_donation(sections["ch"], '=HYPERLINK("http://evil.example","Reçu")', "formula@example.ch")
+
+    rows = exported_rows(swiss_staff.get(reverse("donation:index"), {"export": "csv"}))
+    assert [row[heading("first_name")] for row in rows] == ['\'=HYPERLINK("http://evil.example","Reçu")']

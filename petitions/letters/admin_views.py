@@ -25,8 +25,6 @@ from sections.viewsets import SectionScopedModelViewSet
 from .models import Letter, LetterActionPage, MessageStatus, SolidarityMessage
 from .pdf import cards_pdf
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 class RecordPermissionPolicy(ModelPermissionPolicy):
     """Letters and messages are records of what visitors did: staff view (and moderate), nobody edits or adds."""
@@ -47,16 +45,6 @@ class RecordPermissionPolicy(ModelPermissionPolicy):
 
 register_permission_policy(Letter, RecordPermissionPolicy(Letter))
 register_permission_policy(SolidarityMessage, RecordPermissionPolicy(SolidarityMessage))
-
-
-class SafeExportMixin:
-    """Spreadsheet cells that a spreadsheet would run as formulas are written as text."""
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-        return value
 
 
 def _section_actions(request):
@@ -93,15 +81,10 @@ class MessageFilterSet(WagtailFilterSet):
         fields = ["status", "action"]
 
 
-class LetterIndexView(SafeExportMixin, generic.IndexView):
-    pass
-
-
 class LetterViewSet(SectionScopedModelViewSet):
     model = Letter
     icon = "mail"
     menu_label = gettext_lazy("Letters")
-    index_view_class = LetterIndexView
     form_fields = ["state"]  # never reachable: the permission policy allows no add or edit
     copy_view_enabled = False
     inspect_view_enabled = True
@@ -148,7 +131,7 @@ class LetterViewSet(SectionScopedModelViewSet):
     ]
 
 
-class MessageIndexView(SafeExportMixin, generic.IndexView):
+class MessageIndexView(generic.IndexView):
     @property
     def header_buttons(self):
         buttons = list(super().header_buttons)

@@ -5,6 +5,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .permissions import filter_for_user
+from .spreadsheets import SafeSpreadsheetExportMixin
 
 
 class OutsideUserSections(Exception):
@@ -51,8 +52,12 @@ class SectionScopedViewMixin:
         return obj
 
 
-def _scoped(view_class):
-    return type(f"SectionScoped{view_class.__name__}", (SectionScopedViewMixin, view_class), {})
+def _scoped(view_class, name):
+    bases = (SectionScopedViewMixin,)
+    if name == "index_view_class" and not issubclass(view_class, SafeSpreadsheetExportMixin):
+        # Exports of section-scoped rows are supporters' data: no cell may run as a formula.
+        bases += (SafeSpreadsheetExportMixin,)
+    return type(f"SectionScoped{view_class.__name__}", (*bases, view_class), {})
 
 
 class SectionScopedViewSetMixin:
@@ -73,7 +78,7 @@ class SectionScopedViewSetMixin:
         ):
             view_class = getattr(self, name, None)
             if view_class is not None and not issubclass(view_class, SectionScopedViewMixin):
-                setattr(self, name, _scoped(view_class))
+                setattr(self, name, _scoped(view_class, name))
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(section_field=self.section_field, **kwargs)

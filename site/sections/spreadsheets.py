@@ -1,4 +1,7 @@
-"""Spreadsheet exports of supporters' data that no spreadsheet can run as formulas (CSV injection)."""
+"""Spreadsheet exports of supporters' data that no spreadsheet can run as formulas (CSV injection).
+
+Every section-scoped admin export goes through it (sections.viewsets adds the mixin).
+"""
 
 # A spreadsheet treats a cell starting with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
