@@ -14,6 +14,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BodyBlock
+from sections.trees import in_sections
 from supporters.models import ActionCount, SupporterAction
 
 
@@ -34,14 +35,8 @@ def open_petitions_filter(now=None):
 
 
 def petitions_in_sites(sites):
-    """Petition pages (every language) under the root pages of `sites` and their translations."""
-    roots = Page.objects.filter(
-        translation_key__in=[site.root_page.translation_key for site in sites.select_related("root_page")]
-    ).values_list("path", flat=True)
-    in_sections = Q(pk__in=[])
-    for root_path in roots:
-        in_sections |= Q(path__startswith=root_path)
-    return PetitionPage.objects.filter(in_sections)
+    """Petition pages (every language) of the sections `sites`."""
+    return PetitionPage.objects.filter(in_sections(sites.select_related("root_page")))
 
 
 class PetitionPage(RoutablePageMixin, Page):

@@ -20,6 +20,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from sections.permissions import filter_for_user, sites_for_user
+from sections.trees import in_sections
 from sections.viewsets import SectionScopedModelViewSet
 
 from .models import Letter, LetterActionPage, MessageStatus, SolidarityMessage
@@ -54,15 +55,8 @@ def _section_actions(request):
 
 
 def letters_sites_filter(user):
-    """Pages under the root (in any language) of a section the user may see."""
-    from django.db.models import Q
-    from wagtail.models import Page
-
-    condition = Q(pk__in=[])
-    for site in sites_for_user(user):
-        for root in Page.objects.filter(translation_key=site.root_page.translation_key):
-            condition |= Q(path__startswith=root.path)
-    return condition
+    """Pages, in any language, of the sections the user may see."""
+    return in_sections(sites_for_user(user).select_related("root_page"))
 
 
 class LetterFilterSet(WagtailFilterSet):
