@@ -18,7 +18,7 @@ from sections.models import SectionSettings
 from sections.secrets import section_secret
 from supporters.captcha import CaptchaNotConfigured
 from supporters.emails import canonical_email
-from supporters.models import ConsentPurpose, ConsentRecord, Supporter
+from supporters.models import ConsentRecord, Supporter
 from supporters.network import client_ip, hash_ip
 from supporters.ratelimit import allow, too_many_requests
 
@@ -199,23 +199,15 @@ def create_donation(page, request, site, section, data):
             country=data.get("country", ""),
             newsletter=bool(data.get("newsletter")),
         )
-    action = f"donations.donation:{donation.pk}"
-    consents = [(ConsentPurpose.PROCESSING, True, section.consent_text)]
-    if section.newsletter_consent_text:
-        consents.append(
-            (ConsentPurpose.NEWSLETTER, bool(data.get("newsletter")), section.newsletter_consent_text)
-        )
-    for purpose, granted, wording in consents:
-        ConsentRecord.objects.create(
-            supporter=supporter,
-            site=site,
-            purpose=purpose,
-            granted=granted,
-            wording=wording,
-            wording_version=ConsentRecord.version_of(wording),
-            language=language,
-            action=action,
-        )
+    ConsentRecord.record(
+        supporter.pk,
+        site,
+        f"donations.donation:{donation.pk}",
+        language,
+        section.consent_text,
+        newsletter_wording=section.newsletter_consent_text,
+        newsletter=data.get("newsletter"),
+    )
     # Stripe is called inside the transaction: if it refuses the card, nothing of this attempt remains.
     started = payments.start(section, donation, data["stripe_token"])
     donation.save(update_fields=["stripe_customer_id", "stripe_payment_intent_id", "stripe_subscription_id"])

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from supporters import ratelimit
-from supporters.models import ActionCount, ConsentPurpose, ConsentRecord, Supporter
+from supporters.models import ActionCount, ConsentRecord, Supporter
 
 from .models import Signature, SignatureState
 
@@ -98,35 +98,16 @@ def record_signature(petition, section, site, data, language, ip_hash):
                 send_signature_email.enqueue(existing, "duplicate")
             return None
 
-        action = f"petitions.signature:{signature.pk}"
-        consents = [
-            ConsentRecord(
-                supporter_id=supporter_id,
-                site=site,
-                purpose=ConsentPurpose.PROCESSING,
-                granted=True,
-                wording=data["consent_wording"],
-                wording_version=ConsentRecord.version_of(data["consent_wording"]),
-                language=language,
-                action=action,
-                created_at=now,
-            )
-        ]
-        if data.get("newsletter_wording"):
-            consents.append(
-                ConsentRecord(
-                    supporter_id=supporter_id,
-                    site=site,
-                    purpose=ConsentPurpose.NEWSLETTER,
-                    granted=bool(data.get("newsletter")),
-                    wording=data["newsletter_wording"],
-                    wording_version=ConsentRecord.version_of(data["newsletter_wording"]),
-                    language=language,
-                    action=action,
-                    created_at=now,
-                )
-            )
-        ConsentRecord.objects.bulk_create(consents)
+        ConsentRecord.record(
+            supporter_id,
+            site,
+            f"petitions.signature:{signature.pk}",
+            language,
+            data["consent_wording"],
+            newsletter_wording=data.get("newsletter_wording", ""),
+            newsletter=data.get("newsletter"),
+            at=now,
+        )
         if double_opt_in:
             # Enqueued inside the transaction: with the database queue the task row commits
             # with the signature (never one without the other).

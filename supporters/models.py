@@ -124,6 +124,30 @@ class ConsentRecord(models.Model):
     def __str__(self):
         return f"{self.get_purpose_display()}: {self.granted}"
 
+    @classmethod
+    def record(
+        cls, supporter_id, site, action, language, wording, newsletter_wording="", newsletter=False, at=None
+    ):
+        """Write the ledger lines of one action: the processing consent, and the newsletter choice when asked."""
+        at = at or timezone.now()
+        asked = [(ConsentPurpose.PROCESSING, True, wording)]
+        if newsletter_wording:
+            asked.append((ConsentPurpose.NEWSLETTER, bool(newsletter), newsletter_wording))
+        return cls.objects.bulk_create(
+            cls(
+                supporter_id=supporter_id,
+                site=site,
+                purpose=purpose,
+                granted=granted,
+                wording=text,
+                wording_version=cls.version_of(text),
+                language=language,
+                action=action,
+                created_at=at,
+            )
+            for purpose, granted, text in asked
+        )
+
     @staticmethod
     def version_of(wording):
         """A stable version string for a wording: the first 16 hex digits of its SHA-256."""

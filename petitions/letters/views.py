@@ -18,7 +18,7 @@ from wagtail.models import Site
 
 from sections.models import SectionSettings
 from supporters import ratelimit
-from supporters.models import ActionCount, ConsentPurpose, ConsentRecord, Supporter
+from supporters.models import ActionCount, ConsentRecord, Supporter
 from supporters.network import client_ip, hash_ip
 
 from .forms import LetterForm, MessageForm, SentForm, letter_token, token_value
@@ -175,33 +175,16 @@ def generate_letter(page, request):
 
 
 def _record_consents(letter, supporter, section, form, language):
-    label = f"letters.letter:{letter.pk}"
-    records = [
-        ConsentRecord(
-            supporter=supporter,
-            site=letter.site,
-            purpose=ConsentPurpose.PROCESSING,
-            granted=True,
-            wording=section.consent_text,
-            wording_version=ConsentRecord.version_of(section.consent_text),
-            language=language,
-            action=label,
-        )
-    ]
-    if "newsletter" in form.fields:
-        records.append(
-            ConsentRecord(
-                supporter=supporter,
-                site=letter.site,
-                purpose=ConsentPurpose.NEWSLETTER,
-                granted=bool(form.cleaned_data.get("newsletter")),
-                wording=section.newsletter_consent_text,
-                wording_version=ConsentRecord.version_of(section.newsletter_consent_text),
-                language=language,
-                action=label,
-            )
-        )
-    ConsentRecord.objects.bulk_create(records)
+    asked_newsletter = "newsletter" in form.fields
+    ConsentRecord.record(
+        supporter.pk,
+        letter.site,
+        f"letters.letter:{letter.pk}",
+        language,
+        section.consent_text,
+        newsletter_wording=section.newsletter_consent_text if asked_newsletter else "",
+        newsletter=form.cleaned_data.get("newsletter"),
+    )
 
 
 def _email_letter(page, address, full_name, pdf, filename):
