@@ -8,6 +8,14 @@ import pytest
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def fresh_content_cache():
+    """Each test starts without the previous test's copies of sites, settings and pages."""
+    from sections.content_cache import forget_in_this_process
+
+    forget_in_this_process()
+
+
 @pytest.fixture
 def sections(db, django_capture_on_commit_callbacks):
     """The three sections (ch fr/de/it, fr, tg) with their home pages.

@@ -1,11 +1,14 @@
-"""Recording and confirming signatures: one transaction each, counts changed only by atomic increments."""
+"""Recording and confirming signatures: each atomic, counts changed only by atomic increments."""
+
+from contextlib import nullcontext
 
 from django.core import signing
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from supporters import ratelimit
+from supporters.actions import record_action
 from supporters.models import ActionCount, ConsentRecord, Supporter
 
 from .models import Signature, SignatureState
@@ -34,59 +37,50 @@ def confirmation_url(signature):
     return signature.site.root_url + path
 
 
-def insert_unless_signed(signature):
-    """INSERT the signature unless its supporter already signed this petition; returns the new id or None.
-
-    One statement (ON CONFLICT DO NOTHING RETURNING id): the unique constraint decides, even under
-    concurrent signings, without an exception or a savepoint.
-    """
-    fields = [field for field in Signature._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    values = [field.get_db_prep_save(field.pre_save(signature, add=True), connection) for field in fields]
-    sql = "INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING {pk}".format(
-        table=quote(Signature._meta.db_table),
-        columns=", ".join(quote(field.column) for field in fields),
-        placeholders=", ".join(["%s"] * len(fields)),
-        pk=quote(Signature._meta.pk.column),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    signature.pk = row[0]
-    signature._state.adding = False
-    return signature.pk
-
-
 def record_signature(petition, section, site, data, language, ip_hash):
     """Store a signature and its consents; returns the new Signature, or None if this person had signed.
 
     Both outcomes look the same to the visitor; the existing signer is told by email.
-    One transaction of four statements: supporter, signature, consents, then the count or the email task.
+    Without double opt-in the signature counts at once: supporter, signature, consents and count
+    are one statement (`record_action`). With it, the confirmation email's task is queued in the
+    same transaction, so neither exists without the other.
     """
     from .tasks import send_signature_email
 
     double_opt_in = section.double_opt_in
-    with transaction.atomic():
-        supporter_id = Supporter.pk_for_email(site, data["email"], data["first_name"], data["last_name"])
-        now = timezone.now()
-        signature = Signature(
-            site=site,
-            supporter_id=supporter_id,
-            language=language,
-            ip_hash=ip_hash,
-            petition_key=petition.translation_key,
-            petition=petition,
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            country=data["country"],
-            postal_code=data.get("postal_code", ""),
-            newsletter=data.get("newsletter", False),
-            state=SignatureState.PENDING if double_opt_in else SignatureState.CONFIRMED,
-            confirmed_at=None if double_opt_in else now,
+    now = timezone.now()
+    supporter = Supporter.with_email(site, data["email"], data["first_name"], data["last_name"])
+    signature = Signature(
+        site=site,
+        language=language,
+        ip_hash=ip_hash,
+        petition_key=petition.translation_key,
+        petition=petition,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        country=data["country"],
+        postal_code=data.get("postal_code", ""),
+        newsletter=data.get("newsletter", False),
+        state=SignatureState.PENDING if double_opt_in else SignatureState.CONFIRMED,
+        confirmed_at=None if double_opt_in else now,
+    )
+    consents = ConsentRecord.asked(
+        site,
+        language,
+        data["consent_wording"],
+        newsletter_wording=data.get("newsletter_wording", ""),
+        newsletter=data.get("newsletter"),
+        at=now,
+    )
+    with transaction.atomic() if double_opt_in else nullcontext():
+        supporter_id, signature_id = record_action(
+            signature,
+            supporter,
+            consents,
+            label="petitions.signature",
+            count_key=None if double_opt_in else petition.translation_key,
         )
-        if insert_unless_signed(signature) is None:
+        if signature_id is None:
             existing = (
                 Signature.objects.filter(petition_key=petition.translation_key, supporter_id=supporter_id)
                 .values_list("pk", flat=True)
@@ -97,23 +91,8 @@ def record_signature(petition, section, site, data, language, ip_hash):
             ):
                 send_signature_email.enqueue(existing, "duplicate")
             return None
-
-        ConsentRecord.record(
-            supporter_id,
-            site,
-            f"petitions.signature:{signature.pk}",
-            language,
-            data["consent_wording"],
-            newsletter_wording=data.get("newsletter_wording", ""),
-            newsletter=data.get("newsletter"),
-            at=now,
-        )
         if double_opt_in:
-            # Enqueued inside the transaction: with the database queue the task row commits
-            # with the signature (never one without the other).
-            send_signature_email.enqueue(signature.pk, "confirm")
-        else:
-            ActionCount.increment(petition.translation_key)
+            send_signature_email.enqueue(signature_id, "confirm")
     return signature
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from wagtail.models import PageViewRestriction, Site
 
+from sections.content_cache import remember
 from sections.models import SectionSettings
 from supporters.captcha import CaptchaNotConfigured
 from supporters.network import client_ip, hash_ip
@@ -88,28 +89,43 @@ def petition_view(request, petition):
 def sign(request, page_id):
     """The signing form's target: the same form handling as the page, found by id.
 
-    Signing is the hot path under load: finding the petition by id costs one query where
-    Wagtail's routing walks the tree. Only a live petition of this site, in the URL's
-    language and without view restrictions, is signed here; anything else is not found.
+    Signing is the hot path under load: Wagtail's routing walks the tree with a query per level,
+    where this finds the petition in the process's copy of published content (content_cache).
+    Only a live petition of this site, in the URL's language and without view restrictions, is
+    signed here; anything else is not found.
     """
-    petition = (
-        PetitionPage.objects.live()
-        .filter(pk=page_id, locale__language_code=get_language())
-        .select_related("locale")
-        .first()
-    )
     site = Site.find_for_request(request)
-    if petition is None or site is None or petition.get_url_parts(request)[0] != site.pk:
+    language = get_language()
+    petition = site and remember(
+        ("signable-petition", site.pk, language, page_id),
+        lambda: signable_petition(request, site, language, page_id),
+    )
+    if not petition:
         raise Http404
     if request.method != "POST":
         return HttpResponseRedirect(petition.get_url(request))
-    # A private petition (restricted on it or an ancestor) is signed only through its page.
+    return petition_view(request, petition)
+
+
+def signable_petition(request, site, language, page_id):
+    """The live petition `page_id` of `site` in `language`, unless a view restriction covers it; else None.
+
+    A private petition (restricted on it or an ancestor) is signed only through its page.
+    """
+    petition = (
+        PetitionPage.objects.live()
+        .filter(pk=page_id, locale__language_code=language)
+        .select_related("locale")
+        .first()
+    )
+    if petition is None or petition.get_url_parts(request)[0] != site.pk:
+        return None
     ancestors = [
         petition.path[:end] for end in range(petition.steplen, len(petition.path) + 1, petition.steplen)
     ]
     if PageViewRestriction.objects.filter(page__path__in=ancestors).exists():
-        raise Http404
-    return petition_view(request, petition)
+        return None
+    return petition
 
 
 def render_petition(request, petition, section, form, reason, status=200):

@@ -3,11 +3,11 @@
 import uuid
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import F
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import sql
 from .emails import canonical_email
 
 
@@ -46,27 +46,30 @@ class Supporter(models.Model):
         return supporter
 
     @classmethod
-    def pk_for_email(cls, site, email, first_name, last_name):
-        """The id of the section's supporter with this address, created if new, in one statement.
-
-        INSERT ... ON CONFLICT DO UPDATE (a no-op update) returns the id whether the row is new or
-        not, and locks it until the transaction ends: two signings from one address run one after
-        the other. For hot paths; `for_email` returns the whole row.
-        """
-        supporter = cls(
+    def with_email(cls, site, email, first_name, last_name):
+        """An unsaved supporter of the section, identified by the canonical form of `email`."""
+        return cls(
             site=site,
             email=email.strip(),
             canonical_email=canonical_email(email),
             first_name=first_name,
             last_name=last_name,
         )
-        cls.objects.bulk_create(
-            [supporter],
-            update_conflicts=True,
-            unique_fields=["site", "canonical_email"],
-            update_fields=["canonical_email"],
-        )
-        return supporter.pk
+
+    # INSERT ... ON CONFLICT DO UPDATE (a no-op update) returns the id whether the row is new or not,
+    # and locks it until the transaction ends: two actions from one address run one after the other.
+    FIND_OR_INSERT = (
+        "ON CONFLICT (site_id, canonical_email) DO UPDATE SET canonical_email = excluded.canonical_email"
+    )
+
+    @classmethod
+    def pk_for_email(cls, site, email, first_name, last_name):
+        """The id of the section's supporter with this address, created if new, in one statement.
+
+        For hot paths; `for_email` returns the whole row.
+        """
+        (pk,) = sql.insert(cls.with_email(site, email, first_name, last_name), on_conflict=cls.FIND_OR_INSERT)
+        return pk
 
 
 class SupporterAction(models.Model):
@@ -125,28 +128,39 @@ class ConsentRecord(models.Model):
         return f"{self.get_purpose_display()}: {self.granted}"
 
     @classmethod
-    def record(
-        cls, supporter_id, site, action, language, wording, newsletter_wording="", newsletter=False, at=None
-    ):
-        """Write the ledger lines of one action: the processing consent, and the newsletter choice when asked."""
+    def asked(cls, site, language, wording, newsletter_wording="", newsletter=False, at=None):
+        """The unsaved ledger lines of one action: the processing consent, and the newsletter choice when asked.
+
+        Their supporter and action are filled in by `record` or by `sql.record_action`.
+        """
         at = at or timezone.now()
         asked = [(ConsentPurpose.PROCESSING, True, wording)]
         if newsletter_wording:
             asked.append((ConsentPurpose.NEWSLETTER, bool(newsletter), newsletter_wording))
-        return cls.objects.bulk_create(
+        return [
             cls(
-                supporter_id=supporter_id,
                 site=site,
                 purpose=purpose,
                 granted=granted,
                 wording=text,
                 wording_version=cls.version_of(text),
                 language=language,
-                action=action,
                 created_at=at,
             )
             for purpose, granted, text in asked
-        )
+        ]
+
+    @classmethod
+    def record(
+        cls, supporter_id, site, action, language, wording, newsletter_wording="", newsletter=False, at=None
+    ):
+        """Write the ledger lines of one action (see `asked`) for a supporter and an action label."""
+        records = cls.asked(site, language, wording, newsletter_wording, newsletter, at)
+        for record in records:
+            record.supporter_id = supporter_id
+            record.action = action
+        sql.insert(*records)
+        return records
 
     @staticmethod
     def version_of(wording):
@@ -190,9 +204,16 @@ class ActionCount(models.Model):
     @classmethod
     def increment(cls, key, by=1):
         """Add to the count in one UPDATE (no read-modify-write); call inside the action's transaction."""
-        if not cls.objects.filter(key=key).update(count=F("count") + by):
-            cls.ensure(key)
-            cls.objects.filter(key=key).update(count=F("count") + by)
+        quote = connection.ops.quote_name
+        statement = (
+            f"UPDATE {quote(cls._meta.db_table)} SET {quote('count')} = {quote('count')} + %s WHERE key = %s"
+        )
+        db_key = cls._meta.pk.get_db_prep_value(key, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [by, db_key])
+            if not cursor.rowcount:
+                cls.ensure(key)
+                cursor.execute(statement, [by, db_key])
 
     @classmethod
     def reconcile(cls, key, actual):

@@ -6,6 +6,6 @@ class SectionsConfig(AppConfig):
     name = "sections"
 
     def ready(self):
-        from .signal_handlers import register_signal_handlers
+        from .content_cache import register_signal_handlers
 
         register_signal_handlers()

@@ -144,7 +144,4 @@ def create_sections():
         for language in spec["languages"][1:]:
             homes[language] = translate(home, language, {spec["title"]: spec["titles"][language]})
         sections[code] = Section(code=code, site=site, settings=settings, home=home, homes=homes)
-    from .languages import forget_section_languages
-
-    forget_section_languages()
     return sections

@@ -1,40 +1,29 @@
 """A section's languages are the live translations of its root page (Wagtail has no per-site list, wagtail#7843)."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import get_language_info
 from wagtail.models import Page
 
-CACHE_KEY = "section-languages:{site_id}"
-CACHE_SECONDS = 300
+from .content_cache import remember
 
 
 def section_languages(site):
-    """Language codes that a section publishes, its default language first."""
+    """Language codes that a section publishes, its default language first (kept per process, see content_cache)."""
     if site is None:
         return []
-    key = CACHE_KEY.format(site_id=site.pk)
-    codes = cache.get(key)
-    if codes is None:
-        root = site.root_page
-        codes = [root.locale.language_code]
-        translated = (
-            Page.objects.filter(translation_key=root.translation_key, live=True)
-            .exclude(pk=root.pk)
-            .values_list("locale__language_code", flat=True)
-        )
-        known = [code for code, _name in settings.LANGUAGES]
-        codes += sorted(set(translated) - set(codes), key=known.index)
-        cache.set(key, codes, CACHE_SECONDS)
-    return codes
+    return remember(("section-languages", site.pk), lambda: published_languages(site))
 
 
-def forget_section_languages(site_ids=None):
-    """Drop the cached language lists (after a root page is published or unpublished)."""
-    from wagtail.models import Site
-
-    ids = site_ids if site_ids is not None else Site.objects.values_list("pk", flat=True)
-    cache.delete_many([CACHE_KEY.format(site_id=site_id) for site_id in ids])
+def published_languages(site):
+    root = site.root_page
+    codes = [root.locale.language_code]
+    translated = (
+        Page.objects.filter(translation_key=root.translation_key, live=True)
+        .exclude(pk=root.pk)
+        .values_list("locale__language_code", flat=True)
+    )
+    known = [code for code, _name in settings.LANGUAGES]
+    return codes + sorted(set(translated) - set(codes), key=known.index)
 
 
 def preferred_language(request, codes):

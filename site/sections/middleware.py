@@ -5,8 +5,8 @@ from django.middleware.locale import LocaleMiddleware
 from django.urls import get_urlconf, is_valid_path
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, get_language_from_path
-from wagtail.models import Site
 
+from .content_cache import prime_section
 from .languages import preferred_language, section_languages
 
 
@@ -18,11 +18,11 @@ class SectionLanguageMiddleware:
         path = request.path_info
         language = get_language_from_path(path)
         if language is not None:
-            site = Site.find_for_request(request)
+            site = prime_section(request)
             if site is None or language not in section_languages(site):
                 raise Http404("This section does not publish this language.")
         elif self._needs_prefix(path):
-            site = Site.find_for_request(request)
+            site = prime_section(request)
             if site is None:
                 raise Http404("Unknown host.")
             language = preferred_language(request, section_languages(site))

@@ -61,7 +61,7 @@ def test_limits_on_the_local_cache():
 
 def test_limits_on_redis_in_one_round_trip(redis_url):
     with override_settings(
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+        CACHES={"default": {"BACKEND": "plaidoyer.cache.RedisCache", "LOCATION": redis_url}}
     ):
         caches["default"].clear()
         check_limits()

@@ -1,0 +1,123 @@
+"""Recording a supporter's action: the supporter, the action, its consent lines and its count, at once.
+
+On PostgreSQL this is one statement of data-modifying WITH queries: one round trip, atomic without
+a transaction of its own, and its text built once per kind of action. Other databases (SQLite for
+`make run`) take the same steps one by one in a transaction.
+"""
+
+from functools import cache
+
+from django.db import connection, transaction
+
+from . import sql
+from .models import ActionCount, ConsentRecord, Supporter
+
+
+def record_action(action, supporter, consents, *, label, count_key=None):
+    """Store an action unless its supporter already did it; returns (supporter id, action id or None).
+
+    - `supporter` (unsaved, see `Supporter.with_email`) is created, or found by section and canonical email;
+    - `action` (an unsaved SupporterAction) gets that supporter; when the action's unique constraint
+      refuses it (this supporter already did this action), nothing else is written and its id is None;
+    - `consents` (unsaved, see `ConsentRecord.asked`) get the supporter and the action `f"{label}:{id}"`;
+    - the count `count_key`, if given, goes up by one (its row is created if missing).
+    """
+    if connection.vendor != "postgresql":
+        return record_action_in_steps(action, supporter, consents, label=label, count_key=count_key)
+    statement, fields = record_statement(type(action), len(consents), count_key is not None)
+    for consent in consents:
+        consent.action = f"{label}:"  # the statement appends the action's id
+    params = [
+        *sql.values(supporter, fields["supporter"]),
+        *sql.values(action, fields["action"]),
+        *(value for consent in consents for value in sql.values(consent, fields["consent"])),
+    ]
+    if count_key is not None:
+        params.append(ActionCount._meta.pk.get_db_prep_value(count_key, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        supporter_id, action_id = cursor.fetchone()
+    supporter.pk = action.supporter_id = supporter_id
+    if action_id is not None:
+        action.pk = action_id
+        for consent in consents:
+            consent.supporter_id, consent.action = supporter_id, f"{label}:{action_id}"
+    return supporter_id, action_id
+
+
+def record_action_in_steps(action, supporter, consents, *, label, count_key=None):
+    """`record_action` as a transaction of several statements, for databases without data-modifying WITH."""
+    with transaction.atomic():
+        (supporter_id,) = sql.insert(supporter, on_conflict=Supporter.FIND_OR_INSERT)
+        action.supporter_id = supporter_id
+        if not sql.insert(action, on_conflict="ON CONFLICT DO NOTHING"):
+            return supporter_id, None
+        for consent in consents:
+            consent.supporter_id, consent.action = supporter_id, f"{label}:{action.pk}"
+        if consents:
+            sql.insert(*consents)
+        if count_key is not None:
+            ActionCount.increment(count_key)
+    return supporter_id, action.pk
+
+
+@cache
+def record_statement(action_model, consent_count, counted):
+    """The statement of `record_action` and, per table, the fields whose values it takes in order."""
+    quote = connection.ops.quote_name
+
+    def insert_into(model, fields):
+        return f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"
+
+    supporter_fields = sql.insert_fields(Supporter)
+    action_columns = sql.insert_fields(action_model)
+    consent_columns = sql.insert_fields(ConsentRecord)
+    # What the statement takes from each row: all but the supporter, which it finds or inserts.
+    action_fields = [field for field in action_columns if field.name != "supporter"]
+    consent_fields = [field for field in consent_columns if field.name != "supporter"]
+
+    def consent_value(field):
+        if field.name == "supporter":
+            return "(SELECT id FROM supporter_row)"
+        # Values in a SELECT list need their types spelled out (VALUES take the columns').
+        value = f"CAST(%s AS {field.cast_db_type(connection)})"
+        return f"{value} || action_row.id" if field.name == "action" else value
+
+    consent_row = "SELECT {} FROM action_row".format(
+        ", ".join(consent_value(field) for field in consent_columns)
+    )
+    count_table = quote(ActionCount._meta.db_table)
+    key, count, offset = quote("key"), quote("count"), quote("offset")
+    parts = [
+        f"""supporter_row AS (
+            {insert_into(Supporter, supporter_fields)}
+            VALUES ({", ".join(["%s"] * len(supporter_fields))})
+            {Supporter.FIND_OR_INSERT}
+            RETURNING id
+        )""",
+        f"""action_row AS (
+            {insert_into(action_model, action_columns)}
+            VALUES ({", ".join("(SELECT id FROM supporter_row)" if field.name == "supporter" else "%s" for field in action_columns)})
+            ON CONFLICT DO NOTHING
+            RETURNING id
+        )""",
+    ]
+    if consent_count:
+        parts.append(
+            f"""consent_rows AS (
+            {insert_into(ConsentRecord, consent_columns)}
+            {" UNION ALL ".join([consent_row] * consent_count)}
+        )"""
+        )
+    if counted:
+        parts.append(
+            f"""counted AS (
+            INSERT INTO {count_table} ({key}, {count}, {offset})
+            SELECT CAST(%s AS uuid), 1, 0 FROM action_row
+            ON CONFLICT ({key}) DO UPDATE SET {count} = {count_table}.{count} + 1
+        )"""
+        )
+    statement = "WITH {} SELECT (SELECT id FROM supporter_row), (SELECT id FROM action_row)".format(
+        ",\n".join(parts)
+    )
+    return statement, {"supporter": supporter_fields, "action": action_fields, "consent": consent_fields}
