@@ -7,6 +7,7 @@ a transaction of its own, and its text built once per kind of action. Other data
 
 from functools import cache
 
+import psycopg
 from django.db import connection, transaction
 
 from . import sql
@@ -34,8 +35,12 @@ def record_action(action, supporter, consents, *, label, count_key=None):
     ]
     if count_key is not None:
         params.append(ActionCount._meta.pk.get_db_prep_value(count_key, connection))
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    # A cursor binding on the server, so the statement is prepared once per database connection:
+    # PostgreSQL then plans it once, not on every signature. (Django's cursors bind on the client.)
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(statement, params, prepare=True)
         supporter_id, action_id = cursor.fetchone()
     supporter.pk = action.supporter_id = supporter_id
     if action_id is not None:

@@ -19,21 +19,28 @@ def hit(key, limit, window_seconds):
     return count <= limit
 
 
+# Counts one hit on each key (KEYS) and starts its window (ARGV, seconds) at its first hit.
+# A script runs atomically, in one round trip however many rules there are.
+HIT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  counts[i] = redis.call('INCR', key)
+  if counts[i] == 1 then redis.call('EXPIRE', key, ARGV[i]) end
+end
+return counts
+"""
+
+
 def hit_many(rules):
     """Count one hit on each (key, limit, window); True while every count stays within its limit.
 
-    On Redis every rule goes in one pipelined round trip (SET NX EX starts a window at its first
-    hit, INCR counts; as `hit` does in two); other caches use `hit` rule by rule.
+    On Redis every rule goes in one script call (HIT_SCRIPT); other caches use `hit` rule by rule.
     """
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        pipeline = backend._cache.get_client(write=True).pipeline(transaction=False)
-        for key, _limit, window in rules:
-            name = backend.make_and_validate_key(f"ratelimit:{key}")
-            pipeline.set(name, 0, ex=window, nx=True)
-            pipeline.incr(name)
-        results = pipeline.execute()
-        counts = results[1::2]
+        keys = [backend.make_and_validate_key(f"ratelimit:{key}") for key, _limit, _window in rules]
+        script = backend._cache.get_client(write=True).register_script(HIT_SCRIPT)
+        counts = script(keys, [window for _key, _limit, window in rules])
         return all(count <= limit for count, (_key, limit, _window) in zip(counts, rules, strict=True))
     return all([hit(key, limit, window) for key, limit, window in rules])
 

@@ -16,12 +16,12 @@ saved, deleted or moved (see `register_signal_handlers`).
 Values handed out are copies: a request may annotate its own, never the process's.
 """
 
-import copy
 import time
 import uuid
 
 from django.core.cache import cache
 from django.db import models, transaction
+from django.db.models.base import ModelState
 from django.db.models.signals import post_delete, post_save
 from django.http.request import split_domain_port
 from wagtail.models import Locale, Page, PageViewRestriction, Site
@@ -69,10 +69,12 @@ def fresh(value):
     Anything else is handed out as it is, so only immutable values belong in the cache besides these.
     """
     if isinstance(value, models.Model):
-        duplicate = copy.copy(value)
-        duplicate._state.fields_cache = {
-            name: fresh(related) for name, related in duplicate._state.fields_cache.items()
-        }
+        # What copy.copy does through Model.__reduce__, without its detour through the app registry.
+        duplicate = value.__class__.__new__(value.__class__)
+        duplicate.__dict__.update(value.__dict__)
+        duplicate._state = state = ModelState()
+        state.db, state.adding = value._state.db, value._state.adding
+        state.fields_cache = {name: fresh(related) for name, related in value._state.fields_cache.items()}
         return duplicate
     if isinstance(value, list):
         return list(value)

@@ -1,0 +1,139 @@
+"""Each process's copy of sites, settings and signable petitions: an editor's change shows at the next request."""
+
+import pytest
+from django.core.cache import cache
+from wagtail.models import Site
+
+from petitions.models import PetitionPage, Signature, SignatureState
+from petitions.tests.conftest import form_data, host_of, make_petition, page_path, sign_path, t, text_of
+from sections import content_cache
+from sections.models import SectionSettings
+from supporters.models import ActionCount
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit buckets and the content generation live in the cache: start without them."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class Clock:
+    """Stands in for the module's `time`: the process's clock only moves when a test says so."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self):
+        return self.now
+
+
+def sign(client, petition, email, **overrides):
+    settings = SectionSettings.for_site(petition.get_site())
+    data = form_data(petition, settings, email=email, **overrides)
+    return client.post(sign_path(petition), data, HTTP_HOST=host_of(petition))
+
+
+@pytest.mark.parametrize(
+    "change, status",
+    [("close", 410), ("unpublish", 404)],
+    ids=["closed by an editor", "unpublished by an editor"],
+)
+def test_an_editors_change_stops_signing_at_once(client, sections, change, status):
+    petition = make_petition(sections["fr"].home)
+    # A visitor's signing puts the petition in this process's copies.
+    assert sign(client, petition, "anna@example.org").status_code == 303
+    assert Signature.objects.count() == 1
+
+    if change == "close":
+        petition.closed = True
+        petition.save_revision().publish()
+    else:
+        petition.unpublish()
+
+    response = sign(client, petition, "ben@example.org")
+    assert response.status_code == status
+    if change == "close":
+        assert t("This campaign has ended") in text_of(response)
+    assert Signature.objects.count() == 1
+
+
+def test_another_processs_change_shows_within_check_seconds(client, sections, monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(content_cache, "time", clock)
+    petition = make_petition(sections["fr"].home)
+    assert sign(client, petition, "anna@example.org").status_code == 303
+
+    # An editor closed the petition in another process: this one sees neither its signals nor its
+    # transaction, only the row and the shared token.
+    PetitionPage.objects.filter(pk=petition.pk).update(closed=True)
+    cache.set(content_cache.GENERATION_KEY, "another-process")
+
+    # Until it reads the token again, this process signs with its copy of the open petition.
+    clock.now += content_cache.CHECK_SECONDS / 2
+    assert sign(client, petition, "ben@example.org").status_code == 303
+    assert Signature.objects.count() == 2
+
+    clock.now += content_cache.CHECK_SECONDS / 2
+    response = sign(client, petition, "chloe@example.org")
+    assert response.status_code == 410
+    assert t("This campaign has ended") in text_of(response)
+    assert Signature.objects.count() == 2
+
+
+def test_a_section_setting_saved_by_an_editor_shows_at_the_next_request(client, sections):
+    sections["fr"].settings.double_opt_in = True
+    sections["fr"].settings.save()
+    petition = make_petition(sections["fr"].home)
+    thanks = client.get(sign(client, petition, "anna@example.org")["Location"], HTTP_HOST=host_of(petition))
+    next_step = t(
+        "One last step: we have sent you an email. Your signature counts once you follow the link in it."
+    )
+    assert next_step in text_of(thanks)
+
+    settings = SectionSettings.for_site(sections["fr"].site)
+    settings.double_opt_in = False
+    settings.save()
+
+    response = sign(client, petition, "ben@example.org")
+    thanks = client.get(response["Location"], HTTP_HOST=host_of(petition))
+    assert next_step not in text_of(thanks)
+    assert Signature.objects.get(supporter__email="ben@example.org").state == SignatureState.CONFIRMED
+    assert ActionCount.total_for(petition.translation_key) == 1
+    assert 'value="1"' in client.get(page_path(petition), HTTP_HOST=host_of(petition)).content.decode()
+
+
+def test_a_copy_handed_out_can_be_changed_without_changing_the_next(sections):
+    builds = []
+
+    def build():
+        builds.append(1)
+        return Site.objects.select_related("root_page").get(pk=sections["fr"].site.pk)
+
+    site = content_cache.remember(("test-site",), build)
+    site.site_name = "Annotated by one request"
+    site.root_page.title = "Annotated too"
+
+    again = content_cache.remember(("test-site",), build)
+    assert again.site_name == "Plaidoyer France"
+    assert again.root_page.title == "Plaidoyer France"
+    assert len(builds) == 1  # a copy of the process's value, not a new lookup
+
+    languages = content_cache.remember(("test-languages",), lambda: ["fr", "de"])
+    languages.append("en")
+    assert content_cache.remember(("test-languages",), lambda: ["fr"]) == ["fr", "de"]
+
+
+def test_a_copy_built_before_a_change_committed_is_dropped_when_it_commits(
+    sections, django_capture_on_commit_callbacks
+):
+    settings = SectionSettings.for_site(sections["tg"].site)
+    with django_capture_on_commit_callbacks(execute=True):
+        settings.name = "Section togolaise"
+        settings.save()
+        # Meanwhile another thread of this process read the rows as they were before the commit.
+        assert content_cache.remember(("test-name",), lambda: "Plaidoyer Togo") == "Plaidoyer Togo"
+    assert content_cache.remember(("test-name",), lambda: "Section togolaise") == "Section togolaise"
