@@ -5,7 +5,9 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import DATABASE_URL, SECURE_HSTS_SECONDS, SILENCED_SYSTEM_CHECKS, env_str
 
-for _name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"):
+# REDIS_URL: rate limits and the content generation (sections.content_cache) must be shared by
+# every process; a cache in each process's memory would let them drift apart.
+for _name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "REDIS_URL"):
     if not env_str(_name):
         raise ImproperlyConfigured(f"Production needs the environment variable {_name}.")
 if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
