@@ -19,7 +19,7 @@ from sections.secrets import section_secret
 from supporters.captcha import CaptchaNotConfigured
 from supporters.emails import canonical_email
 from supporters.models import ConsentRecord, Supporter
-from supporters.network import client_ip, hash_ip
+from supporters.network import hash_ip, request_ip_hash
 from supporters.ratelimit import allow, too_many_requests
 
 from . import money, payments, webhooks
@@ -183,7 +183,7 @@ def create_donation(page, request, site, section, data):
             site=site,
             supporter=supporter,
             language=language,
-            ip_hash=hash_ip(client_ip(request)),
+            ip_hash=request_ip_hash(request),
             page=page,
             frequency=data["frequency"],
             amount=data["amount"],

@@ -14,7 +14,7 @@ from wagtail.models import PageViewRestriction, Site
 from sections.content_cache import remember
 from sections.models import SectionSettings
 from supporters.captcha import CaptchaNotConfigured
-from supporters.network import client_ip, hash_ip
+from supporters.network import request_ip_hash
 from supporters.ratelimit import allow, too_many_requests
 
 from .forms import SignatureForm
@@ -78,7 +78,7 @@ def petition_view(request, petition):
                 data,
                 # Wagtail served the page of the URL's language (i18n_patterns).
                 language=get_language(),
-                ip_hash=hash_ip(client_ip(request)),
+                ip_hash=request_ip_hash(request),
             )
             # The same answer whether or not this address had signed: nothing personal in the URL.
             thanks = petition.get_url(request) + petition.reverse_subpage("thanks")

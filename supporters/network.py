@@ -20,3 +20,10 @@ def hash_ip(ip):
     if not ip:
         return ""
     return hmac.new(settings.IP_HASH_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
+
+
+def request_ip_hash(request):
+    """The keyed hash of the request's client address, computed once per request."""
+    if not hasattr(request, "_ip_hash"):
+        request._ip_hash = hash_ip(client_ip(request))
+    return request._ip_hash

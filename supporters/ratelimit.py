@@ -4,7 +4,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.shortcuts import render
 
-from .network import client_ip, hash_ip
+from .network import request_ip_hash
 
 
 def hit(key, limit, window_seconds):
@@ -51,7 +51,7 @@ def allow(request, scope, limits):
     `limits` is a list of (what, limit, window_seconds) where `what` is "ip" or
     any other string that already identifies the bucket (e.g. a petition id).
     """
-    ip_key = hash_ip(client_ip(request))
+    ip_key = request_ip_hash(request)
     rules = [(f"{scope}:{ip_key if what == 'ip' else what}", limit, window) for what, limit, window in limits]
     return hit_many(rules)
 

@@ -19,7 +19,7 @@ from wagtail.models import Site
 from sections.models import SectionSettings
 from supporters import ratelimit
 from supporters.models import ActionCount, ConsentRecord, Supporter
-from supporters.network import client_ip, hash_ip
+from supporters.network import request_ip_hash
 
 from .forms import LetterForm, MessageForm, SentForm, letter_token, token_value
 from .models import Letter, LetterState, split_paragraphs
@@ -131,7 +131,7 @@ def generate_letter(page, request):
             supporter=supporter,
             action=page,
             language=language,
-            ip_hash=hash_ip(client_ip(request)),
+            ip_hash=request_ip_hash(request),
             first_name=data["first_name"],
             last_name=data["last_name"],
             town=data["town"],
@@ -256,7 +256,7 @@ def post_message(page, request):
         message.site = site
         message.action = page
         message.language = page.locale.language_code
-        message.ip_hash = hash_ip(client_ip(request))
+        message.ip_hash = request_ip_hash(request)
         message.consent_version = ConsentRecord.version_of(str(form.fields["consent"].label))
         message.save()
     messages.success(
