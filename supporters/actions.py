@@ -26,13 +26,11 @@ def record_action(action, supporter, consents, *, label, count_key=None):
     if connection.vendor != "postgresql":
         return record_action_in_steps(action, supporter, consents, label=label, count_key=count_key)
     statement, fields = record_statement(type(action), len(consents), count_key is not None)
+    params = [*sql.values(supporter, fields["supporter"]), *sql.values(action, fields["action"])]
     for consent in consents:
         consent.action = f"{label}:"  # the statement appends the action's id
-    params = [
-        *sql.values(supporter, fields["supporter"]),
-        *sql.values(action, fields["action"]),
-        *(value for consent in consents for value in sql.values(consent, fields["consent"])),
-    ]
+        params += sql.values(consent, fields["consent"])
+        consent.action = ""
     if count_key is not None:
         params.append(ActionCount._meta.pk.get_db_prep_value(count_key, connection))
     connection.ensure_connection()
@@ -43,10 +41,12 @@ def record_action(action, supporter, consents, *, label, count_key=None):
         cursor.execute(statement, params, prepare=True)
         supporter_id, action_id = cursor.fetchone()
     supporter.pk = action.supporter_id = supporter_id
+    supporter._state.adding = False
     if action_id is not None:
-        action.pk = action_id
+        action.pk, action._state.adding = action_id, False
         for consent in consents:
             consent.supporter_id, consent.action = supporter_id, f"{label}:{action_id}"
+            consent._state.adding = False
     return supporter_id, action_id
 
 

@@ -9,8 +9,8 @@ from .models import SectionSettings
 
 def section(request):
     def current_section():
-        site = Site.find_for_request(request)
-        return SectionSettings.for_site(site) if site else None
+        # for_request: the copy that SectionLanguageMiddleware put on the request, where it did.
+        return SectionSettings.for_request(request) if Site.find_for_request(request) else None
 
     return {
         "section": SimpleLazyObject(current_section),
