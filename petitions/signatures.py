@@ -51,11 +51,11 @@ def record_signature(petition, section, site, data, language, ip_hash):
     now = timezone.now()
     supporter = Supporter.with_email(site, data["email"], data["first_name"], data["last_name"])
     signature = Signature(
-        site=site,
+        site_id=site.pk,
         language=language,
         ip_hash=ip_hash,
         petition_key=petition.translation_key,
-        petition=petition,
+        petition_id=petition.pk,
         first_name=data["first_name"],
         last_name=data["last_name"],
         country=data["country"],

@@ -1,5 +1,7 @@
 """Supporters, their consents and the counts of actions they take, shared by every kind of action."""
 
+import functools
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -49,7 +51,7 @@ class Supporter(models.Model):
     def with_email(cls, site, email, first_name, last_name):
         """An unsaved supporter of the section, identified by the canonical form of `email`."""
         return cls(
-            site=site,
+            site_id=site.pk,
             email=email.strip(),
             canonical_email=canonical_email(email),
             first_name=first_name,
@@ -139,7 +141,7 @@ class ConsentRecord(models.Model):
             asked.append((ConsentPurpose.NEWSLETTER, bool(newsletter), newsletter_wording))
         return [
             cls(
-                site=site,
+                site_id=site.pk,
                 purpose=purpose,
                 granted=granted,
                 wording=text,
@@ -163,10 +165,9 @@ class ConsentRecord(models.Model):
         return records
 
     @staticmethod
+    @functools.lru_cache(maxsize=256)
     def version_of(wording):
         """A stable version string for a wording: the first 16 hex digits of its SHA-256."""
-        import hashlib
-
         return hashlib.sha256(wording.strip().encode()).hexdigest()[:16]
 
 
