@@ -1,8 +1,11 @@
 """Rate limits through Django's cache (Redis in production): fixed windows, atomic increments."""
 
+import hashlib
+
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.shortcuts import render
+from redis.exceptions import NoScriptError
 
 from .network import request_ip_hash
 
@@ -29,6 +32,16 @@ for i, key in ipairs(KEYS) do
 end
 return counts
 """
+HIT_SCRIPT_SHA = hashlib.sha1(HIT_SCRIPT.encode()).hexdigest()
+
+
+def run_hit_script(client, keys, windows):
+    """EVALSHA of HIT_SCRIPT, loading it first where this Redis server does not know it yet."""
+    try:
+        return client.execute_command("EVALSHA", HIT_SCRIPT_SHA, len(keys), *keys, *windows)
+    except NoScriptError:
+        client.script_load(HIT_SCRIPT)
+        return client.execute_command("EVALSHA", HIT_SCRIPT_SHA, len(keys), *keys, *windows)
 
 
 def hit_many(rules):
@@ -38,9 +51,9 @@ def hit_many(rules):
     """
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        keys = [backend.make_and_validate_key(f"ratelimit:{key}") for key, _limit, _window in rules]
-        script = backend._cache.get_client(write=True).register_script(HIT_SCRIPT)
-        counts = script(keys, [window for _key, _limit, window in rules])
+        keys = [backend.make_key(f"ratelimit:{key}") for key, _limit, _window in rules]
+        windows = [window for _key, _limit, window in rules]
+        counts = run_hit_script(backend._cache.get_client(write=True), keys, windows)
         return all(count <= limit for count, (_key, limit, _window) in zip(counts, rules, strict=True))
     return all([hit(key, limit, window) for key, limit, window in rules])
 
