@@ -170,7 +170,9 @@ class Signature(SupporterAction):
 
     personal_fields = ("first_name", "last_name", "country", "postal_code")
 
-    petition_key = models.UUIDField(_("petition (translation group)"), db_index=True, editable=False)
+    # Looked up through the unique constraint below, which starts with it; every index more is one
+    # more write on each signature, and one petition's rows all share this key and their state.
+    petition_key = models.UUIDField(_("petition (translation group)"), editable=False)
     petition = models.ForeignKey(
         PetitionPage,
         verbose_name=_("petition page signed"),
@@ -197,7 +199,6 @@ class Signature(SupporterAction):
                 fields=["petition_key", "supporter"], name="unique_signature_per_supporter"
             )
         ]
-        indexes = [models.Index(fields=["petition_key", "state"], name="signature_count_idx")]
         permissions = [("adjust_petition_count", _("Can adjust petition counts (paper signatures)"))]
 
     def __str__(self):

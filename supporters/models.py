@@ -16,8 +16,13 @@ from .emails import canonical_email
 class Supporter(models.Model):
     """One person in one section, identified by their canonical email."""
 
+    # No index of its own: the unique constraint below starts with site.
     site = models.ForeignKey(
-        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.PROTECT, related_name="+"
+        "wagtailcore.Site",
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     email = models.EmailField(_("email"), max_length=254)
     canonical_email = models.CharField(_("canonical email"), max_length=254, editable=False)
@@ -83,8 +88,14 @@ class SupporterAction(models.Model):
 
     personal_fields = ()
 
+    # A handful of sections: an index on site would never narrow a query down, yet every action
+    # would write to it. Lists by section are read through the created_at index.
     site = models.ForeignKey(
-        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.PROTECT, related_name="+"
+        "wagtailcore.Site",
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     supporter = models.ForeignKey(
         Supporter, verbose_name=_("supporter"), on_delete=models.PROTECT, related_name="+"
@@ -111,6 +122,7 @@ class ConsentRecord(models.Model):
     site = models.ForeignKey(
         "wagtailcore.Site",
         verbose_name=_("section controlling the data"),
+        db_index=False,  # a handful of sections: see SupporterAction.site
         on_delete=models.PROTECT,
         related_name="+",
     )
