@@ -159,6 +159,15 @@ class PetitionPage(RoutablePageMixin, Page):
 
         return thanks_view(request, self)
 
+    def thanks_url(self, request):
+        """Where every signer lands after signing: the same for all, nothing personal in it.
+
+        Kept on the instance, so a petition from the content cache computes it once per process.
+        """
+        if "_thanks_url" not in self.__dict__:
+            self._thanks_url = self.get_url(request) + self.reverse_subpage("thanks")
+        return self._thanks_url
+
 
 class SignatureState(models.TextChoices):
     PENDING = "pending", _("Waiting for email confirmation")

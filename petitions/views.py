@@ -81,8 +81,7 @@ def petition_view(request, petition):
                 ip_hash=request_ip_hash(request),
             )
             # The same answer whether or not this address had signed: nothing personal in the URL.
-            thanks = petition.get_url(request) + petition.reverse_subpage("thanks")
-            return HttpResponseRedirect(thanks, status=303)
+            return HttpResponseRedirect(petition.thanks_url(request), status=303)
     return render_petition(request, petition, section, form, reason)
 
 
@@ -125,6 +124,7 @@ def signable_petition(request, site, language, page_id):
     ]
     if PageViewRestriction.objects.filter(page__path__in=ancestors).exists():
         return None
+    petition.thanks_url(request)  # computed once, with the copy kept for this site
     return petition
 
 
