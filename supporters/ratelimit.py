@@ -1,11 +1,12 @@
 """Rate limits through Django's cache (Redis in production): fixed windows, atomic increments."""
 
 import hashlib
+import threading
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.shortcuts import render
-from redis.exceptions import NoScriptError
+from redis import exceptions
 
 from .network import request_ip_hash
 
@@ -33,15 +34,34 @@ end
 return counts
 """
 HIT_SCRIPT_SHA = hashlib.sha1(HIT_SCRIPT.encode()).hexdigest()
+_connections = threading.local()
 
 
 def run_hit_script(client, keys, windows):
-    """EVALSHA of HIT_SCRIPT, loading it first where this Redis server does not know it yet."""
+    """EVALSHA of HIT_SCRIPT on this thread's own connection, taught the script if the server lacks it.
+
+    The connection is taken once from the client's pool and kept: going through the pool and
+    redis-py's command machinery on every request costs as much as Redis takes to answer.
+    A broken connection is reopened once.
+    """
+    pool = client.connection_pool
+    connection = getattr(_connections, "redis", None)
+    if connection is None or _connections.pool is not pool:
+        connection = _connections.redis = pool.get_connection()
+        _connections.pool = pool
+    command = ("EVALSHA", HIT_SCRIPT_SHA, len(keys), *keys, *windows)
     try:
-        return client.execute_command("EVALSHA", HIT_SCRIPT_SHA, len(keys), *keys, *windows)
-    except NoScriptError:
-        client.script_load(HIT_SCRIPT)
-        return client.execute_command("EVALSHA", HIT_SCRIPT_SHA, len(keys), *keys, *windows)
+        return run(connection, *command)
+    except exceptions.NoScriptError:
+        run(connection, "SCRIPT", "LOAD", HIT_SCRIPT)
+    except (exceptions.ConnectionError, exceptions.TimeoutError):
+        connection.disconnect()
+    return run(connection, *command)
+
+
+def run(connection, *command):
+    connection.send_command(*command)
+    return connection.read_response()
 
 
 def hit_many(rules):

@@ -71,3 +71,15 @@ def test_limits_on_redis_in_one_round_trip(redis_url):
         client = caches["default"]._cache.get_client(write=True)
         keys = client.keys("*ratelimit:test:petition:1")
         assert keys and 0 < client.ttl(keys[0]) <= 60
+
+
+def test_limits_survive_dropped_redis_connections(redis_url):
+    with override_settings(
+        CACHES={"default": {"BACKEND": "plaidoyer.cache.RedisCache", "LOCATION": redis_url}}
+    ):
+        caches["default"].clear()
+        assert allow(request_from("198.51.100.3"), "test", [("ip", 2, 60)])
+        # Redis drops every client (as after a restart or a network blip): the next hit reconnects.
+        caches["default"]._cache.get_client(write=True).client_kill_filter(_type="normal", skipme=False)
+        assert allow(request_from("198.51.100.3"), "test", [("ip", 2, 60)])
+        assert not allow(request_from("198.51.100.3"), "test", [("ip", 2, 60)])
