@@ -1,6 +1,7 @@
 """Rate limits through Django's cache (Redis in production): fixed windows, atomic increments."""
 
 import hashlib
+import os
 import threading
 
 from django.core.cache import cache, caches
@@ -46,9 +47,10 @@ def run_hit_script(client, keys, windows):
     """
     pool = client.connection_pool
     connection = getattr(_connections, "redis", None)
-    if connection is None or _connections.pool is not pool:
+    # A new pool (other settings), or a forked process, takes a connection of its own.
+    if connection is None or _connections.pool is not pool or _connections.pid != os.getpid():
         connection = _connections.redis = pool.get_connection()
-        _connections.pool = pool
+        _connections.pool, _connections.pid = pool, os.getpid()
     command = ("EVALSHA", HIT_SCRIPT_SHA, len(keys), *keys, *windows)
     try:
         return run(connection, *command)
