@@ -53,7 +53,7 @@ def record_action(action, supporter, consents, *, label, count_key=None):
 def record_action_in_steps(action, supporter, consents, *, label, count_key=None):
     """`record_action` as a transaction of several statements, for databases without data-modifying WITH."""
     with transaction.atomic():
-        (supporter_id,) = sql.insert(supporter, on_conflict=Supporter.FIND_OR_INSERT)
+        supporter_id = supporter.find_or_insert()
         action.supporter_id = supporter_id
         if not sql.insert(action, on_conflict="ON CONFLICT DO NOTHING"):
             return supporter_id, None

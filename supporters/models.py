@@ -69,14 +69,14 @@ class Supporter(models.Model):
         "ON CONFLICT (site_id, canonical_email) DO UPDATE SET canonical_email = excluded.canonical_email"
     )
 
-    @classmethod
-    def pk_for_email(cls, site, email, first_name, last_name):
-        """The id of the section's supporter with this address, created if new, in one statement.
+    def find_or_insert(self):
+        """This unsaved supporter's id: the section's existing one with this canonical email, or a new one.
 
-        For hot paths; `for_email` returns the whole row.
+        One statement (FIND_OR_INSERT); for hot paths. `for_email` returns the whole row.
         """
-        (pk,) = sql.insert(cls.with_email(site, email, first_name, last_name), on_conflict=cls.FIND_OR_INSERT)
-        return pk
+        (self.pk,) = sql.insert(self, on_conflict=self.FIND_OR_INSERT)
+        self._state.adding = False
+        return self.pk
 
 
 class SupporterAction(models.Model):
