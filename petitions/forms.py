@@ -1,5 +1,7 @@
 """The signing form: names, email, country, postal code, explicit consents and the section's captcha."""
 
+import copy
+import functools
 import re
 
 from django import forms
@@ -97,21 +99,12 @@ class SignatureForm(forms.Form):
     consent_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, petition, section, **kwargs):
-        super().__init__(*args, **kwargs)
         self.petition = petition
         self.section = section
         self.consent_wording = petition.get_consent_text(section)
         self.newsletter_wording = (section.newsletter_consent_text or "").strip()
-        self.fields["consent"].label = self.consent_wording
-        self.fields["consent_version"].initial = ConsentRecord.version_of(self.consent_wording)
-        if self.newsletter_wording:
-            self.fields["newsletter"].label = self.newsletter_wording
-        else:
-            del self.fields["newsletter"]
-        if petition.postal_code == PostalCodeField.HIDDEN:
-            del self.fields["postal_code"]
-        elif petition.postal_code == PostalCodeField.REQUIRED:
-            self.fields["postal_code"].required = True
+        self.base_fields = shared_fields(self.consent_wording, self.newsletter_wording, petition.postal_code)
+        super().__init__(*args, **kwargs)
         # Raises CaptchaNotConfigured where a captcha is required but the section has no keys.
         field = captcha_field(section, "sign")
         if field is not None:
@@ -155,3 +148,33 @@ class SignatureForm(forms.Form):
                 ),
             )
         return cleaned
+
+
+class SharedFields(dict):
+    """Form fields shared by every form built from them: `BaseForm.__init__`'s deepcopy copies the dict only.
+
+    Django deep-copies a form's fields for each form, so that a form may change its own; that copy
+    is the largest part of building a SignatureForm, on the busiest path of the site. A signing form
+    changes its fields only by what `shared_fields` sets, once, and adds the captcha (a new field per
+    form); nothing changes a field afterwards (validating and rendering read them), so they can be shared.
+    """
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+@functools.lru_cache(maxsize=256)
+def shared_fields(consent_wording, newsletter_wording, postal_code):
+    """SignatureForm's fields for a consent wording, a newsletter wording ("" for none) and a postal-code rule."""
+    fields = copy.deepcopy(SignatureForm.base_fields)
+    fields["consent"].label = consent_wording
+    fields["consent_version"].initial = ConsentRecord.version_of(consent_wording)
+    if newsletter_wording:
+        fields["newsletter"].label = newsletter_wording
+    else:
+        del fields["newsletter"]
+    if postal_code == PostalCodeField.HIDDEN:
+        del fields["postal_code"]
+    elif postal_code == PostalCodeField.REQUIRED:
+        fields["postal_code"].required = True
+    return SharedFields(fields)

@@ -188,3 +188,24 @@ def test_the_ip_address_is_stored_only_as_a_keyed_hash(petition, sign):
     signature = Signature.objects.get()
     assert signature.ip_hash == hash_ip("203.0.113.7")
     assert "203.0.113" not in signature.ip_hash
+
+
+def test_petitions_with_different_forms_each_keep_their_own(client, sections, sign):
+    """Forms share their fields per wording and postal-code rule: one petition's never shows on another."""
+    home = sections["fr"].home
+    hidden = make_petition(
+        home, slug="sans-code", postal_code="hidden", consent_text="J'accepte que mon nom soit remis au ministre."
+    )
+    required = make_petition(home, slug="avec-code", postal_code="required")
+    for _round in range(2):
+        hidden_page = client.get(page_path(hidden), HTTP_HOST=host_of(hidden)).content.decode()
+        required_page = client.get(page_path(required), HTTP_HOST=host_of(required)).content.decode()
+        assert 'name="postal_code"' not in hidden_page
+        assert "remis au ministre" in hidden_page
+        assert re.search(r'<input[^>]*name="postal_code"[^>]*required', required_page)
+        assert "remis au ministre" not in required_page
+    assert sign(hidden, postal_code=None).status_code == 303
+    refused = sign(required, postal_code=None)
+    assert refused.status_code == 200
+    assert t("This field is required.") in text_of(refused)
+    assert Signature.objects.filter(petition_key=required.translation_key).count() == 0
