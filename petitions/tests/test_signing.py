@@ -194,7 +194,10 @@ def test_petitions_with_different_forms_each_keep_their_own(client, sections, si
     """Forms share their fields per wording and postal-code rule: one petition's never shows on another."""
     home = sections["fr"].home
     hidden = make_petition(
-        home, slug="sans-code", postal_code="hidden", consent_text="J'accepte que mon nom soit remis au ministre."
+        home,
+        slug="sans-code",
+        postal_code="hidden",
+        consent_text="J'accepte que mon nom soit remis au ministre.",
     )
     required = make_petition(home, slug="avec-code", postal_code="required")
     for _round in range(2):
