@@ -182,12 +182,15 @@ class Signature(SupporterAction):
     # Looked up through the unique constraint below, which starts with it; every index more is one
     # more write on each signature, and one petition's rows all share this key and their state.
     petition_key = models.UUIDField(_("petition (translation group)"), editable=False)
+    # No database constraint: as for SupporterAction.site, every signature would lock the petition's
+    # row. Django sets the field to NULL when the page is deleted; the count keeps the signature.
     petition = models.ForeignKey(
         PetitionPage,
         verbose_name=_("petition page signed"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="signatures",
+        db_constraint=False,
     )
     # The name as the signer gave it for this petition (it goes to the addressee).
     first_name = models.CharField(_("first name"), max_length=100)

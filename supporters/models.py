@@ -16,13 +16,15 @@ from .emails import canonical_email
 class Supporter(models.Model):
     """One person in one section, identified by their canonical email."""
 
-    # No index of its own: the unique constraint below starts with site.
+    # No index of its own: the unique constraint below starts with site. No database constraint
+    # either, for the reason given at SupporterAction.site.
     site = models.ForeignKey(
         "wagtailcore.Site",
         verbose_name=_("section"),
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     email = models.EmailField(_("email"), max_length=254)
     canonical_email = models.CharField(_("canonical email"), max_length=254, editable=False)
@@ -90,12 +92,17 @@ class SupporterAction(models.Model):
 
     # A handful of sections: an index on site would never narrow a query down, yet every action
     # would write to it. Lists by section are read through the created_at index.
+    # No database constraint either: PostgreSQL checks one by locking the referenced row, so every
+    # action of a section would write a lock on that section's one site row, from every process at
+    # once. Django enforces PROTECT itself (a section with supporters cannot be deleted), and sites
+    # are only deleted through Django.
     site = models.ForeignKey(
         "wagtailcore.Site",
         verbose_name=_("section"),
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     supporter = models.ForeignKey(
         Supporter, verbose_name=_("supporter"), on_delete=models.PROTECT, related_name="+"
@@ -122,7 +129,9 @@ class ConsentRecord(models.Model):
     site = models.ForeignKey(
         "wagtailcore.Site",
         verbose_name=_("section controlling the data"),
-        db_index=False,  # a handful of sections: see SupporterAction.site
+        # A handful of sections, locked by every action: see SupporterAction.site.
+        db_index=False,
+        db_constraint=False,
         on_delete=models.PROTECT,
         related_name="+",
     )

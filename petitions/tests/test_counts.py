@@ -76,3 +76,27 @@ def test_reconcile_counts_sets_stored_counts_to_the_confirmed_rows(sections, sig
     assert (row.count, row.offset) == (2, 5)
     call_command("reconcile_counts")
     assert "0 corrected" in capsys.readouterr().out
+
+
+def test_deleting_a_signed_petition_keeps_its_signatures_and_count(sections, sign):
+    """Signatures refer to their page and section without a database constraint: Django keeps them right."""
+    sections["fr"].settings.double_opt_in = False
+    sections["fr"].settings.save()
+    petition = make_petition(sections["fr"].home)
+    assert sign(petition).status_code == 303
+    key = petition.translation_key
+    petition.delete()
+    signature = Signature.objects.get()
+    assert signature.petition_id is None and signature.petition_key == key
+    assert ActionCount.total_for(key) == 1
+
+
+def test_a_section_with_signatures_cannot_be_deleted(sections, sign):
+    from django.db.models import ProtectedError
+
+    petition = make_petition(sections["fr"].home)
+    sign(petition)
+    site = sections["fr"].site
+    with pytest.raises(ProtectedError):
+        site.delete()
+    assert Signature.objects.filter(site=site).count() == 1
