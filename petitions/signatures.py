@@ -38,7 +38,7 @@ def confirmation_url(signature):
 
 
 def record_signature(petition, section, site, data, language, ip_hash):
-    """Store a signature and its consents; returns the new Signature, or None if this person had signed.
+    """Store a signature and its consents; returns the new signature's id, or None if this person had signed.
 
     Both outcomes look the same to the visitor; the existing signer is told by email.
     Without double opt-in the signature counts at once: supporter, signature, consents and count
@@ -49,21 +49,21 @@ def record_signature(petition, section, site, data, language, ip_hash):
 
     double_opt_in = section.double_opt_in
     now = timezone.now()
-    supporter = Supporter.with_email(site, data["email"], data["first_name"], data["last_name"])
-    signature = Signature(
-        site_id=site.pk,
-        language=language,
-        ip_hash=ip_hash,
-        petition_key=petition.translation_key,
-        petition_id=petition.pk,
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        country=data["country"],
-        postal_code=data.get("postal_code", ""),
-        newsletter=data.get("newsletter", False),
-        state=SignatureState.PENDING if double_opt_in else SignatureState.CONFIRMED,
-        confirmed_at=None if double_opt_in else now,
-    )
+    signature = {
+        "site_id": site.pk,
+        "language": language,
+        "ip_hash": ip_hash,
+        "petition_key": petition.translation_key,
+        "petition_id": petition.pk,
+        "first_name": data["first_name"],
+        "last_name": data["last_name"],
+        "country": data["country"],
+        "postal_code": data.get("postal_code", ""),
+        "newsletter": data.get("newsletter", False),
+        "state": SignatureState.PENDING if double_opt_in else SignatureState.CONFIRMED,
+        "confirmed_at": None if double_opt_in else now,
+        "created_at": now,
+    }
     consents = ConsentRecord.asked(
         site,
         language,
@@ -74,8 +74,9 @@ def record_signature(petition, section, site, data, language, ip_hash):
     )
     with transaction.atomic() if double_opt_in else nullcontext():
         supporter_id, signature_id = record_action(
+            Signature,
+            Supporter.row_for_email(site, data["email"], data["first_name"], data["last_name"]),
             signature,
-            supporter,
             consents,
             label="petitions.signature",
             count_key=None if double_opt_in else petition.translation_key,
@@ -93,7 +94,7 @@ def record_signature(petition, section, site, data, language, ip_hash):
             return None
         if double_opt_in:
             send_signature_email.enqueue(signature_id, "confirm")
-    return signature
+    return signature_id
 
 
 def confirm_signature(signature):

@@ -14,25 +14,29 @@ from . import sql
 from .models import ActionCount, ConsentRecord, Supporter
 
 
-def record_action(action, supporter, consents, *, label, count_key=None):
+def record_action(action_model, supporter, action, consents, *, label, count_key=None):
     """Store an action unless its supporter already did it; returns (supporter id, action id or None).
 
-    - `supporter` (unsaved, see `Supporter.with_email`) is created, or found by section and canonical email;
-    - `action` (an unsaved SupporterAction) gets that supporter; when the action's unique constraint
-      refuses it (this supporter already did this action), nothing else is written and its id is None;
-    - `consents` (unsaved, see `ConsentRecord.asked`) get the supporter and the action `f"{label}:{id}"`;
+    Each row is a dict of field values by attname (`site_id`, not `site`); a field left out takes
+    its default (now, for `auto_now_add`):
+    - `supporter` (see `Supporter.row_for_email`) is created, or found by section and canonical email;
+    - `action`, a row of `action_model` (a SupporterAction) without its supporter, is stored for that
+      supporter; when the action's unique constraint refuses it (this supporter already did this
+      action), nothing else is written and its id is None;
+    - `consents` (see `ConsentRecord.asked`) are stored for the supporter and the action `f"{label}:{id}"`;
     - the count `count_key`, if given, goes up by one (its row is created if missing).
     """
     if connection.vendor != "postgresql":
-        return record_action_in_steps(action, supporter, consents, label=label, count_key=count_key)
-    statement, fields = record_statement(type(action), len(consents), count_key is not None)
-    params = [*sql.values(supporter, fields["supporter"]), *sql.values(action, fields["action"])]
+        return record_action_in_steps(
+            action_model, supporter, action, consents, label=label, count_key=count_key
+        )
+    statement, fields = record_statement(action_model, len(consents), count_key is not None)
+    params = [*sql.row_values(supporter, fields["supporter"]), *sql.row_values(action, fields["action"])]
     for consent in consents:
-        consent.action = f"{label}:"  # the statement appends the action's id
-        params += sql.values(consent, fields["consent"])
-        consent.action = ""
+        # The statement appends the action's id to its label.
+        params += sql.row_values({**consent, "action": f"{label}:"}, fields["consent"])
     if count_key is not None:
-        params.append(ActionCount._meta.pk.get_db_prep_value(count_key, connection))
+        params.append(count_key)
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
     # A cursor binding on the server, so the statement is prepared once per database connection:
@@ -40,25 +44,20 @@ def record_action(action, supporter, consents, *, label, count_key=None):
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(statement, params, prepare=True)
         supporter_id, action_id = cursor.fetchone()
-    supporter.pk = action.supporter_id = supporter_id
-    supporter._state.adding = False
-    if action_id is not None:
-        action.pk, action._state.adding = action_id, False
-        for consent in consents:
-            consent.supporter_id, consent.action = supporter_id, f"{label}:{action_id}"
-            consent._state.adding = False
     return supporter_id, action_id
 
 
-def record_action_in_steps(action, supporter, consents, *, label, count_key=None):
+def record_action_in_steps(action_model, supporter, action, consents, *, label, count_key=None):
     """`record_action` as a transaction of several statements, for databases without data-modifying WITH."""
     with transaction.atomic():
-        supporter_id = supporter.find_or_insert()
-        action.supporter_id = supporter_id
+        supporter_id = Supporter(**supporter).find_or_insert()
+        action = action_model(**action, supporter_id=supporter_id)
         if not sql.insert(action, on_conflict="ON CONFLICT DO NOTHING"):
             return supporter_id, None
-        for consent in consents:
-            consent.supporter_id, consent.action = supporter_id, f"{label}:{action.pk}"
+        consents = [
+            ConsentRecord(**consent, supporter_id=supporter_id, action=f"{label}:{action.pk}")
+            for consent in consents
+        ]
         if consents:
             sql.insert(*consents)
         if count_key is not None:

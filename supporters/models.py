@@ -54,16 +54,16 @@ class Supporter(models.Model):
         )
         return supporter
 
-    @classmethod
-    def with_email(cls, site, email, first_name, last_name):
-        """An unsaved supporter of the section, identified by the canonical form of `email`."""
-        return cls(
-            site_id=site.pk,
-            email=email.strip(),
-            canonical_email=canonical_email(email),
-            first_name=first_name,
-            last_name=last_name,
-        )
+    @staticmethod
+    def row_for_email(site, email, first_name, last_name):
+        """A supporter of the section as a row (see `record_action`), identified by the canonical `email`."""
+        return {
+            "site_id": site.pk,
+            "email": email.strip(),
+            "canonical_email": canonical_email(email),
+            "first_name": first_name,
+            "last_name": last_name,
+        }
 
     # INSERT ... ON CONFLICT DO UPDATE (a no-op update) returns the id whether the row is new or not,
     # and locks it until the transaction ends: two actions from one address run one after the other.
@@ -152,24 +152,24 @@ class ConsentRecord(models.Model):
 
     @classmethod
     def asked(cls, site, language, wording, newsletter_wording="", newsletter=False, at=None):
-        """The unsaved ledger lines of one action: the processing consent, and the newsletter choice when asked.
+        """The ledger lines of one action, as rows: the processing consent, and the newsletter choice when asked.
 
-        Their supporter and action are filled in by `record` or by `sql.record_action`.
+        Their supporter and action are filled in by `record` or by `actions.record_action`.
         """
         at = at or timezone.now()
         asked = [(ConsentPurpose.PROCESSING, True, wording)]
         if newsletter_wording:
             asked.append((ConsentPurpose.NEWSLETTER, bool(newsletter), newsletter_wording))
         return [
-            cls(
-                site_id=site.pk,
-                purpose=purpose,
-                granted=granted,
-                wording=text,
-                wording_version=cls.version_of(text),
-                language=language,
-                created_at=at,
-            )
+            {
+                "site_id": site.pk,
+                "purpose": purpose,
+                "granted": granted,
+                "wording": text,
+                "wording_version": cls.version_of(text),
+                "language": language,
+                "created_at": at,
+            }
             for purpose, granted, text in asked
         ]
 
@@ -178,10 +178,10 @@ class ConsentRecord(models.Model):
         cls, supporter_id, site, action, language, wording, newsletter_wording="", newsletter=False, at=None
     ):
         """Write the ledger lines of one action (see `asked`) for a supporter and an action label."""
-        records = cls.asked(site, language, wording, newsletter_wording, newsletter, at)
-        for record in records:
-            record.supporter_id = supporter_id
-            record.action = action
+        records = [
+            cls(**row, supporter_id=supporter_id, action=action)
+            for row in cls.asked(site, language, wording, newsletter_wording, newsletter, at)
+        ]
         sql.insert(*records)
         return records
 

@@ -10,6 +10,7 @@ here the statement text is built once per model, and each row goes through its f
 from functools import cache
 
 from django.db import connection
+from django.utils import timezone
 
 
 def insert_fields(model):
@@ -20,6 +21,24 @@ def insert_fields(model):
 def values(instance, fields):
     """The database values of `fields` for inserting `instance`, as `Model.save` computes them."""
     return [field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields]
+
+
+def row_values(row, fields):
+    """The values of `fields` for a new row given as {attname: value}, for psycopg to adapt as they are.
+
+    A field missing from `row` takes its default (now, for `auto_now_add`). Nothing goes through
+    Django's per-field preparation, which on the busiest path cost more than the statement itself:
+    a row holds only text, numbers, booleans, None, aware datetimes and UUIDs, which psycopg
+    adapts on PostgreSQL as Django would. (`values` prepares an instance's fields for any database.)
+    """
+    return [row[field.attname] if field.attname in row else new_value(field) for field in fields]
+
+
+def new_value(field):
+    """A new row's value of a field it was not given: now for `auto_now(_add)`, else its default."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return timezone.now()
+    return field.get_default()
 
 
 @cache

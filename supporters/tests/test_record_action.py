@@ -19,22 +19,22 @@ recorders = pytest.mark.parametrize("record", [record_action, record_action_in_s
 
 def act(record, site, email, petition_key, *, first_name="Jane", count=True, newsletter=False):
     """Jane signs the petition `petition_key` with `email`, as `record_signature` stores it."""
-    supporter = Supporter.with_email(site, email, first_name, "Doe")
-    signature = Signature(
-        site=site,
-        language="fr",
-        petition_key=petition_key,
-        first_name=first_name,
-        last_name="Doe",
-        country="France",
-        state=SignatureState.CONFIRMED,
-    )
+    signature = {
+        "site_id": site.pk,
+        "language": "fr",
+        "petition_key": petition_key,
+        "first_name": first_name,
+        "last_name": "Doe",
+        "country": "France",
+        "state": SignatureState.CONFIRMED,
+    }
     consents = ConsentRecord.asked(
         site, "fr", WORDING, newsletter_wording=NEWSLETTER_WORDING, newsletter=newsletter
     )
     return record(
+        Signature,
+        Supporter.row_for_email(site, email, first_name, "Doe"),
         signature,
-        supporter,
         consents,
         label="petitions.signature",
         count_key=petition_key if count else None,
