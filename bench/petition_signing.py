@@ -56,6 +56,8 @@ def environment(database_url):
             "ALLOWED_HOSTS": ".localhost,127.0.0.1",
             "REDIS_URL": env.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
             "PYTHONPATH": f"{ROOT / 'site'}:{ROOT}",
+            # The bench serves no static files: WhiteNoise need not warn, once per worker, that none were collected.
+            "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
         }
     )
     return env
