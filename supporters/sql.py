@@ -2,8 +2,9 @@
 
 Signing a petition writes a supporter, the signature and its consent lines. Through the ORM each
 INSERT is compiled again on every request, which costs more than PostgreSQL takes to run it;
-here the statement text is built once per model, and each row goes through its fields' own
-`pre_save` and `get_db_prep_save`, as `Model.save` does (auto_now_add, defaults, adaptation).
+here the statement text is built once per model. An instance's values go through its fields' own
+`pre_save` and `get_db_prep_save`, as `Model.save` does (`values`, `insert`: any database); a row
+given as a dict goes to psycopg as it is (`row_values`: PostgreSQL's one-statement actions).
 `ON CONFLICT ... RETURNING` is PostgreSQL's and SQLite's (3.35+) alike.
 """
 
