@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from donations.models import Donation, DonationStatus, Payment
 from supporters.models import ConsentRecord, Supporter
@@ -58,7 +59,9 @@ def test_a_one_off_gift_is_pending_until_stripe_says_it_succeeded(
     assert receipt.from_email.startswith("Association Plaidoyer Suisse <")
     assert "60\u00a0CHF" in receipt.body
     assert "Association Plaidoyer Suisse" in receipt.subject
-    assert f"{payment.occurred_at.day} {MONTHS_FR[payment.occurred_at.month - 1]}" in receipt.body
+    # The date as the section reads it (its time zone): near midnight, UTC's may be another day.
+    day = timezone.localtime(payment.occurred_at)
+    assert f"{day.day} {MONTHS_FR[day.month - 1]}" in receipt.body
 
 
 def test_the_thank_you_page_shows_the_gift_without_personal_data_in_the_url(
@@ -94,7 +97,8 @@ def test_the_receipt_is_in_the_donors_language(
     assert "Association Plaidoyer Suisse" in receipt.body
     # Dates are written the German way (Django's own German catalog), e.g. "21. November 2026".
     payment = Payment.objects.get()
-    assert f"{payment.occurred_at.day}. {MONTHS_DE[payment.occurred_at.month - 1]}" in receipt.body
+    day = timezone.localtime(payment.occurred_at)
+    assert f"{day.day}. {MONTHS_DE[day.month - 1]}" in receipt.body
     assert "60\u00a0CHF" in receipt.body
 
 
