@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db.models import ProtectedError
 
 from petitions.models import Signature, SignatureState
 from supporters.models import ActionCount, ActionCountAdjustment
@@ -92,8 +93,6 @@ def test_deleting_a_signed_petition_keeps_its_signatures_and_count(sections, sig
 
 
 def test_a_section_with_signatures_cannot_be_deleted(sections, sign):
-    from django.db.models import ProtectedError
-
     petition = make_petition(sections["fr"].home)
     sign(petition)
     site = sections["fr"].site
