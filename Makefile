@@ -17,13 +17,15 @@ install: $(BIN)/activate
 
 demo: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) load_demo
+	$(MANAGE) load_demo --port $(PORT)
 
+# Emails (confirmations, receipts) are printed in this terminal; every link uses $(PORT).
 run: demo
-	$(MANAGE) runserver 0.0.0.0:$(PORT)
+	WAGTAILADMIN_BASE_URL=http://localhost:$(PORT) $(MANAGE) runserver 0.0.0.0:$(PORT)
 
 test: install
 	$(BIN)/python -m tests.check_database
+	$(BIN)/python -m tests.check_chromium
 	$(BIN)/python -m pytest --create-db
 
 lint: install

@@ -35,7 +35,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: apt-get install chromium (.ci/run does it).")
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: apt-get install chromium (`make test` does it).")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

@@ -1,13 +1,20 @@
 """`manage.py load_demo` builds the three sections and can run again without changing anything."""
 
+import re
 from io import StringIO
+from urllib.parse import quote
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils.translation import override
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from petitions.models import PetitionPage
 from sections.models import SectionSettings
+from supporters.models import ConsentRecord
 
 # Transactional: wagtail-localize publishes translations on commit, as in `make run`.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,3 +46,47 @@ def test_load_demo_is_idempotent(client):
     assert client.get("/de/aktuell/", HTTP_HOST="ch.localhost:8000").status_code == 200
     assert client.get("/it/attualita/", HTTP_HOST="ch.localhost:8000").status_code == 200
     assert client.get("/de/", HTTP_HOST="fr.localhost:8000").status_code == 404
+
+
+def test_the_demo_served_on_another_port_links_to_that_port(client):
+    """`make run PORT=8100` passes its port: banner, sites, hreflang, share and email links all use it."""
+    output = StringIO()
+    call_command("load_demo", port=8100, stdout=output)
+    banner = output.getvalue()
+    assert "http://ch.localhost:8100/" in banner
+    assert "http://localhost:8100/admin/" in banner
+    assert ":8000" not in banner
+    assert sorted(Site.objects.values_list("hostname", "port")) == [
+        ("ch.localhost", 8100),
+        ("fr.localhost", 8100),
+        ("tg.localhost", 8100),
+    ]
+
+    petition = next(page for page in PetitionPage.objects.live().specific() if page.is_open)
+    site = petition.get_site()
+    host = f"{site.hostname}:8100"
+    # The admin's "View live" link is the page's full URL.
+    assert petition.full_url.startswith(f"http://{host}/")
+    page = client.get(petition.get_url_parts()[2], HTTP_HOST=host).content.decode()
+    assert f'hreflang="fr" href="http://{host}/fr/' in page
+    assert ":8000" not in page
+
+    settings = SectionSettings.for_site(site)
+    with override(petition.locale.language_code):
+        sign_url = reverse("petitions:sign", args=[petition.pk])
+    data = {
+        "first_name": "Anna",
+        "last_name": "Muster",
+        "email": "anna.port@example.org",
+        "country": "France",
+        "postal_code": "75019",
+        "consent": "on",
+        "consent_version": ConsentRecord.version_of(petition.get_consent_text(settings)),
+    }
+    thanks = client.post(sign_url, data, HTTP_HOST=host, follow=True)
+    assert thanks.status_code == 200
+    share_links = re.findall(r'href="(https://(?:wa\.me|t\.me|x\.com)[^"]+)"', thanks.content.decode())
+    assert share_links and all(quote(f"http://{host}/", safe="") in link for link in share_links)
+    (email,) = mail.outbox
+    assert f"http://{host}/{petition.locale.language_code}/petitions/confirm/" in email.body
+    assert ":8000" not in email.body

@@ -11,7 +11,9 @@ from wagtail.models import Collection, Locale, Page, Site
 from .models import SectionSettings
 from .translation import translate
 
-PORT = 8000
+# The port the demo is served on (`make run PORT=...` passes its own): every link the demo
+# makes (root URLs, emails, share links, hreflang, "View live") comes from the site's port.
+DEFAULT_PORT = 8000
 
 
 @dataclass
@@ -97,8 +99,8 @@ NEWSLETTER_TEXT = "Je souhaite recevoir des nouvelles des campagnes par email (d
 
 
 @transaction.atomic
-def create_sections():
-    """Create or update the three sections; returns {code: Section}."""
+def create_sections(port=DEFAULT_PORT):
+    """Create or update the three sections, served on `port`; returns {code: Section}."""
     from home.models import HomePage
 
     for code in ("fr", "de", "it", "en"):
@@ -124,8 +126,8 @@ def create_sections():
             home.save_revision().publish()
         site, _ = Site.objects.update_or_create(
             hostname=spec["hostname"],
-            port=PORT,
             defaults={
+                "port": port,
                 "root_page": home,
                 "site_name": spec["settings"]["name"],
                 "is_default_site": spec.get("default", False),

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from sections.demo import create_sections
+from sections.demo import DEFAULT_PORT, create_sections
 
 # Each app that has demo content provides `<app>.demo.load(sections)`, run in this order
 # (home last: its home pages feature the action pages the others created).
@@ -16,8 +16,14 @@ DEMO_APPS = ["prisoners", "petitions", "petitions.letters", "donations", "home"]
 class Command(BaseCommand):
     help = "Create or update the demo sections (ch, fr, tg) with their content and a demo superuser."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--port", type=int, default=DEFAULT_PORT, help="The port the demo is served on (default 8000)."
+        )
+
     def handle(self, *args, **options):
-        sections = create_sections()
+        port = options["port"]
+        sections = create_sections(port=port)
         for app in DEMO_APPS:
             try:
                 module = importlib.import_module(f"{app}.demo")
@@ -32,7 +38,12 @@ class Command(BaseCommand):
         for section in sections.values():
             languages = ", ".join(f"/{code}/" for code in section.languages)
             self.stdout.write(f"  http://{section.site.hostname}:{section.site.port}/  ({languages})")
-        self.stdout.write(f"  Admin: http://localhost:8000/admin/  user: {username}  password: {password}")
+        self.stdout.write(f"  Admin: http://localhost:{port}/admin/  user: {username}  password: {password}")
+        if settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+            self.stdout.write(
+                "  Emails (confirmation links, receipts) are printed in this terminal: "
+                "open the link in a confirmation email to count your signature."
+            )
 
     def _superuser(self):
         """The demo superuser, its password reset to settings.DEMO_ADMIN_PASSWORD on every run."""
