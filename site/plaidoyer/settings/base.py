@@ -44,6 +44,8 @@ MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "static_collected"))
 # The demo superuser's password (`make run` prints it); local demo only.
 DEMO_ADMIN_PASSWORD = env_str("DEMO_ADMIN_PASSWORD", "plaidoyer-demo")
+# `load_demo` builds demo content and resets the demo superuser's password: never in production.
+DEMO_CONTENT_ALLOWED = True
 # Frontend cache purge on publish (e.g. a CDN); empty means no purge.
 FRONTEND_CACHE_URL = env_str("FRONTEND_CACHE_URL", "")
 # Keyed hash for IP addresses; falls back to SECRET_KEY.

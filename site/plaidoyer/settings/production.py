@@ -14,6 +14,7 @@ if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured("Production runs on PostgreSQL: DATABASE_URL must be postgres://...")
 
 DEBUG = False
+DEMO_CONTENT_ALLOWED = False
 CAPTCHA_REQUIRED = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -51,3 +51,10 @@ def test_production_refuses_sqlite():
     result = manage("check", env={**PRODUCTION_ENV, "DATABASE_URL": "sqlite:///tmp/x.db"})
     assert result.returncode != 0
     assert "Production runs on PostgreSQL" in result.stderr
+
+
+def test_load_demo_refuses_to_run_with_production_settings():
+    result = manage("load_demo", env=PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "load_demo does not run with production settings" in result.stderr
+    assert "Demo sections ready" not in result.stdout

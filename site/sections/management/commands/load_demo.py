@@ -4,7 +4,7 @@ import importlib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from sections.demo import DEFAULT_PORT, create_sections
 
@@ -22,6 +22,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if not settings.DEMO_CONTENT_ALLOWED:
+            raise CommandError(
+                "load_demo does not run with production settings: it would add demo pages "
+                "and reset the demo superuser's password."
+            )
         port = options["port"]
         sections = create_sections(port=port)
         for app in DEMO_APPS:
