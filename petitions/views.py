@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods
 from wagtail.models import PageViewRestriction, Site
 
 from sections.content_cache import remember
@@ -18,7 +18,7 @@ from supporters.network import request_ip_hash
 from supporters.ratelimit import allow, too_many_requests
 
 from .forms import SignatureForm
-from .models import PetitionPage, Signature
+from .models import PetitionPage, Signature, SignatureState
 from .signatures import confirm_signature, record_signature, signature_id_from_token
 
 
@@ -185,9 +185,13 @@ def thanks_view(request, petition):
     )
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
-    """The link in the confirmation email: counts the signature once, however often it is followed."""
+    """The link in the confirmation email opens a page with one button; only its POST counts the signature.
+
+    Mail providers' link scanners fetch every link in a message: a GET must not sign for anyone.
+    Confirming again, or twice at once, counts once.
+    """
     try:
         signature_id = signature_id_from_token(token)
     except signing.SignatureExpired:
@@ -198,9 +202,12 @@ def confirm(request, token):
     signature = Signature.objects.filter(pk=signature_id, site=site).first()
     if signature is None:
         return invalid_link(request)
-    confirm_signature(signature)
     petition = PetitionPage.objects.live().filter(translation_key=signature.petition_key)
     petition = petition.filter(locale__language_code=signature.language).first() or petition.first()
+    if request.method == "POST":
+        confirm_signature(signature)
+    elif signature.state != SignatureState.CONFIRMED:
+        return render(request, "petitions/confirm.html", {"petition": petition})
     context = {
         "petition": petition,
         "share_links": share_links(petition, request) if petition else [],

@@ -56,6 +56,10 @@ def test_signing_a_petition_on_a_phone(live_server, sections, browser_page):
 
     link = re.search(r"https?://\S+/petitions/confirm/\S+/", mail.outbox[0].body).group(0)
     page.goto(link.replace("ch.localhost:8000", f"ch.localhost:{port}"))
+    assert page.locator("h1").inner_text() == t("Confirm your signature")
+    assert ActionCount.total_for(petition.translation_key) == 0
+    page.get_by_role("button", name=t("Confirm my signature")).click()
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == t("Your signature is confirmed")
     assert ActionCount.total_for(petition.translation_key) == 1
     page.goto(f"http://ch.localhost:{port}/fr/kalesnikava/")

@@ -25,8 +25,8 @@ def link_path(message):
 def test_a_second_click_counts_once_and_still_thanks(client, petition, sign):
     sign(petition)
     path = link_path(mail.outbox[0])
-    first = client.get(path, HTTP_HOST=host_of(petition))
-    second = client.get(path, HTTP_HOST=host_of(petition))
+    first = client.post(path, HTTP_HOST=host_of(petition))
+    second = client.post(path, HTTP_HOST=host_of(petition))
     assert first.status_code == second.status_code == 200
     assert t("Your signature is confirmed") in text_of(second)
     assert ActionCount.total_for(petition.translation_key) == 1
@@ -58,7 +58,7 @@ def test_an_expired_link_is_refused_with_a_way_forward(client, petition, sign, m
     path = link_path(mail.outbox[0])
     later = timezone.now() + timedelta(seconds=CONFIRMATION_MAX_AGE + 60)
     monkeypatch.setattr("django.core.signing.time.time", lambda: later.timestamp())
-    response = client.get(path, HTTP_HOST=host_of(petition))
+    response = client.post(path, HTTP_HOST=host_of(petition))
     assert response.status_code == 400
     assert t(
         "This confirmation link has expired. Sign the petition again with the same address and we will send "
@@ -71,7 +71,7 @@ def test_an_expired_link_is_refused_with_a_way_forward(client, petition, sign, m
 def test_a_link_does_not_work_on_another_sections_site(client, petition, sign):
     sign(petition)
     path = link_path(mail.outbox[0])
-    assert client.get(path, HTTP_HOST="tg.localhost:8000").status_code == 400
+    assert client.post(path, HTTP_HOST="tg.localhost:8000").status_code == 400
     assert ActionCount.total_for(petition.translation_key) == 0
 
 
@@ -87,7 +87,43 @@ def test_the_email_and_link_are_in_the_petitions_language(
     assert "Libertà per Maryia Kalesnikava" in message.subject
     path = link_path(message)
     assert path.startswith("/it/petitions/confirm/")
-    response = client.get(path, HTTP_HOST="ch.localhost:8000")
+    response = client.post(path, HTTP_HOST="ch.localhost:8000")
     assert response.status_code == 200
     assert '<html lang="it">' in response.content.decode()
+    assert t("Your signature is confirmed", "it") in text_of(response)
     assert Signature.objects.get().language == "it"
+
+
+def test_a_link_scanner_fetching_the_link_confirms_nothing(client, petition, sign):
+    """Mail providers fetch every link of a message; only the button on the page confirms."""
+    sign(petition)
+    path = link_path(mail.outbox[0])
+    for _ in range(3):
+        page = client.get(path, HTTP_HOST=host_of(petition))
+        assert page.status_code == 200
+        assert client.head(path, HTTP_HOST=host_of(petition)).status_code == 200
+    assert t("Confirm your signature") in text_of(page)
+    assert '<form method="post"' in page.content.decode()
+    assert Signature.objects.get().state == SignatureState.PENDING
+    assert ActionCount.total_for(petition.translation_key) == 0
+
+    confirmed = client.post(path, HTTP_HOST=host_of(petition))
+    assert t("Your signature is confirmed") in text_of(confirmed)
+    assert ActionCount.total_for(petition.translation_key) == 1
+    # Following the link again later shows the confirmation, without a second button.
+    again = client.get(path, HTTP_HOST=host_of(petition))
+    assert t("Your signature is confirmed") in text_of(again)
+    assert ActionCount.total_for(petition.translation_key) == 1
+
+
+def test_the_confirmation_button_needs_the_pages_csrf_token(petition, sign):
+    from django.test import Client
+
+    sign(petition)
+    path = link_path(mail.outbox[0])
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.post(path, HTTP_HOST=host_of(petition)).status_code == 403
+    page = browser.get(path, HTTP_HOST=host_of(petition)).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert browser.post(path, {"csrfmiddlewaretoken": token}, HTTP_HOST=host_of(petition)).status_code == 200
+    assert ActionCount.total_for(petition.translation_key) == 1
