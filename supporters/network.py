@@ -7,11 +7,7 @@ from django.conf import settings
 
 
 def client_ip(request):
-    """REMOTE_ADDR, or the first X-Forwarded-For hop behind a trusted proxy."""
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+    """The client's address: REMOTE_ADDR, which plaidoyer.proxies sets behind trusted load balancers."""
     return request.META.get("REMOTE_ADDR", "")
 
 

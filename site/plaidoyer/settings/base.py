@@ -50,8 +50,9 @@ DEMO_CONTENT_ALLOWED = True
 FRONTEND_CACHE_URL = env_str("FRONTEND_CACHE_URL", "")
 # Keyed hash for IP addresses; falls back to SECRET_KEY.
 IP_HASH_KEY = env_str("IP_HASH_KEY", "") or SECRET_KEY
-# Behind a load balancer, the client's address is the first X-Forwarded-For hop.
-TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# How many proxies (load balancers) stand in front of the app servers: the client's address is the
+# X-Forwarded-For entry the last of them appended (plaidoyer.proxies). 0: REMOTE_ADDR as it is.
+TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0"))
 # Section secrets, named by section code: STRIPE_SECRET_KEY_CH, STRIPE_WEBHOOK_SECRET_CH,
 # RECAPTCHA_PRIVATE_KEY_CH… Read through sections.secrets.section_secret().
 SECTION_SECRET_NAMES = ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "RECAPTCHA_PRIVATE_KEY")
