@@ -6,6 +6,8 @@ class SectionsConfig(AppConfig):
     name = "sections"
 
     def ready(self):
+        from . import wagtail_localize_patches
         from .content_cache import register_signal_handlers
 
         register_signal_handlers()
+        wagtail_localize_patches.apply()

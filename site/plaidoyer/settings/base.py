@@ -213,7 +213,11 @@ WAGTAIL_SITE_NAME = "Plaidoyer"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
-WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = True
+# A page sent for translation is a draft in the new language until its translation is published:
+# visitors never see the source language's text under another language's prefix.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+# Slugs are ASCII (liberez-ihar-losik), so shared links carry no percent-encoded letters.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 if FRONTEND_CACHE_URL:
     WAGTAILFRONTENDCACHE = {
         "default": {
