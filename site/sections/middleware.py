@@ -1,8 +1,10 @@
 """Serves a section only in its own languages: other prefixes are 404, bare paths redirect."""
 
+from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.urls import get_urlconf, is_valid_path
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, get_language_from_path
 
@@ -15,17 +17,22 @@ class SectionLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The active language belongs to the thread, and Django's LocaleMiddleware activates one
+        # without ever restoring it: whatever answers before it (the 404 below, rendered once the
+        # exception has left this method) would speak the previous request's language. Every
+        # request starts in its section's default language instead.
+        site = prime_section(request)
+        codes = section_languages(site)
+        translation.activate(codes[0] if codes else settings.LANGUAGE_CODE)
         path = request.path_info
         language = get_language_from_path(path)
         if language is not None:
-            site = prime_section(request)
-            if site is None or language not in section_languages(site):
+            if site is None or language not in codes:
                 raise Http404("This section does not publish this language.")
         elif self._needs_prefix(path):
-            site = prime_section(request)
             if site is None:
                 raise Http404("Unknown host.")
-            language = preferred_language(request, section_languages(site))
+            language = preferred_language(request, codes)
             query = request.META.get("QUERY_STRING", "")
             target = f"/{language}{request.path}" + (f"?{query}" if query else "")
             response = HttpResponseRedirect(target)
