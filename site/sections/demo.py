@@ -9,6 +9,7 @@ from django.db import transaction
 from wagtail.models import Collection, Locale, Page, Site
 
 from .models import SectionSettings
+from .roles import set_up_roles
 from .translation import translate
 
 # The port the demo is served on (`make run PORT=...` passes its own): every link the demo
@@ -23,6 +24,7 @@ class Section:
     settings: SectionSettings
     home: Page
     homes: dict = field(default_factory=dict)  # language code -> home page in that language
+    groups: dict = field(default_factory=dict)  # role slug -> the section's group for that role
 
     @property
     def languages(self):
@@ -145,5 +147,8 @@ def create_sections(port=DEFAULT_PORT):
         homes = {"fr": home}
         for language in spec["languages"][1:]:
             homes[language] = translate(home, language, {spec["title"]: spec["titles"][language]})
-        sections[code] = Section(code=code, site=site, settings=settings, home=home, homes=homes)
+        groups = set_up_roles(code, settings.name, site, home)
+        sections[code] = Section(
+            code=code, site=site, settings=settings, home=home, homes=homes, groups=groups
+        )
     return sections

@@ -1,16 +1,25 @@
-"""Workaround for wagtail-localize: its Translate dialog offers every locale of the project.
+"""Workarounds for wagtail-localize: its Translate dialog offers every locale, to anyone who may translate.
 
+1. Languages.
 Wagtail has no per-site language list (wagtail#7843), and wagtail-localize's SubmitTranslationForm
 lists every Locale but the page's own. A section publishes the languages its root page is
 translated into, so for any page below a section's root the dialog offers only those languages;
 the root page itself still offers every locale, which is how a section takes on a new language.
-Delete this module when wagtail-localize lets a project choose the locales the form offers.
+
+2. Permissions. Its submit view checks only the global `submit_translation` permission, so a
+translator of one section could send another section's pages to translation. The view now answers
+404 for a page the user may not edit, as Wagtail's own page views do for pages out of reach.
+
+Delete each part when wagtail-localize lets a project choose the locales the form offers, and
+checks the page's own permissions in SubmitPageTranslationView.
 """
 
+from django.http import Http404
 from wagtail.models import Page
-from wagtail_localize.views.submit_translations import SubmitTranslationForm
+from wagtail_localize.views.submit_translations import SubmitPageTranslationView, SubmitTranslationForm
 
 _original_init = SubmitTranslationForm.__init__
+_original_get_object = SubmitPageTranslationView.get_object
 
 
 def section_root(page):
@@ -34,5 +43,13 @@ def offer_only_the_sections_languages(self, instance, *args, **kwargs):
     field.queryset = field.queryset.filter(language_code__in=list(languages))
 
 
+def only_pages_the_user_may_edit(self):
+    page = _original_get_object(self)
+    if not page.permissions_for_user(self.request.user).can_edit():
+        raise Http404
+    return page
+
+
 def apply():
     SubmitTranslationForm.__init__ = offer_only_the_sections_languages
+    SubmitPageTranslationView.get_object = only_pages_the_user_may_edit

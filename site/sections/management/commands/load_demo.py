@@ -39,16 +39,33 @@ class Command(BaseCommand):
             module.load(sections)
             self.stdout.write(f"Demo content loaded: {app}")
         username, password = self._superuser()
+        role_users = self._role_users(sections, password)
         self.stdout.write(self.style.SUCCESS("Demo sections ready:"))
         for section in sections.values():
             languages = ", ".join(f"/{code}/" for code in section.languages)
             self.stdout.write(f"  http://{section.site.hostname}:{section.site.port}/  ({languages})")
         self.stdout.write(f"  Admin: http://localhost:{port}/admin/  user: {username}  password: {password}")
+        self.stdout.write(f"  Section roles (password {password}): {', '.join(role_users)}")
         if settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
             self.stdout.write(
                 "  Emails (confirmation links, receipts) are printed in this terminal: "
                 "open the link in a confirmation email to count your signature."
             )
+
+    def _role_users(self, sections, password):
+        """One demo user per section and role, e.g. ch-editor, fr-data-officer."""
+        names = []
+        for section in sections.values():
+            for role, group in section.groups.items():
+                username = f"{section.code}-{role}"
+                user, _created = get_user_model().objects.get_or_create(
+                    username=username, defaults={"email": f"{username}@localhost"}
+                )
+                user.set_password(password)
+                user.save()
+                user.groups.set([group])
+                names.append(username)
+        return names
 
     def _superuser(self):
         """The demo superuser, its password reset to settings.DEMO_ADMIN_PASSWORD on every run."""

@@ -1,0 +1,160 @@
+"""A section's four roles: editors, moderators, translators and data officers, as Wagtail groups.
+
+Each role is a Wagtail group whose permissions stop at the section: pages through Wagtail's page
+permissions on the section's root page (so on its tree only), images and documents through the
+section's collection, supporters' data through `SectionStaffGroup`. Editors submit pages to the
+section's workflow; its moderators approve and publish. Prisoner records are shared by the movement:
+editors of every section may add and correct them (not delete them), translators translate them.
+Setting a section up again brings its groups back to these permissions and creates nothing twice.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from .models import SectionStaffGroup
+
+
+@dataclass(frozen=True)
+class Role:
+    slug: str
+    label: str
+    page_permissions: tuple = ()
+    collection_permissions: tuple = ()
+    permissions: tuple = ()  # "app_label.codename"
+    sees_supporters: bool = False
+
+
+MEDIA = ("wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image")
+MEDIA += ("wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document")
+PRISONER_RECORDS = ("prisoners.add_prisonerrecord", "prisoners.change_prisonerrecord")
+PRISONER_RECORDS += ("prisoners.add_theme", "prisoners.change_theme")
+
+ROLES = (
+    Role(
+        "editor",
+        _("editors"),
+        page_permissions=("wagtailcore.add_page", "wagtailcore.change_page"),
+        collection_permissions=MEDIA,
+        permissions=PRISONER_RECORDS,
+    ),
+    Role(
+        "moderator",
+        _("moderators"),
+        page_permissions=(
+            "wagtailcore.add_page",
+            "wagtailcore.change_page",
+            "wagtailcore.publish_page",
+            "wagtailcore.lock_page",
+            "wagtailcore.unlock_page",
+        ),
+        collection_permissions=(*MEDIA, "wagtailimages.delete_image", "wagtaildocs.delete_document"),
+        permissions=PRISONER_RECORDS,
+    ),
+    Role(
+        "translator",
+        _("translators"),
+        # wagtail-localize saves a translation through the page's own edit permission.
+        page_permissions=("wagtailcore.change_page",),
+        collection_permissions=("wagtailimages.choose_image", "wagtaildocs.choose_document"),
+        permissions=(
+            "wagtail_localize.submit_translation",
+            "prisoners.change_prisonerrecord",
+            "prisoners.change_theme",
+        ),
+    ),
+    Role(
+        "data-officer",
+        _("data officers"),
+        permissions=(
+            "petitions.view_signature",
+            "petitions.adjust_petition_count",
+            "letters.view_letter",
+            "letters.view_solidaritymessage",
+            "letters.moderate_solidaritymessage",
+            "donations.view_donation",
+        ),
+        sees_supporters=True,
+    ),
+)
+
+
+def group_name(code, role):
+    """E.g. "ch editors": stable, so that setting a section up again finds its groups."""
+    return f"{code} {role.slug}s"
+
+
+# Permissions that Wagtail's and wagtail-localize's data migrations create (so a flushed test
+# database lacks them): content type model and name, as those migrations make them.
+MADE_BY_MIGRATIONS = {
+    "wagtailadmin.access_admin": ("admin", "Can access Wagtail admin"),
+    "wagtail_localize.submit_translation": ("translation", "Can submit translations"),
+}
+
+
+def permissions(names):
+    found = []
+    for name in names:
+        app_label, codename = name.split(".")
+        permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        if permission is None and name in MADE_BY_MIGRATIONS:
+            model, label = MADE_BY_MIGRATIONS[name]
+            content_type, _created = ContentType.objects.get_or_create(app_label=app_label, model=model)
+            permission = Permission.objects.create(content_type=content_type, codename=codename, name=label)
+        if permission is None:
+            raise LookupError(f"No permission {name}: is its app installed and migrated?")
+        found.append(permission)
+    return found
+
+
+def section_collection(name):
+    """The section's own collection for images and documents, under the root collection."""
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
+
+
+@transaction.atomic
+def set_up_roles(code, name, site, home):
+    """Create or update the section's collection, role groups and workflow; returns {role slug: group}."""
+    collection = section_collection(name)
+    access_admin = permissions(["wagtailadmin.access_admin"])
+    groups = {}
+    for role in ROLES:
+        group, _created = Group.objects.get_or_create(name=group_name(code, role))
+        group.permissions.set(access_admin + permissions(role.permissions))
+        GroupPagePermission.objects.filter(group=group).delete()
+        for permission in permissions(role.page_permissions):
+            GroupPagePermission.objects.create(group=group, page=home, permission=permission)
+        GroupCollectionPermission.objects.filter(group=group).delete()
+        for permission in permissions(role.collection_permissions):
+            GroupCollectionPermission.objects.create(
+                group=group, collection=collection, permission=permission
+            )
+        if role.sees_supporters:
+            SectionStaffGroup.objects.get_or_create(group=group, site=site)
+        groups[role.slug] = group
+    set_up_workflow(code, home, groups["moderator"])
+    return groups
+
+
+def set_up_workflow(code, home, moderators):
+    """Editors submit the section's pages; its moderators approve them, which publishes them."""
+    task, _created = GroupApprovalTask.objects.get_or_create(name=f"{code} moderators approve")
+    task.groups.set([moderators])
+    workflow, _created = Workflow.objects.get_or_create(name=f"{code} moderation")
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task.task_ptr, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    return workflow

@@ -1,0 +1,141 @@
+"""Each section's editors, moderators, translators and data officers act on their own section only."""
+
+from django.contrib.auth import get_user_model
+from django.test import TestCase
+from django.urls import reverse
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import Collection, Page
+
+from home.models import StandardPage
+from sections.demo import create_sections
+from sections.roles import ROLES
+
+
+class SectionRoleTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        with cls.captureOnCommitCallbacks(execute=True):
+            cls.sections = create_sections()
+        cls.pages, cls.images, cls.users = {}, {}, {}
+        for code in ("ch", "fr"):
+            section = cls.sections[code]
+            page = StandardPage(title="Nous rejoindre", slug="nous-rejoindre", intro="Devenez bénévole.")
+            section.home.add_child(instance=page)
+            page.save_revision().publish()
+            cls.pages[code] = page
+            collection = Collection.objects.get(name=section.settings.name)
+            cls.images[code] = get_image_model().objects.create(
+                title=f"Affiche {code}", file=get_test_image_file(), collection=collection
+            )
+            for role in ROLES:
+                user = get_user_model().objects.create_user(f"{code}-{role.slug}", password="pw")
+                user.groups.set([section.groups[role.slug]])
+                cls.users[f"{code}-{role.slug}"] = user
+
+    def as_user(self, username):
+        self.client.force_login(self.users[username])
+        return self.client
+
+    def test_every_section_has_its_four_groups(self):
+        for code in ("ch", "fr", "tg"):
+            self.assertEqual(
+                sorted(self.sections[code].groups),
+                ["data-officer", "editor", "moderator", "translator"],
+            )
+
+    def test_an_editor_edits_their_sections_pages_and_never_another_sections(self):
+        client = self.as_user("ch-editor")
+        self.assertEqual(
+            client.get(reverse("wagtailadmin_pages:edit", args=[self.pages["ch"].pk])).status_code, 200
+        )
+        other = client.get(reverse("wagtailadmin_pages:edit", args=[self.pages["fr"].pk]))
+        self.assertNotEqual(other.status_code, 200)
+        self.assertNotContains(other, "Devenez bénévole", status_code=other.status_code)
+        delete = client.post(reverse("wagtailadmin_pages:delete", args=[self.pages["fr"].pk]))
+        self.assertNotEqual(delete.status_code, 200)
+        self.assertTrue(Page.objects.filter(pk=self.pages["fr"].pk).exists())
+        # And in return for the French section's editor.
+        client = self.as_user("fr-editor")
+        self.assertEqual(
+            client.get(reverse("wagtailadmin_pages:edit", args=[self.pages["fr"].pk])).status_code, 200
+        )
+        self.assertNotEqual(
+            client.get(reverse("wagtailadmin_pages:edit", args=[self.pages["ch"].pk])).status_code, 200
+        )
+
+    def test_an_editor_submits_for_moderation_and_a_moderator_of_the_section_publishes(self):
+        page = self.pages["ch"]
+        edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+        form = {
+            "title": "Rejoignez-nous",
+            "slug": "nous-rejoindre",
+            "intro": "Devenez membre.",
+            "body-count": "0",
+        }
+        client = self.as_user("ch-editor")
+        client.post(edit_url, {**form, "action-publish": "publish"})
+        page.refresh_from_db()
+        self.assertEqual(page.title, "Nous rejoindre", "an editor cannot publish")
+        client.post(edit_url, {**form, "action-submit": "submit"})
+        page.refresh_from_db()
+        self.assertEqual(page.title, "Nous rejoindre")
+        state = page.current_workflow_state
+        self.assertIsNotNone(state, "the draft waits for the section's moderators")
+        task_state = state.current_task_state
+        # A moderator of another section cannot approve it.
+        self.assertFalse(task_state.task.specific.user_can_access_editor(page, self.users["fr-moderator"]))
+        client = self.as_user("ch-moderator")
+        response = client.post(
+            reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]),
+            {"comment": ""},
+        )
+        self.assertLess(response.status_code, 400)
+        page.refresh_from_db()
+        self.assertEqual(page.title, "Rejoignez-nous")
+        self.assertTrue(page.live)
+
+    def test_images_of_another_section_are_out_of_reach(self):
+        client = self.as_user("ch-editor")
+        self.assertEqual(
+            client.get(reverse("wagtailimages:edit", args=[self.images["ch"].pk])).status_code, 200
+        )
+        self.assertNotEqual(
+            client.get(reverse("wagtailimages:edit", args=[self.images["fr"].pk])).status_code, 200
+        )
+        listing = client.get(reverse("wagtailimages:index"))
+        self.assertContains(listing, "Affiche ch")
+        self.assertNotContains(listing, "Affiche fr")
+
+    def test_section_settings_are_not_for_editors(self):
+        client = self.as_user("ch-editor")
+        url = reverse(
+            "wagtailsettings:edit", args=["sections", "sectionsettings", self.sections["fr"].site.pk]
+        )
+        self.assertNotEqual(client.get(url).status_code, 200)
+
+    def test_a_translator_sends_their_sections_pages_to_translation_only(self):
+        client = self.as_user("ch-translator")
+        url = reverse("wagtail_localize:submit_page_translation", args=[self.pages["ch"].pk])
+        self.assertEqual(client.get(url).status_code, 200)
+        other = reverse("wagtail_localize:submit_page_translation", args=[self.pages["fr"].pk])
+        self.assertEqual(client.get(other).status_code, 404)
+
+    def test_only_data_officers_see_supporters_and_only_their_sections(self):
+        self.assertEqual(self.as_user("ch-data-officer").get("/admin/signatures/").status_code, 200)
+        self.assertNotEqual(self.as_user("ch-editor").get("/admin/signatures/").status_code, 200)
+        from sections.permissions import sites_for_user
+
+        self.assertEqual(list(sites_for_user(self.users["ch-data-officer"])), [self.sections["ch"].site])
+        self.assertEqual(list(sites_for_user(self.users["ch-editor"])), [])
+
+    def test_setting_the_sections_up_again_creates_nothing_twice(self):
+        from django.contrib.auth.models import Group
+        from wagtail.models import GroupPagePermission, Workflow
+
+        counts = (Group.objects.count(), GroupPagePermission.objects.count(), Workflow.objects.count())
+        with self.captureOnCommitCallbacks(execute=True):
+            create_sections()
+        self.assertEqual(
+            (Group.objects.count(), GroupPagePermission.objects.count(), Workflow.objects.count()), counts
+        )
