@@ -10,6 +10,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from sections.views import section_css
 
+# Django's own 400 view renders without the request: no section, no language of the URL.
+handler400 = "plaidoyer.views.bad_request"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
