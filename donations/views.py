@@ -282,9 +282,7 @@ def webhook(request, code):
             "Webhooks are not configured for this section.", status=503, content_type="text/plain"
         )
     try:
-        event = stripe.Webhook.construct_event(
-            request.body, request.headers.get("Stripe-Signature", ""), secret
-        ).to_dict()
+        event = webhooks.verified_event(request.body, request.headers.get("Stripe-Signature", ""), secret)
     except (ValueError, stripe.SignatureVerificationError):
         return HttpResponse("Invalid signature.", status=400, content_type="text/plain")
     try:

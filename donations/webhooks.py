@@ -1,8 +1,10 @@
 """Applies verified Stripe events to donations and payments: once per event id, older events never overwrite newer ones."""
 
 import datetime
+import time
 from functools import partial
 
+import stripe
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
@@ -12,6 +14,28 @@ from .models import Donation, DonationStatus, Frequency, Payment, PaymentStatus,
 
 class NotYetKnown(Exception):
     """A success for a donation of this section that is not committed yet: Stripe should deliver it again later."""
+
+
+# How far a delivery's signed timestamp may be from our clock, either way (Stripe's default).
+TOLERANCE_SECONDS = stripe.Webhook.DEFAULT_TOLERANCE
+
+
+def verified_event(payload, header, secret):
+    """The event of a delivery signed with `secret` within the tolerance of now, in the past or the future.
+
+    Raises stripe.SignatureVerificationError (or ValueError for a body that is not JSON).
+    Stripe's own check refuses only old timestamps: a delivery dated ahead would stay
+    replayable until that time had passed, so the future side is bounded here too
+    (a few seconds of clock skew stay within the tolerance).
+    """
+    event = stripe.Webhook.construct_event(payload, header, secret, tolerance=TOLERANCE_SECONDS)
+    # The header's timestamp is the one the signature covers (checked above); Stripe reads the first.
+    signed_at = next(
+        int(value) for key, _, value in (part.partition("=") for part in header.split(",")) if key == "t"
+    )
+    if signed_at > time.time() + TOLERANCE_SECONDS:
+        raise stripe.SignatureVerificationError(f"Timestamp in the future ({signed_at})", header, payload)
+    return event.to_dict()
 
 
 # On events with the same timestamp (Stripe counts in seconds), only a move forward is taken.

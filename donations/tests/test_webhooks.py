@@ -83,7 +83,7 @@ def test_a_correctly_signed_event_is_applied(client, donation, django_capture_on
 
 @pytest.mark.parametrize(
     "how",
-    ["wrong secret", "no signature", "tampered body", "stale", "another section's secret"],
+    ["wrong secret", "no signature", "tampered body", "stale", "dated ahead", "another section's secret"],
 )
 def test_forged_and_stale_events_are_refused(client, donation, how):
     payload = json.dumps(event("payment_intent.succeeded", intent())).encode()
@@ -98,6 +98,9 @@ def test_forged_and_stale_events_are_refused(client, donation, how):
     elif how == "stale":
         # Signed correctly, but ten minutes ago: a captured delivery played back later.
         header = signature(payload, secret, timestamp=int(time.time()) - 600)
+    elif how == "dated ahead":
+        # Signed correctly, for ten minutes from now: it would stay replayable until then.
+        header = signature(payload, secret, timestamp=int(time.time()) + 600)
     elif how == "another section's secret":
         header = signature(payload, KEYS["fr"]["webhook"])
 
@@ -110,6 +113,22 @@ def test_forged_and_stale_events_are_refused(client, donation, how):
     assert donation.status == DonationStatus.PENDING
     assert not StripeEvent.objects.exists()
     assert not Payment.objects.exists()
+
+
+def test_an_event_signed_a_few_seconds_ahead_is_applied(client, donation, django_capture_on_commit_callbacks):
+    # Stripe's clock and ours may differ by a little: that is within the tolerance.
+    ahead = int(time.time()) + 5
+    response = deliver(
+        client,
+        django_capture_on_commit_callbacks,
+        "ch",
+        event("payment_intent.succeeded", intent()),
+        timestamp=ahead,
+    )
+
+    assert response.status_code == 200
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.SUCCEEDED
 
 
 def test_a_swiss_event_cannot_touch_a_french_donation(client, stripe_keys, sections, donation):
