@@ -1,0 +1,144 @@
+"""A superuser creates a section in one form (or `manage.py create_section`): live at once, in its languages."""
+
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Collection, Page, Site, WorkflowPage
+
+from sections.demo import create_sections
+from sections.models import SectionSettings
+
+VALID = {
+    "code": "be",
+    "name": "Plaidoyer Belgique",
+    "country": "Belgique",
+    "currency": "EUR",
+    "language": "fr",
+    "other_languages": ["en"],
+    "hostname": "be.localhost",
+    "port": "80",
+}
+
+
+class NewSectionFormTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        with cls.captureOnCommitCallbacks(execute=True):
+            cls.sections = create_sections()
+        cls.admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def post(self, **changes):
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.post(reverse("sections_new"), {**VALID, **changes})
+
+    def test_a_new_section_is_live_at_its_host_in_exactly_its_languages(self):
+        response = self.post()
+        site = Site.objects.get(hostname="be.localhost")
+        self.assertRedirects(
+            response,
+            reverse("wagtailsettings:edit", args=["sections", "sectionsettings", site.pk]),
+            fetch_redirect_response=False,
+        )
+        visitor = self.client_class()
+        french = visitor.get("/fr/", HTTP_HOST="be.localhost")
+        self.assertEqual(french.status_code, 200)
+        self.assertContains(french, '<html lang="fr">')
+        self.assertContains(french, "Plaidoyer Belgique")
+        self.assertEqual(visitor.get("/en/", HTTP_HOST="be.localhost").status_code, 200)
+        self.assertEqual(visitor.get("/de/", HTTP_HOST="be.localhost").status_code, 404)
+        section = SectionSettings.for_site(site)
+        self.assertEqual((section.code, section.currency, section.country), ("be", "EUR", "Belgique"))
+        self.assertIn("Plaidoyer Belgique", section.consent_text)
+        self.assertTrue(Collection.objects.filter(name="Plaidoyer Belgique").exists())
+        self.assertEqual(
+            sorted(Group.objects.filter(name__startswith="be ").values_list("name", flat=True)),
+            ["be data-officers", "be editors", "be moderators", "be translators"],
+        )
+        self.assertEqual(WorkflowPage.objects.get(page=site.root_page).workflow.name, "be moderation")
+
+    def assert_refused(self, field, message, **changes):
+        pages, sites = Page.objects.count(), Site.objects.count()
+        response = self.post(**changes)
+        self.assertEqual(response.status_code, 200)
+        with translation.override("en"):
+            self.assertEqual(
+                [str(error) for error in response.context["form"].errors.as_data()[field][0]], [message]
+            )
+        self.assertEqual((Page.objects.count(), Site.objects.count()), (pages, sites))
+        # What the superuser typed is kept.
+        self.assertContains(response, 'value="Plaidoyer Belgique"')
+
+    def test_a_code_already_used_is_refused_on_its_field(self):
+        self.assert_refused("code", "A section with this code already exists.", code="ch")
+
+    def test_a_host_already_used_is_refused_on_its_field(self):
+        self.assert_refused("hostname", "Another site already answers at this host.", hostname="ch.localhost")
+
+    def test_a_host_that_is_not_a_host_name_is_refused(self):
+        self.assert_refused(
+            "hostname",
+            "Enter a host name such as be.example.org (letters, digits, hyphens and dots, no scheme or path).",
+            hostname="https://be.example.org/",
+        )
+
+    def test_a_language_the_project_does_not_know_is_refused(self):
+        self.assert_refused(
+            "language", "Select a valid choice. nl is not one of the available choices.", language="nl"
+        )
+
+    def test_only_superusers_reach_the_form(self):
+        editor = get_user_model().objects.create_user("ch-editor-x", password="pw")
+        editor.groups.set([self.sections["ch"].groups["editor"]])
+        self.client.force_login(editor)
+        self.assertNotEqual(self.client.get(reverse("sections_new")).status_code, 200)
+        self.client.post(reverse("sections_new"), VALID)
+        self.assertFalse(Site.objects.filter(hostname="be.localhost").exists())
+
+
+class CreateSectionCommandTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        with cls.captureOnCommitCallbacks(execute=True):
+            cls.sections = create_sections()
+
+    def test_the_command_creates_a_section(self):
+        output = StringIO()
+        with self.captureOnCommitCallbacks(execute=True):
+            call_command(
+                "create_section",
+                "--code=lu",
+                "--name=Plaidoyer Luxembourg",
+                "--country=Luxembourg",
+                "--currency=EUR",
+                "--languages=fr,de",
+                "--host=lu.localhost",
+                stdout=output,
+            )
+        self.assertIn("Section lu created: http://lu.localhost:80/", output.getvalue())
+        visitor = self.client_class()
+        self.assertEqual(visitor.get("/de/", HTTP_HOST="lu.localhost").status_code, 200)
+        self.assertEqual(visitor.get("/it/", HTTP_HOST="lu.localhost").status_code, 404)
+
+    def test_the_command_refuses_bad_input_and_creates_nothing(self):
+        sites = Site.objects.count()
+        with self.assertRaises(CommandError) as refused:
+            call_command(
+                "create_section",
+                "--code=ch",
+                "--name=Doublon",
+                "--country=Suisse",
+                "--currency=CHF",
+                "--languages=fr",
+                "--host=fr.localhost",
+            )
+        self.assertIn("code: A section with this code already exists.", str(refused.exception))
+        self.assertIn("hostname: Another site already answers at this host.", str(refused.exception))
+        self.assertEqual(Site.objects.count(), sites)
