@@ -26,9 +26,17 @@ HTTP_TIMEOUT_SECONDS = 20
 class PaymentDeclined(Exception):
     """The card was refused or 3-D Secure failed: nothing was charged."""
 
+    status = 402  # Payment Required
+
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
+
+
+class CardDetailsRefused(PaymentDeclined):
+    """Stripe refused the card token the page sent (invalid, expired, already used): the visitor enters it again."""
+
+    status = 400
 
 
 def unavailable_reasons(section):
@@ -98,8 +106,9 @@ def start(section, donation, token):
     """Create the Stripe objects for a new donation and confirm its first payment.
 
     Fills the donation's Stripe ids (the caller saves them). Raises
-    PaymentDeclined when the card is refused, stripe.StripeError when Stripe
-    cannot be reached or refuses the request.
+    PaymentDeclined when the card is refused, CardDetailsRefused when Stripe
+    refuses the card token, stripe.StripeError when Stripe cannot be reached
+    or fails.
     """
     client = client_for(section)
     metadata = {
@@ -108,16 +117,22 @@ def start(section, donation, token):
         "frequency": donation.frequency,
     }
     try:
-        customer = client.v1.customers.create(
-            params={
-                "email": donation.email,
-                "name": donation.full_name,
-                "source": token,
-                "preferred_locales": [donation.language],
-                "metadata": metadata,
-            },
-            options={"idempotency_key": idempotency_key(donation, "customer")},
-        )
+        try:
+            customer = client.v1.customers.create(
+                params={
+                    "email": donation.email,
+                    "name": donation.full_name,
+                    "source": token,
+                    "preferred_locales": [donation.language],
+                    "metadata": metadata,
+                },
+                options={"idempotency_key": idempotency_key(donation, "customer")},
+            )
+        except stripe.InvalidRequestError as error:
+            # The card token is the only thing of the visitor's in this call: Stripe answered, it refused it.
+            raise CardDetailsRefused(
+                _("Your card details could not be used. Nothing was charged; please enter them again.")
+            ) from error
         donation.stripe_customer_id = customer.id
         card = customer.default_source
         if donation.frequency == "monthly":

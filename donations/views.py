@@ -161,9 +161,9 @@ def submit(page, request, site, section, reasons):
         return resume(page, request, section, form, existing)
     except payments.PaymentDeclined as declined:
         form.add_error("stripe_token", declined.message)
-        return invalid(page, request, section, form, status=402)
+        return invalid(page, request, section, form, status=declined.status)
     except stripe.StripeError:
-        logger.exception("Stripe refused or failed a donation for section %s", section.code)
+        logger.exception("Stripe could not be reached or failed a donation for section %s", section.code)
         form.add_error(
             "stripe_token",
             _(
@@ -226,7 +226,7 @@ def resume(page, request, section, form, donation):
         started = payments.resume(section, donation)
     except payments.PaymentDeclined as declined:
         form.add_error("stripe_token", declined.message)
-        return invalid(page, request, section, form, status=402)
+        return invalid(page, request, section, form, status=declined.status)
     except stripe.StripeError:
         logger.exception("Stripe could not say where donation %s stands", donation.pk)
         form.add_error(

@@ -135,12 +135,38 @@ def test_france_requires_the_postal_address(client, stripe_env, donation_pages, 
     assert nothing_written()
 
 
-def test_a_forged_card_token_writes_nothing(client, stripe_env, donation_pages):
+CARD_REFUSED = "Your card details could not be used. Nothing was charged; please enter them again."
+
+
+def test_a_card_token_stripe_refuses_is_the_visitors_to_fix_next_to_the_card_field(
+    client, stripe_env, donation_pages
+):
+    # localstripe answers as Stripe does for a token it does not know: an error of the request, not an outage.
+    response = donate(client, "ch", json=False, stripe_token="tok_forged")
+
+    assert response.status_code == 400
+    assert field_errors(response, "stripe_token") == [t(CARD_REFUSED)]
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one("#id_email")["value"] == "veranika@example.org"
+    assert soup.select_one("#id_first_name")["value"] == "Veranika"
+    assert soup.select_one("#id_amount")["value"] == "60"
+    assert nothing_written()
+
+
+def test_the_script_gets_the_refused_card_token_as_a_field_error(client, stripe_env, donation_pages):
     response = donate(client, "ch", stripe_token="tok_forged")
 
+    assert response.status_code == 400
+    assert response.json()["errors"]["stripe_token"][0]["message"] == t(CARD_REFUSED)
+    assert nothing_written()
+
+
+def test_only_a_stripe_that_cannot_be_reached_is_a_502(client, stripe_env, donation_pages, settings):
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens on the discard port
+    response = donate(client, "ch", stripe_token="tok_anything")
+
     assert response.status_code == 502
-    message = response.json()["errors"]["stripe_token"][0]["message"]
-    assert message == t(
+    assert response.json()["errors"]["stripe_token"][0]["message"] == t(
         "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
     )
     assert nothing_written()
