@@ -63,18 +63,26 @@ def remember(key, build):
     return fresh(_copies[key])
 
 
-def fresh(value):
+def fresh(value, copied=None):
     """A copy the caller may change: model instances (with the related rows they carry) and lists.
 
     Anything else is handed out as it is, so only immutable values belong in the cache besides these.
+    Related rows may point back (settings created by `for_site` and their site cache each other):
+    `copied` maps what was already copied, so a cycle is copied once.
     """
     if isinstance(value, models.Model):
+        copied = {} if copied is None else copied
+        if id(value) in copied:
+            return copied[id(value)]
         # What copy.copy does through Model.__reduce__, without its detour through the app registry.
         duplicate = value.__class__.__new__(value.__class__)
+        copied[id(value)] = duplicate
         duplicate.__dict__.update(value.__dict__)
         duplicate._state = state = ModelState()
         state.db, state.adding = value._state.db, value._state.adding
-        state.fields_cache = {name: fresh(related) for name, related in value._state.fields_cache.items()}
+        state.fields_cache = {
+            name: fresh(related, copied) for name, related in value._state.fields_cache.items()
+        }
         return duplicate
     if isinstance(value, list):
         return list(value)

@@ -137,3 +137,12 @@ def test_a_copy_built_before_a_change_committed_is_dropped_when_it_commits(
         # Meanwhile another thread of this process read the rows as they were before the commit.
         assert content_cache.remember(("test-name",), lambda: "Plaidoyer Togo") == "Plaidoyer Togo"
     assert content_cache.remember(("test-name",), lambda: "Section togolaise") == "Section togolaise"
+
+
+def test_a_new_site_whose_settings_are_not_filled_in_yet_still_answers(client, sections):
+    """Its settings are created at the first request; they and their site refer to each other."""
+    Site.objects.create(hostname="be.localhost", port=8000, root_page=sections["fr"].home)
+    for _ in range(2):
+        response = client.get("/fr/", HTTP_HOST="be.localhost:8000")
+        assert response.status_code == 200
+    assert SectionSettings.objects.filter(site__hostname="be.localhost").exists()
