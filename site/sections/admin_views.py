@@ -1,10 +1,13 @@
-"""The admin's "New section" form (superusers only)."""
+"""Superusers' admin views of the site layer: the "New section" form and the locked sign-ins."""
 
+from axes.models import AccessAttempt
+from axes.utils import reset
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .creation import NewSectionForm, create_section_from
@@ -34,3 +37,34 @@ class NewSectionView(WagtailAdminTemplateMixin, FormView):
             % {"name": section.name, "host": section.site.hostname},
         )
         return redirect("wagtailsettings:edit", "sections", "sectionsettings", section.site.pk)
+
+
+class LockedSignInsView(WagtailAdminTemplateMixin, TemplateView):
+    """Sign-ins locked by django-axes after repeated failures; a superuser unlocks them here."""
+
+    template_name = "sections/admin/locked_sign_ins.html"
+    page_title = _("Locked sign-ins")
+    header_icon = "lock"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        attempts = AccessAttempt.objects.order_by("-attempt_time")
+        return super().get_context_data(
+            attempts=attempts, failure_limit=settings.AXES_FAILURE_LIMIT, **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        attempt = AccessAttempt.objects.filter(pk=request.POST.get("attempt")).first()
+        if attempt is not None:
+            # Unlocks both what the failures locked: the account and the address.
+            reset(username=attempt.username, ip=attempt.ip_address, ip_or_username=True)
+            messages.success(
+                request,
+                _("Signing in is unlocked for %(username)s and %(address)s.")
+                % {"username": attempt.username, "address": attempt.ip_address},
+            )
+        return redirect("sections_locked_sign_ins")

@@ -1,16 +1,19 @@
-"""Admin hooks of the site layer: the "New section" form under Settings, for superusers."""
+"""Admin hooks of the site layer: "New section" and "Locked sign-ins" under Settings, for superusers."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .admin_views import NewSectionView
+from .admin_views import LockedSignInsView, NewSectionView
 
 
 @hooks.register("register_admin_urls")
 def register_new_section_url():
-    return [path("sections/new/", NewSectionView.as_view(), name="sections_new")]
+    return [
+        path("sections/new/", NewSectionView.as_view(), name="sections_new"),
+        path("locked-sign-ins/", LockedSignInsView.as_view(), name="sections_locked_sign_ins"),
+    ]
 
 
 class SuperuserMenuItem(MenuItem):
@@ -21,3 +24,10 @@ class SuperuserMenuItem(MenuItem):
 @hooks.register("register_settings_menu_item")
 def register_new_section_menu_item():
     return SuperuserMenuItem(_("New section"), reverse("sections_new"), icon_name="site", order=150)
+
+
+@hooks.register("register_settings_menu_item")
+def register_locked_sign_ins_menu_item():
+    return SuperuserMenuItem(
+        _("Locked sign-ins"), reverse("sections_locked_sign_ins"), icon_name="lock", order=160
+    )

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "django_recaptcha",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -123,7 +124,24 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- Logins: repeated failures lock the account and the address (django-axes) ------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env_str("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(env_str("LOGIN_LOCKOUT_HOURS", "1"))  # hours
+# Either is enough: five failures for one account lock it from everywhere, five from one address lock
+# that address for every account.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "supporters.network.client_ip"
+AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "plaidoyer.urls"
 WSGI_APPLICATION = "plaidoyer.wsgi.application"
