@@ -54,6 +54,7 @@ def environment(database_url):
             "DATABASE_URL": database_url,
             "SECRET_KEY": "bench-only-secret-key",
             "ALLOWED_HOSTS": ".localhost,127.0.0.1",
+            "ADMIN_HOST": "admin.localhost",
             "REDIS_URL": env.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
             "PYTHONPATH": f"{ROOT / 'site'}:{ROOT}",
             # The bench serves no static files: WhiteNoise need not warn, once per worker, that none were collected.

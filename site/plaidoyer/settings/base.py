@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "sections.middleware.SectionLanguageMiddleware",
     "sections.middleware.SectionLocaleMiddleware",
     "plaidoyer.middleware.RequestCharsetMiddleware",
+    "plaidoyer.admin_host.AdminHostMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -127,6 +128,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The only host the admin answers on (e.g. admin.example.org); empty: every host (local use).
+ADMIN_HOST = env_str("ADMIN_HOST", "")
 
 # --- Logins: repeated failures lock the account and the address (django-axes) ------
 AUTHENTICATION_BACKENDS = [
