@@ -113,6 +113,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sections.middleware.SectionLanguageMiddleware",
@@ -128,6 +129,23 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Browser features no page of ours uses are off for the page and every frame in it (django-permissions-policy).
+# Payment requests stay open to Stripe's frames on the donation page; passkeys to ourselves.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": ["self", "https://js.stripe.com"],
+    "publickey-credentials-get": ["self"],
+    "usb": [],
+}
 
 # The only host the admin answers on (e.g. admin.example.org); empty: every host (local use).
 ADMIN_HOST = env_str("ADMIN_HOST", "")
