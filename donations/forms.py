@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from supporters.captcha import captcha_field
+from supporters.validators import validate_name
 
 from . import money
 from .models import Frequency
@@ -27,11 +28,18 @@ class DonationForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "transaction-amount"}),
     )
     currency = forms.CharField(widget=forms.HiddenInput)
+    # Names go to Stripe's customer records and the receipts: the same rule as every form's.
     first_name = forms.CharField(
-        label=_("First name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+        label=_("First name"),
+        max_length=100,
+        validators=[validate_name],
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        label=_("Last name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+        label=_("Last name"),
+        max_length=100,
+        validators=[validate_name],
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     consent = forms.BooleanField(

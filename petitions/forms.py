@@ -10,11 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from supporters.captcha import captcha_field
 from supporters.models import ConsentRecord
+from supporters.validators import MARKUP, has_control_characters, validate_name
 
 from .models import PostalCodeField
 
-# Markup, control characters and links have no place in a name that goes to an addressee.
-FORBIDDEN_IN_NAMES = re.compile(r"[<>{}\\\x00-\x1f\x7f]|://")
 POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$")
 
 
@@ -58,17 +57,10 @@ class StrictConsentField(forms.Field):
 
 
 class NameField(forms.CharField):
-    default_error_messages = {
-        "markup": _("Please write your name without the characters < > { } \\ or web addresses."),
-    }
+    default_validators = [validate_name]
 
     def __init__(self, **kwargs):
         super().__init__(max_length=100, **kwargs)
-
-    def validate(self, value):
-        super().validate(value)
-        if FORBIDDEN_IN_NAMES.search(value):
-            raise ValidationError(self.error_messages["markup"], code="markup")
 
 
 class SignatureForm(forms.Form):
@@ -122,7 +114,7 @@ class SignatureForm(forms.Form):
 
     def clean_country(self):
         country = " ".join(self.cleaned_data["country"].split())
-        if FORBIDDEN_IN_NAMES.search(country):
+        if has_control_characters(country) or MARKUP.search(country):
             raise ValidationError(_("Please write the name of your country without special characters."))
         return country
 

@@ -8,7 +8,7 @@ from django.utils import translation
 from donations.models import Donation
 from supporters.models import ConsentRecord, Supporter
 
-from .conftest import card_token, donate, t
+from .conftest import card_token, donate, stripe_get, t
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +170,31 @@ def test_only_a_stripe_that_cannot_be_reached_is_a_502(client, stripe_env, donat
         "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
     )
     assert nothing_written()
+
+
+NAME_ONE_LINE = "Please write your name on one line, without line breaks or invisible characters."
+NAME_MARKUP = "Please write your name without the characters < > { } \\ or web addresses."
+
+
+@pytest.mark.parametrize(
+    ("field", "name", "message"),
+    [
+        ("first_name", "Veranika\r\nBcc: all@example.org", NAME_ONE_LINE),
+        ("last_name", "Tsapkala\u2028Director", NAME_ONE_LINE),
+        ("last_name", "<b>Tsapkala</b>", NAME_MARKUP),
+        ("first_name", "Veranika http://spam.example", NAME_MARKUP),
+    ],
+)
+def test_a_name_with_a_line_break_or_markup_is_refused_and_never_reaches_stripe(
+    client, stripe_env, donation_pages, localstripe, field, name, message
+):
+    email = f"name-{field}-{len(name)}@example.org"
+    token = card_token(localstripe, "4242424242424242")
+    response = donate(client, "ch", json=False, email=email, stripe_token=token, **{field: name})
+
+    assert response.status_code == 400
+    assert field_errors(response, field) == [t(message)]
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one("#id_email")["value"] == email
+    assert nothing_written()
+    assert stripe_get(localstripe, "customers", email=email)["data"] == []

@@ -5,6 +5,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from supporters.captcha import captcha_field
+from supporters.validators import validate_name
 
 from . import text
 from .models import SolidarityMessage
@@ -51,8 +52,8 @@ class PlainTextMixin:
 
 
 class LetterForm(PlainTextMixin, forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=60)
-    last_name = forms.CharField(label=_("Last name"), max_length=60)
+    first_name = forms.CharField(label=_("First name"), max_length=60, validators=[validate_name])
+    last_name = forms.CharField(label=_("Last name"), max_length=60, validators=[validate_name])
     town = forms.CharField(label=_("Town"), max_length=80)
     country = forms.CharField(label=_("Country"), max_length=60)
     language = forms.ChoiceField(
@@ -142,6 +143,7 @@ class MessageForm(PlainTextMixin, forms.ModelForm):
     def __init__(self, *args, section=None, **kwargs):
         super().__init__(*args, section=section, captcha_action="message", **kwargs)
         self.fields["text"].max_length = SolidarityMessage.MAX_LENGTH
+        self.fields["author_name"].validators.append(validate_name)
 
     def clean_author_name(self):
         return self._clean_text("author_name", text.check_name)

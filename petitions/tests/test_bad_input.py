@@ -32,6 +32,7 @@ def value_of(response, name):
 REQUIRED = "This field is required."
 BAD_EMAIL = "Please enter a valid email address, like name@example.org."
 MARKUP = "Please write your name without the characters < > { } \\ or web addresses."
+ONE_LINE = "Please write your name on one line, without line breaks or invisible characters."
 TOO_LONG = ngettext(
     "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
     "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
@@ -64,6 +65,8 @@ def assert_nothing_written():
         ({"first_name": "<script>alert(1)</script>"}, "first_name", MARKUP),
         ({"last_name": "Muster <b>bold</b>"}, "last_name", MARKUP),
         ({"last_name": "http://spam.example"}, "last_name", MARKUP),
+        ({"first_name": "Anna\r\nBcc: x"}, "first_name", ONE_LINE),
+        ({"last_name": "Muster\u2028Bcc"}, "last_name", ONE_LINE),
         (
             {"postal_code": "75019; DROP"},
             "postal_code",

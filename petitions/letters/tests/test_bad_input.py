@@ -43,6 +43,8 @@ UNPRINTABLE = (
 )
 PLAIN_TEXT = "Please write plain text: tags such as <b> or &amp; codes cannot be printed."
 ONE_LINE = "Please keep this on one line."
+NAME_ONE_LINE = "Please write your name on one line, without line breaks or invisible characters."
+NAME_MARKUP = "Please write your name without the characters < > { } \\ or web addresses."
 RTL = (
     "Right-to-left writing (such as Arabic or Hebrew) and direction marks cannot be laid out "
     "in this printed letter. Please use a left-to-right script."
@@ -67,9 +69,12 @@ NOT_OFFERED = "This letter is not offered in that language. Please choose one fr
             "\n".join(["ligne"] * 13),
             lambda: shown("Please keep this to %(max)d lines at most.", max=12),
         ),
-        ("first_name", "Anne\nSophie", lambda: shown(ONE_LINE)),
+        # Names follow the rule every form shares (supporters.validators), before the printing checks.
+        ("first_name", "Anne\nSophie", lambda: shown(NAME_ONE_LINE)),
+        ("last_name", "Müller\r\nBcc: x", lambda: shown(NAME_ONE_LINE)),
         ("town", "Neuchâtel\r\nBerne", lambda: shown(ONE_LINE)),
-        ("first_name", "<script>alert(1)</script>", lambda: shown(PLAIN_TEXT)),
+        ("first_name", "<script>alert(1)</script>", lambda: shown(NAME_MARKUP)),
+        ("last_name", "<b>Müller</b>", lambda: shown(NAME_MARKUP)),
         ("personal_paragraph", "Libérez-la <b>maintenant</b>", lambda: shown(PLAIN_TEXT)),
         ("personal_paragraph", "Tom &amp; Jerry", lambda: shown(PLAIN_TEXT)),
         (

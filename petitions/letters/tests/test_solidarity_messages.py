@@ -121,6 +121,7 @@ def test_cards_contain_only_approved_messages(client, action, staff_factory, sec
         ("text", "x" * 501),
         ("text", "Courage 😀"),
         ("author_name", "<b>Léa</b>"),
+        ("author_name", "Léa\r\nBcc: x"),
     ],
 )
 def test_bad_messages_are_refused_and_nothing_is_stored(client, action, field, value):
