@@ -3,12 +3,24 @@
 from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from sections.models import SectionSettings
 from sections.viewsets import SectionScopedModelViewSet
 
 from .models import Donation, DonationPage
 from .payments import unavailable_reasons
+
+
+class DonationPermissionPolicy(ModelPermissionPolicy):
+    """A donation is made by a donor through Stripe, never added in the admin (it would have no amount)."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+
+register_permission_policy(Donation, DonationPermissionPolicy(Donation))
 
 
 class DonationViewSet(SectionScopedModelViewSet):
@@ -70,6 +82,9 @@ class DonationViewSet(SectionScopedModelViewSet):
         "stripe_payment_intent_id",
         "stripe_subscription_id",
     ]
+
+    def get_urlpatterns(self):
+        return [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
 
 
 @hooks.register("register_admin_viewset")

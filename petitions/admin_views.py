@@ -7,7 +7,6 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
@@ -17,7 +16,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from sections.models import SectionSettings
 from sections.permissions import sites_for_user
-from sections.viewsets import OutsideUserSections, SectionScopedModelViewSet, not_found
+from sections.viewsets import OutsideUserSections, SectionScopedRecordViewSet, not_found
 from supporters.models import ActionCount, ConsentRecord
 
 from .models import Signature, SignatureState, petitions_in_sites
@@ -103,7 +102,7 @@ class SignatureInspectView(InspectView):
         return "; ".join(lines) or "-"
 
 
-class SignatureViewSet(SectionScopedModelViewSet):
+class SignatureViewSet(SectionScopedRecordViewSet):
     model = Signature
     icon = "form"
     menu_label = _("Signatures")
@@ -111,8 +110,6 @@ class SignatureViewSet(SectionScopedModelViewSet):
     section_field = "site"
     index_view_class = SignatureIndexView
     inspect_view_class = SignatureInspectView
-    inspect_view_enabled = True
-    copy_view_enabled = False
     # Signatures reference nothing an editor would look up; indexing each one would queue a task per signing.
     add_to_reference_index = False
     list_display = ["first_name", "last_name", "email", "petition_title", "state", "created_at"]
@@ -148,14 +145,6 @@ class SignatureViewSet(SectionScopedModelViewSet):
         "newsletter",
         "consents",
     ]
-
-    def get_urlpatterns(self):
-        # Read-only: the list (with its exports) and inspect; no add, edit, delete, history or usage.
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-        ]
 
     def get_permissions_to_register(self):
         # Staff groups get "view" and the count adjustment; add/change/delete do not apply.

@@ -21,7 +21,7 @@ from wagtail.permissions import register_permission_policy
 
 from sections.permissions import filter_for_user, sites_for_user
 from sections.trees import in_sections
-from sections.viewsets import SectionScopedModelViewSet
+from sections.viewsets import SectionScopedRecordViewSet
 
 from .models import Letter, LetterActionPage, MessageStatus, SolidarityMessage
 from .pdf import cards_pdf
@@ -75,13 +75,10 @@ class MessageFilterSet(WagtailFilterSet):
         fields = ["status", "action"]
 
 
-class LetterViewSet(SectionScopedModelViewSet):
+class LetterViewSet(SectionScopedRecordViewSet):
     model = Letter
     icon = "mail"
     menu_label = gettext_lazy("Letters")
-    form_fields = ["state"]  # never reachable: the permission policy allows no add or edit
-    copy_view_enabled = False
-    inspect_view_enabled = True
     filterset_class = LetterFilterSet
     search_fields = ["first_name", "last_name", "town"]
     list_display = [
@@ -157,15 +154,12 @@ class MessageInspectView(generic.InspectView):
         return context
 
 
-class SolidarityMessageViewSet(SectionScopedModelViewSet):
+class SolidarityMessageViewSet(SectionScopedRecordViewSet):
     model = SolidarityMessage
     icon = "comment"
     menu_label = gettext_lazy("Solidarity messages")
     index_view_class = MessageIndexView
     inspect_view_class = MessageInspectView
-    form_fields = ["status"]  # never reachable: moderation goes through the moderate view
-    copy_view_enabled = False
-    inspect_view_enabled = True
     filterset_class = MessageFilterSet
     search_fields = ["author_name", "town", "text"]
     list_display = [

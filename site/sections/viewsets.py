@@ -1,6 +1,12 @@
 """Admin viewsets whose rows belong to a section: staff list, inspect, edit and export only their own."""
 
+from inspect import getattr_static
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.urls import path
+from django.views import View
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -21,42 +27,44 @@ def not_found(request):
 
 
 class SectionScopedViewMixin:
+    """Any view of a row (inspect, edit, delete, history, usage, ...) answers 404 for another section's."""
+
     section_field = "site"
 
     def setup(self, request, *args, **kwargs):
-        # Views such as inspect and edit fetch their object in setup(), before dispatch().
-        self.outside_user_sections = False
-        try:
+        # Checked before anything else, permissions included: another section's row (or none) is a
+        # 404 in every view, whatever the user may do with rows and however the view fetches its own.
+        self.outside_user_sections = "pk" in kwargs and not self.row_is_visible(request.user, kwargs["pk"])
+        if self.outside_user_sections:
+            View.setup(self, request, *args, **kwargs)
+        else:
             super().setup(request, *args, **kwargs)
-        except OutsideUserSections:
-            self.outside_user_sections = True
+
+    def row_is_visible(self, user, quoted_pk):
+        rows = filter_for_user(self.model._default_manager.all(), user, self.section_field)
+        try:
+            return rows.filter(pk=unquote(str(quoted_pk))).exists()
+        except (ValueError, ValidationError):
+            return False
 
     def dispatch(self, request, *args, **kwargs):
         if self.outside_user_sections:
             return not_found(request)
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except OutsideUserSections:
-            return not_found(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SectionScopedIndexMixin(SafeSpreadsheetExportMixin):
+    """The list, its search, filters and exports hold only the user's sections' rows; exports of
+    supporters' data never have a cell that runs as a formula."""
 
     def get_base_queryset(self):
         return filter_for_user(super().get_base_queryset(), self.request.user, self.section_field)
 
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        visible = filter_for_user(
-            type(obj)._default_manager.filter(pk=obj.pk), self.request.user, self.section_field
-        )
-        if not visible.exists():
-            raise OutsideUserSections
-        return obj
-
 
 def _scoped(view_class, name):
     bases = (SectionScopedViewMixin,)
-    if name == "index_view_class" and not issubclass(view_class, SafeSpreadsheetExportMixin):
-        # Exports of section-scoped rows are supporters' data: no cell may run as a formula.
-        bases += (SafeSpreadsheetExportMixin,)
+    if name == "index_view_class":
+        bases += (SectionScopedIndexMixin,)
     return type(f"SectionScoped{view_class.__name__}", (*bases, view_class), {})
 
 
@@ -67,17 +75,12 @@ class SectionScopedViewSetMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in (
-            "index_view_class",
-            "inspect_view_class",
-            "edit_view_class",
-            "delete_view_class",
-            "history_view_class",
-            "usage_view_class",
-            "copy_view_class",
-        ):
-            view_class = getattr(self, name, None)
-            if view_class is not None and not issubclass(view_class, SectionScopedViewMixin):
+        for name in dir(type(self)):
+            # Views built from others (a property, e.g. a snippet's revert view) inherit their scoping.
+            if not name.endswith("_view_class") or isinstance(getattr_static(self, name), property):
+                continue
+            view_class = getattr(self, name)
+            if isinstance(view_class, type) and not issubclass(view_class, SectionScopedViewMixin):
                 setattr(self, name, _scoped(view_class, name))
 
     def get_common_view_kwargs(self, **kwargs):
@@ -90,3 +93,18 @@ class SectionScopedModelViewSet(SectionScopedViewSetMixin, ModelViewSet):
 
 class SectionScopedSnippetViewSet(SectionScopedViewSetMixin, SnippetViewSet):
     pass
+
+
+class SectionScopedRecordViewSet(SectionScopedModelViewSet):
+    """Records of what supporters did (signatures, letters, messages): staff list, export and inspect
+    them; nobody adds, edits or deletes one, so those URLs (and their history and usage) do not exist."""
+
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path(f"inspect/<{self.pk_path_converter}:pk>/", self.inspect_view, name="inspect"),
+        ]
