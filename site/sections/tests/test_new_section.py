@@ -139,6 +139,11 @@ class CreateSectionCommandTests(TestCase):
                 "--languages=fr",
                 "--host=fr.localhost",
             )
-        self.assertIn("code: A section with this code already exists.", str(refused.exception))
-        self.assertIn("hostname: Another site already answers at this host.", str(refused.exception))
+        # Commands speak the project's default language (French).
+        with translation.override("fr"):
+            for field, message in (
+                ("code", "A section with this code already exists."),
+                ("hostname", "Another site already answers at this host."),
+            ):
+                self.assertIn(f"{field}: {translation.gettext(message)}", str(refused.exception))
         self.assertEqual(Site.objects.count(), sites)
