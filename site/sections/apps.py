@@ -6,8 +6,9 @@ class SectionsConfig(AppConfig):
     name = "sections"
 
     def ready(self):
-        from . import wagtail_localize_patches
+        from . import wagtail_2fa_patches, wagtail_localize_patches
         from .content_cache import register_signal_handlers
 
         register_signal_handlers()
         wagtail_localize_patches.apply()
+        wagtail_2fa_patches.apply()

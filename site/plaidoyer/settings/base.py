@@ -102,6 +102,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "wagtail_2fa",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -123,6 +126,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every admin user signs in with a second factor (TOTP) before reaching any admin page.
+    "wagtail_2fa.middleware.VerifyUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -149,6 +154,10 @@ PERMISSIONS_POLICY = {
 
 # The only host the admin answers on (e.g. admin.example.org); empty: every host (local use).
 ADMIN_HOST = env_str("ADMIN_HOST", "")
+
+# --- Second factor (wagtail-2fa, TOTP through django-otp): required for everyone with admin access.
+WAGTAIL_2FA_REQUIRED = True
+WAGTAIL_2FA_OTP_TOTP_NAME = "Plaidoyer"
 
 # --- Logins: repeated failures lock the account and the address (django-axes) ------
 AUTHENTICATION_BACKENDS = [

@@ -5,3 +5,5 @@ from .base import *  # noqa: F403
 DEBUG = True
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The local demo's users sign in without a second factor (production requires one).
+WAGTAIL_2FA_REQUIRED = False

@@ -24,3 +24,8 @@ SECRET_KEY = "test-secret-key-not-for-production"
 IP_HASH_KEY = "test-ip-hash-key"
 ALLOWED_HOSTS = ["*"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Admin tests sign in with force_login; the second factor is tested on its own (test_admin_second_factor).
+WAGTAIL_2FA_REQUIRED = False
+# Django's test client signs in without a request, which django-axes refuses; the lockout is tested
+# with it on (test_admin_sign_in).
+AXES_ENABLED = False

@@ -5,9 +5,15 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("lockouts_on")]
 
 LOGIN = "/admin/login/"
+
+
+@pytest.fixture
+def lockouts_on(settings):
+    """The test settings turn django-axes off for Django's test client, which signs in without a request."""
+    settings.AXES_ENABLED = True
 
 
 @pytest.fixture
