@@ -14,6 +14,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BodyBlock
+from prisoners.forms import PrisonerRecordsPageForm
 from sections.trees import in_sections
 from supporters.models import ActionCount, SupporterAction
 
@@ -78,6 +79,8 @@ class PetitionPage(RoutablePageMixin, Page):
         blank=True,
         help_text=_("Suggested message when sharing; the petition's address is added to it."),
     )
+
+    base_form_class = PrisonerRecordsPageForm
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(

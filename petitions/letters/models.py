@@ -18,6 +18,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import BodyBlock
+from prisoners.forms import PrisonerRecordsPageForm
 from supporters.models import Supporter, SupporterAction
 
 # Languages an editor may offer a letter in: any language Django knows (the
@@ -70,6 +71,8 @@ class LetterActionPage(RoutablePageMixin, Page):
     )
     collect_messages = models.BooleanField(_("collect solidarity messages to the prisoner"), default=False)
     messages_intro = models.TextField(_("solidarity messages introduction"), blank=True)
+
+    base_form_class = PrisonerRecordsPageForm
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
