@@ -21,10 +21,28 @@ from home.blocks import BodyBlock
 from prisoners.forms import PrisonerRecordsPageForm
 from supporters.models import Supporter, SupporterAction
 
+from .pdf import AddressDoesNotFit, check_address_fits
+
 # Languages an editor may offer a letter in: any language Django knows (the
 # addressee's languages are not the site's: Russian, Belarusian, English…).
 LETTER_LANGUAGES = sorted(global_settings.LANGUAGES, key=lambda item: item[0])
-MAX_ADDRESS_LINES = 8
+
+
+def check_envelope_window(lines, field):
+    """A ValidationError on `field` when the addressee lines, as printed, do not fit the envelope window."""
+    try:
+        check_address_fits(lines)
+    except AddressDoesNotFit as error:
+        raise ValidationError(
+            {
+                field: _(
+                    "This address does not fit the envelope window, even in small print: once printed it "
+                    "takes %(printed)d lines, and the window holds %(max)d. Please shorten its lines or "
+                    "leave some out."
+                )
+                % {"printed": error.printed_lines, "max": error.max_lines}
+            }
+        ) from error
 
 
 def language_label(code):
@@ -116,11 +134,7 @@ class LetterActionPage(RoutablePageMixin, Page):
 
     def clean(self):
         super().clean()
-        lines = [line for line in self.addressee_address.splitlines() if line.strip()]
-        if len(lines) + 3 > MAX_ADDRESS_LINES:
-            raise ValidationError(
-                {"addressee_address": _("The address must fit the envelope window: at most 5 lines.")}
-            )
+        check_envelope_window(self.address_lines(), "addressee_address")
 
     # --- What the visitor is offered --------------------------------------------
     @property
@@ -220,6 +234,12 @@ class LetterVersion(Orderable):
         super().clean()
         if self.language not in dict(LETTER_LANGUAGES):
             raise ValidationError({"language": _("Choose a language from the list.")})
+        lines = [line.strip() for line in self.addressee.splitlines() if line.strip()]
+        if lines:
+            # The page's country line is printed under it; a version added with a new page does
+            # not know it yet, and a stand-in keeps its row.
+            country = self.page.addressee_country if self.page_id else "—"
+            check_envelope_window([*lines, country.upper()], "addressee")
 
 
 class LetterText:

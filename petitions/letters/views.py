@@ -120,6 +120,7 @@ def generate_letter(page, request):
         date_text=letter_date(text.language),
         personal_paragraph=paragraphs,
         signature=full_name,
+        window=section.address_window,
     )
     language = page.locale.language_code
     with transaction.atomic():

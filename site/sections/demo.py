@@ -50,6 +50,7 @@ SECTIONS = [
             "press_email": "presse@ch.localhost",
             "press_phone": "+41 31 000 00 01",
             "accent_colour": "#ffcc00",
+            "address_window": "right",  # Swiss window envelopes (SN 010 130)
         },
     },
     {
@@ -71,6 +72,7 @@ SECTIONS = [
             "accent_colour": "#ffd500",
             "tax_deduction_rate": 66,
             "donation_requires_address": True,
+            "address_window": "right",  # French DL and C5/6 window envelopes
         },
     },
     {
@@ -88,6 +90,9 @@ SECTIONS = [
             "contact_phone": "+228 22 00 00 00",
             "press_email": "presse@tg.localhost",
             "accent_colour": "#f5c400",
+            # Togo's stationery follows the French conventions (envelopes sold there are French
+            # DL and C5/6 formats, windows on the right), as its section writes in French.
+            "address_window": "right",
         },
     },
 ]

@@ -9,6 +9,13 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 CURRENCIES = [("CHF", "CHF"), ("EUR", "EUR"), ("XOF", "XOF")]
 
 
+class AddressWindow(models.TextChoices):
+    # Swiss (SN 010 130) and French window envelopes show the address on the right;
+    # German and Austrian ones (DIN 5008 form B) on the left.
+    RIGHT = "right", _("Right (Swiss and French envelopes)")
+    LEFT = "left", _("Left (DIN 5008, German and Austrian envelopes)")
+
+
 class CaptchaMode(models.TextChoices):
     V3 = "v3", _("reCAPTCHA v3 (invisible, scored)")
     V2 = "v2", _("reCAPTCHA v2 checkbox")
@@ -57,6 +64,15 @@ class SectionSettings(BaseSiteSetting):
         max_length=7,
         default="#ffcc00",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #ffcc00."))],
+    )
+    address_window = models.CharField(
+        _("envelope window"),
+        max_length=5,
+        choices=AddressWindow.choices,
+        default=AddressWindow.RIGHT,
+        help_text=_(
+            "Where your supporters' window envelopes show the address: letters print the addressee there."
+        ),
     )
     # Actions this section runs.
     petitions_enabled = models.BooleanField(_("petitions enabled"), default=True)
@@ -119,6 +135,7 @@ class SectionSettings(BaseSiteSetting):
             [
                 FieldPanel("petitions_enabled"),
                 FieldPanel("letters_enabled"),
+                FieldPanel("address_window"),
                 FieldPanel("donations_enabled"),
                 FieldPanel("double_opt_in"),
                 FieldPanel("consent_text"),
