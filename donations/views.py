@@ -16,7 +16,7 @@ from wagtail.models import Site
 
 from sections.models import SectionSettings
 from sections.secrets import section_secret
-from supporters.captcha import CaptchaNotConfigured
+from supporters.captcha import captcha_missing
 from supporters.emails import canonical_email
 from supporters.models import ConsentRecord, Supporter
 from supporters.network import hash_ip, request_ip_hash
@@ -97,13 +97,14 @@ def donation_page_view(page, request):
     site = Site.find_for_request(request)
     section = SectionSettings.for_site(site)
     reasons = payments.unavailable_reasons(section)
-    try:
-        if request.method != "POST":
-            return render_page(page, request, section, DonationForm(page=page, section=section))
-        return submit(page, request, site, section, reasons)
-    except CaptchaNotConfigured:
+    missing = captcha_missing(section)
+    if missing is not None:
         # Production without reCAPTCHA keys: refuse rather than take unprotected payments.
-        return render_page(page, request, section, None, status=503 if request.method == "POST" else 200)
+        status = 503 if request.method == "POST" else 200
+        return render_page(page, request, section, None, status=status, captcha_missing=missing)
+    if request.method != "POST":
+        return render_page(page, request, section, DonationForm(page=page, section=section))
+    return submit(page, request, site, section, reasons)
 
 
 def invalid(page, request, section, form, status=400):

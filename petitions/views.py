@@ -13,7 +13,7 @@ from wagtail.models import PageViewRestriction, Site
 
 from sections.content_cache import remember
 from sections.models import SectionSettings
-from supporters.captcha import CaptchaNotConfigured
+from supporters.captcha import captcha_missing
 from supporters.network import request_ip_hash
 from supporters.ratelimit import allow, too_many_requests
 
@@ -51,16 +51,12 @@ def petition_view(request, petition):
     if reason is None:
         if request.method == "POST" and not allow(request, "petition-sign", rate_limits(petition)):
             return too_many_requests(request)
-        data = request.POST if request.method == "POST" else None
-        try:
-            form = SignatureForm(data, petition=petition, section=section)
-        except CaptchaNotConfigured:
-            reason, status = (
-                _(
-                    "Signing is unavailable: this site's protection against spam is not set up yet. "
-                    "Please try again later."
-                ),
-                503,
+        reason = captcha_missing(section)
+        if reason is not None:
+            status = 503
+        else:
+            form = SignatureForm(
+                request.POST if request.method == "POST" else None, petition=petition, section=section
             )
     if request.method == "POST":
         if reason is not None:

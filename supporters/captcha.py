@@ -2,8 +2,8 @@
 
 Keys: the site key is in the section settings, the private key in the
 environment (RECAPTCHA_PRIVATE_KEY_<CODE>). Without keys the captcha is off in
-development (templates show a warning) and the form refuses to work where
-settings.CAPTCHA_REQUIRED is set (production).
+development (templates show a warning) and, where settings.CAPTCHA_REQUIRED is
+set (production), every form is withheld with the sentence of `captcha_missing`.
 """
 
 from urllib.error import URLError
@@ -50,6 +50,22 @@ def captcha_enabled(section):
     if settings.CAPTCHA_REQUIRED:
         raise CaptchaNotConfigured(section.code)
     return False
+
+
+def captcha_missing(section):
+    """The sentence a visitor reads instead of a form, where a captcha is required and `section` has no keys; else None.
+
+    Every action (signing, letters, messages of solidarity, donations) asks this before it builds
+    its form: the page is still served, in its language, and a POST is answered 503, not 500.
+    """
+    try:
+        captcha_enabled(section)
+    except CaptchaNotConfigured:
+        return _(
+            "This form is unavailable for now: this site's protection against spam is not set up yet. "
+            "Please try again later."
+        )
+    return None
 
 
 def captcha_field(section, action):

@@ -78,7 +78,8 @@ def test_without_captcha_keys_where_required_no_payment_is_taken(
 
     assert (
         t(
-            "Online donations are unavailable at the moment: the anti-spam check is not set up. Please contact us."
+            "This form is unavailable for now: this site's protection against spam is not set up yet. "
+            "Please try again later."
         )
         in page.content.decode()
     )

@@ -18,6 +18,7 @@ from wagtail.models import Site
 
 from sections.models import SectionSettings
 from supporters import ratelimit
+from supporters.captcha import captcha_missing
 from supporters.models import ActionCount, ConsentRecord, Supporter
 from supporters.network import request_ip_hash
 
@@ -57,6 +58,7 @@ def page_context(page, request):
     site, section = _section(request)
     accepting = page.is_open and (section is None or section.letters_enabled)
     pending = _pending_tokens(request).get(str(page.translation_key))
+    unavailable = captcha_missing(section) if accepting and section is not None else None
     context = {
         "accepting_letters": accepting,
         "letter_count": page.count(),
@@ -65,8 +67,9 @@ def page_context(page, request):
         "message_url": _route_url(page, request, "message"),
         "approved_messages": page.approved_messages()[:12] if page.collect_messages else [],
         "pending_sent_form": SentForm(initial={"token": pending}) if pending else None,
+        "forms_unavailable": unavailable,
     }
-    if accepting:
+    if accepting and unavailable is None:
         context["letter_form"] = LetterForm(page=page, section=section)
         if page.collect_messages:
             context["message_form"] = MessageForm(section=section, prefix=MESSAGE_PREFIX)
@@ -96,12 +99,19 @@ def _closed(page, request):
     )
 
 
+def _withheld(page, request):
+    """The page without its forms (production without captcha keys): the reason is on the page."""
+    return _render(page, request, status=503)
+
+
 def generate_letter(page, request):
     if request.method != "POST":
         return HttpResponseRedirect(page.get_url(request))
     site, section = _section(request)
     if not (page.is_open and section.letters_enabled):
         return _closed(page, request)
+    if captcha_missing(section):
+        return _withheld(page, request)
     if not ratelimit.allow(request, "letters:generate", GENERATE_LIMITS):
         return ratelimit.too_many_requests(request)
     form = LetterForm(request.POST, page=page, section=section)
@@ -247,6 +257,8 @@ def post_message(page, request):
     site, section = _section(request)
     if not (page.is_open and section.letters_enabled):
         return _closed(page, request)
+    if captcha_missing(section):
+        return _withheld(page, request)
     if not ratelimit.allow(request, "letters:message", MESSAGE_LIMITS):
         return ratelimit.too_many_requests(request)
     form = MessageForm(request.POST, section=section, prefix=MESSAGE_PREFIX)

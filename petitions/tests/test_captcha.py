@@ -110,7 +110,8 @@ def test_without_keys_in_production_the_form_is_unavailable(client, petition, si
     response = client.get(page_path(petition), HTTP_HOST=host_of(petition))
     assert response.status_code == 200
     assert t(
-        "Signing is unavailable: this site's protection against spam is not set up yet. Please try again later."
+        "This form is unavailable for now: this site's protection against spam is not set up yet. "
+        "Please try again later."
     ) in text_of(response)
     assert 'name="consent"' not in response.content.decode()
     assert sign(petition).status_code == 503
