@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -238,7 +239,7 @@ class Donation(SupporterAction):
 
     def get_payments_display(self):
         lines = [
-            f"{payment.occurred_at:%Y-%m-%d} · {payment}"
+            f"{timezone.localtime(payment.occurred_at):%Y-%m-%d} · {payment}"
             + (f" · {payment.stripe_charge_id}" if payment.stripe_charge_id else "")
             for payment in self.payments.all()
         ]

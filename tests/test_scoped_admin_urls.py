@@ -1,6 +1,7 @@
 """Every admin URL of every section-scoped viewset, generated from the registered viewsets' URL patterns:
 a section's staff reach their own section's rows and get a 404 for another section's, never a 5xx."""
 
+import datetime
 import io
 
 from django.contrib.auth.models import Group, Permission, User
@@ -189,6 +190,22 @@ class ScopedAdminURLsTest(TestCase):
                         wrong.append(f"{code} staff, {url} ({owner} row): {response.status_code}")
                     elif owner == other and PEOPLE[other][1] in readable(response):
                         wrong.append(f"{code} staff, {url}: the 404 shows the {other} row")
+
+        assert not wrong, "\n".join(wrong)
+
+    def test_inspect_views_show_the_sections_time_as_the_lists_do(self):
+        # 06:30 UTC on 2 December is 07:30 in Switzerland.
+        at = datetime.datetime(2026, 12, 2, 6, 30, tzinfo=datetime.UTC)
+        wrong = []
+        for viewset in self.viewsets:
+            if not viewset.inspect_view_enabled:
+                continue
+            row = self.rows[viewset.model, "ch"]
+            viewset.model.objects.filter(pk=row.pk).update(created_at=at)
+            url = reverse(viewset.get_url_name("inspect"), args=[row.pk])
+            text = readable(self.answer(self.staff["ch"], url))
+            if "07:30" not in text or "06:30" in text:
+                wrong.append(f"{url} does not show 07:30 (Swiss time)")
 
         assert not wrong, "\n".join(wrong)
 

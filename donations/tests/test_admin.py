@@ -1,6 +1,7 @@
 """A section's staff list, filter, inspect and export their own section's donations, and no other section's."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -116,6 +117,15 @@ def test_inspecting_another_sections_donation_is_not_found(swiss_staff, donation
     assert f"60\u00a0CHF · {t('Succeeded')} · ch_anna" in own.content.decode()
     assert other.status_code == 404
     assert "camille" not in other.content.decode()
+
+
+def test_a_payment_is_dated_in_the_sections_time_zone(swiss_staff, donations):
+    late = datetime.datetime(2026, 12, 1, 23, 30, tzinfo=datetime.UTC)  # already 2 December in Zurich
+    donations["ch"].payments.update(occurred_at=late)
+
+    html = swiss_staff.get(reverse("donation:inspect", args=[donations["ch"].pk])).content.decode()
+
+    assert f"2026-12-02 · 60\u00a0CHF · {t('Succeeded')} · ch_anna" in html
 
 
 def test_staff_who_only_view_cannot_edit_and_get_404_for_another_sections_donation(swiss_staff, donations):
