@@ -29,6 +29,11 @@ from .pdf import letter_date, letter_pdf
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "letters:pending"
+# The proofs of the letters this browser generated: "I have sent my letter" counts only these,
+# as the page and the email say ("in this browser"). Kept after the letter is counted, so that a
+# second click is answered as the first; the last few only.
+GENERATED_KEY = "letters:generated"
+GENERATED_KEPT = 20
 # The message form shares a page with the letter form: its own prefix keeps field ids unique.
 MESSAGE_PREFIX = "message"
 # Rate limits: (what, limit, window in seconds).
@@ -169,6 +174,7 @@ def generate_letter(page, request):
     pending = dict(request.session.get(SESSION_KEY, {}))
     pending[str(page.translation_key)] = token
     request.session[SESSION_KEY] = pending
+    request.session[GENERATED_KEY] = [*request.session.get(GENERATED_KEY, []), token][-GENERATED_KEPT:]
     return _render(
         page,
         request,
@@ -226,7 +232,12 @@ def letter_sent(page, request):
     if not ratelimit.allow(request, "letters:sent", SENT_LIMITS):
         return ratelimit.too_many_requests(request)
     form = SentForm(request.POST)
-    value = token_value(form.data.get("token", "")) if form.is_valid() else None
+    posted = form.cleaned_data["token"] if form.is_valid() else ""
+    # A valid proof from another browser (copied, shared, or someone else's) counts nothing.
+    generated_here = settings.SESSION_COOKIE_NAME in request.COOKIES and posted in request.session.get(
+        GENERATED_KEY, []
+    )
+    value = token_value(posted) if generated_here else None
     try:
         token = uuid.UUID(value) if value else None
     except ValueError:

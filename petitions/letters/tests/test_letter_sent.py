@@ -103,6 +103,22 @@ def test_the_token_of_another_action_does_not_count_here(client, action, section
     assert ActionCount.total_for(other.translation_key) == 0
 
 
+def test_a_proof_copied_into_another_browser_counts_nothing(client, action):
+    """The page says "in this browser": the proof counts only in the browser that generated the letter."""
+    token = sent_token(generate(client, action))
+    other_browser = type(client)()
+    response = other_browser.post(page_url(action, "sent/"), {"token": token}, HTTP_HOST=CH)
+
+    assert response.status_code == 400
+    message = "We could not find a letter prepared on this page in this browser, so nothing was counted."
+    assert shown(message) in response.content.decode()
+    assert Letter.objects.get().state == LetterState.GENERATED
+    assert ActionCount.total_for(action.translation_key) == 0
+    # The browser that generated it still can.
+    assert client.post(page_url(action, "sent/"), {"token": token}, HTTP_HOST=CH).status_code == 303
+    assert ActionCount.total_for(action.translation_key) == 1
+
+
 def test_a_token_tampered_by_one_character_is_refused(client, action):
     token = sent_token(generate(client, action))
     tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
@@ -119,7 +135,7 @@ def test_get_on_the_sent_route_changes_nothing(client, action):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_double_click_at_the_same_moment_counts_once(action):
-    """Two requests with the same token, released together on separate connections: one count."""
+    """Two requests with the same token from the same browser, released together on separate connections: one count."""
     from django.test import Client
 
     client = Client()
@@ -129,9 +145,11 @@ def test_a_double_click_at_the_same_moment_counts_once(action):
 
     def click():
         try:
+            same_browser = Client()
+            same_browser.cookies = client.cookies
             barrier.wait()
             statuses.append(
-                Client().post(page_url(action, "sent/"), {"token": token}, HTTP_HOST=CH).status_code
+                same_browser.post(page_url(action, "sent/"), {"token": token}, HTTP_HOST=CH).status_code
             )
         finally:
             connection.close()
