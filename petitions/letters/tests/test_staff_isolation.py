@@ -90,6 +90,15 @@ def test_another_sections_letter_cannot_be_inspected(ch_staff, rows):
     assert "Lyon" not in other.content.decode()
 
 
+def test_a_swiss_staff_member_gets_404_for_a_french_letters_or_messages_edit_url(ch_staff, rows):
+    for name, kind in (("letters_letter", "letters"), ("letters_solidaritymessage", "messages")):
+        pk = rows[kind]["fr"].pk
+        for url in (f"/admin/{name}/edit/{pk}/", f"/admin/{name}/inspect/{pk}/"):
+            response = ch_staff.get(url)
+            assert response.status_code == 404, url
+            assert "Jeanne" not in response.content.decode()
+
+
 @pytest.mark.parametrize("view", ["letters_letter", "letters_solidaritymessage"])
 def test_exports_contain_own_section_only(ch_staff, rows, view):
     csv = get(ch_staff, f"{view}:index", query="?export=csv")
