@@ -9,14 +9,15 @@ from .models import DonationAmount, DonationPage
 SLUG = "faire-un-don"
 TITLE = "Soutenez notre travail par un don"
 HEADING = "Chaque contribution compte"
+# Rich text is translated paragraph by paragraph: wagtail-localize's segments are the text inside <p>.
 PARAGRAPH = (
-    "<p>Maryia Kalesnikava, musicienne, a été condamnée à onze ans de prison pour avoir refusé l'exil. "
+    "Maryia Kalesnikava, musicienne, a été condamnée à onze ans de prison pour avoir refusé l'exil. "
     "Vos dons financent les enquêtes, les lettres et la pression publique qui obtiennent des libérations : "
-    "nous ne dépendons d'aucun gouvernement.</p>"
+    "nous ne dépendons d'aucun gouvernement."
 )
 THANK_YOU_TITLE = "Merci pour votre soutien !"
 THANK_YOU_TEXT = (
-    "<p>Grâce à vous, nous continuerons d'écrire, de documenter et d'agir pour les personnes en danger.</p>"
+    "Grâce à vous, nous continuerons d'écrire, de documenter et d'agir pour les personnes en danger."
 )
 
 PAGES = {
@@ -67,15 +68,14 @@ TRANSLATIONS = {
     "de": {
         TITLE: "Unterstützen Sie unsere Arbeit mit einer Spende",
         HEADING: "Jeder Beitrag zählt",
+        SLUG: "spenden",
         PARAGRAPH: (
-            "<p>Die Musikerin Maryia Kalesnikava wurde zu elf Jahren Haft verurteilt, weil sie das Exil verweigerte. "
+            "Die Musikerin Maryia Kalesnikava wurde zu elf Jahren Haft verurteilt, weil sie das Exil verweigerte. "
             "Ihre Spenden finanzieren Recherchen, Briefe und öffentlichen Druck, die Freilassungen erwirken: "
-            "Wir sind von keiner Regierung abhängig.</p>"
+            "Wir sind von keiner Regierung abhängig."
         ),
         THANK_YOU_TITLE: "Danke für Ihre Unterstützung!",
-        THANK_YOU_TEXT: (
-            "<p>Dank Ihnen schreiben, dokumentieren und handeln wir weiter für Menschen in Gefahr.</p>"
-        ),
+        THANK_YOU_TEXT: "Dank Ihnen schreiben, dokumentieren und handeln wir weiter für Menschen in Gefahr.",
         "Couvre l'envoi de cent lettres à une prison.": "Deckt den Versand von hundert Briefen an ein Gefängnis.",
         "Finance une journée d'enquête sur le terrain.": "Finanziert einen Tag Recherche vor Ort.",
         "Soutient la défense juridique d'une personne détenue.": "Unterstützt die Rechtsverteidigung einer inhaftierten Person.",
@@ -86,13 +86,14 @@ TRANSLATIONS = {
     "it": {
         TITLE: "Sostenete il nostro lavoro con una donazione",
         HEADING: "Ogni contributo conta",
+        SLUG: "donare",
         PARAGRAPH: (
-            "<p>La musicista Maryia Kalesnikava è stata condannata a undici anni di carcere per aver rifiutato l'esilio. "
+            "La musicista Maryia Kalesnikava è stata condannata a undici anni di carcere per aver rifiutato l'esilio. "
             "Le vostre donazioni finanziano le indagini, le lettere e la pressione pubblica che ottengono liberazioni: "
-            "non dipendiamo da alcun governo.</p>"
+            "non dipendiamo da alcun governo."
         ),
         THANK_YOU_TITLE: "Grazie per il vostro sostegno!",
-        THANK_YOU_TEXT: "<p>Grazie a voi continueremo a scrivere, documentare e agire per le persone in pericolo.</p>",
+        THANK_YOU_TEXT: "Grazie a voi continueremo a scrivere, documentare e agire per le persone in pericolo.",
         "Couvre l'envoi de cent lettres à une prison.": "Copre l'invio di cento lettere a un carcere.",
         "Finance une journée d'enquête sur le terrain.": "Finanzia una giornata di indagine sul campo.",
         "Soutient la défense juridique d'une personne détenue.": "Sostiene la difesa legale di una persona detenuta.",
@@ -123,7 +124,7 @@ def load(sections):
             home.add_child(instance=page)
             page = DonationPage.objects.get(pk=page.pk)
         page.title = TITLE
-        page.intro = [("heading", HEADING), ("paragraph", PARAGRAPH)]
+        page.intro = [("heading", HEADING), ("paragraph", f"<p>{PARAGRAPH}</p>")]
         page.default_frequency = "one_off"
         page.default_amount = spec["default_amount"]
         page.minimum_amount = spec["minimum_amount"]
@@ -131,7 +132,7 @@ def load(sections):
         page.designation = spec["designation"]
         page.prisoner = _prisoner() if code == "ch" else None
         page.thank_you_title = THANK_YOU_TITLE
-        page.thank_you_text = THANK_YOU_TEXT
+        page.thank_you_text = f"<p>{THANK_YOU_TEXT}</p>"
         page.amounts = [
             DonationAmount(frequency=frequency, amount=amount, impact=impact)
             for frequency, amount, impact in spec["amounts"]

@@ -123,6 +123,18 @@ SWISS = {
             "summary"
         ]: "Am 1. September 2025 wurden 52 aus politischen Gründen inhaftierte Menschen freigelassen. "
         "Mehr als tausend weitere bleiben hinter Gittern.",
+        RELEASE["paragraphs"][0]: "Unter den Freigelassenen sind Journalistinnen und Journalisten, "
+        "Gewerkschafter und Aktivistinnen. Die Freilassungen, erreicht durch eine Vereinbarung zwischen dem "
+        "belarussischen und dem US-amerikanischen Präsidenten, sind eine Erleichterung für ihre Familien.",
+        RELEASE["paragraphs"][1]: "Am Klima der Angst ändern sie nichts: Wer die Macht kritisiert, riskiert "
+        "weiterhin Verhaftung, Folter und unfaire Prozesse.",
+        RELEASE["paragraphs"][
+            2
+        ]: "Der Oppositionelle Mikalai Statkevich wurde mit den anderen Freigelassenen "
+        "an die litauische Grenze gebracht; er lehnte das Exil ab, und seither fehlt von ihm jede Spur.",
+        RELEASE["quote"]: "Nur die sofortige und bedingungslose Freilassung aller wegen ihrer Meinung "
+        "Inhaftierten kann diese Krise beenden.",
+        "Spécialiste du Bélarus": "Belarus-Expertin",
     },
     "it": {
         HERO["heading"]: "Agisci ora per salvare vite",
@@ -164,6 +176,16 @@ SWISS = {
             "summary"
         ]: "Il 1° settembre 2025 sono state liberate 52 persone detenute per motivi politici. "
         "Più di mille altre restano dietro le sbarre.",
+        RELEASE["paragraphs"][0]: "Tra le persone liberate ci sono giornalisti, sindacalisti e attiviste. "
+        "Queste liberazioni, ottenute grazie a un accordo tra il presidente bielorusso e quello statunitense, "
+        "sono un sollievo per le loro famiglie.",
+        RELEASE["paragraphs"][1]: "Non cambiano il clima di paura: chi critica il potere rischia ancora "
+        "l'arresto, la tortura e processi iniqui.",
+        RELEASE["paragraphs"][2]: "L'oppositore Mikalai Statkevich è stato portato al confine lituano con le "
+        "altre persone liberate; ha rifiutato l'esilio e da allora non si hanno sue notizie.",
+        RELEASE["quote"]: "Solo la liberazione immediata e incondizionata di tutte le persone detenute per "
+        "le loro opinioni può porre fine a questa crisi.",
+        "Spécialiste du Bélarus": "Esperta di Bielorussia",
     },
 }
 

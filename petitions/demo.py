@@ -153,6 +153,13 @@ PETITIONS = [
                     "Sie sitzt in Isolationshaft und hat nur eingeschränkten Zugang zu medizinischer Versorgung."
                 ),
                 "Ministre des Affaires étrangères": "Aussenminister",
+                MINISTER[
+                    "addressee_title"
+                ]: "Ministerium für Auswärtige Angelegenheiten der Republik Belarus",
+                # wagtail-localize keeps a plain-text field's line breaks as <br/> in its segments.
+                "vul. Lenina 19<br/>220030 Minsk<br/>République de Biélorussie": (
+                    "vul. Lenina 19<br/>220030 Minsk<br/>Belarus"
+                ),
                 "Monsieur le Ministre, obtenez la libération immédiate de Maryia Kalesnikava et l'annulation "
                 "de sa condamnation à onze ans de prison.": (
                     "Herr Minister, erwirken Sie die sofortige Freilassung von Maryia Kalesnikava und die "
@@ -174,6 +181,10 @@ PETITIONS = [
                     "detenuta in isolamento e ha un accesso limitato alle cure mediche."
                 ),
                 "Ministre des Affaires étrangères": "Ministro degli Affari esteri",
+                MINISTER["addressee_title"]: "Ministero degli Affari esteri della Repubblica di Bielorussia",
+                "vul. Lenina 19<br/>220030 Minsk<br/>République de Biélorussie": (
+                    "vul. Lenina 19<br/>220030 Minsk<br/>Bielorussia"
+                ),
                 "Monsieur le Ministre, obtenez la libération immédiate de Maryia Kalesnikava et l'annulation "
                 "de sa condamnation à onze ans de prison.": (
                     "Signor Ministro, ottenga la liberazione immediata di Maryia Kalesnikava e l'annullamento "

@@ -105,7 +105,7 @@ def test_a_3d_secure_card_confirmed_in_the_page(
 ):
     port = webhook_to_live_server.url.rsplit(":", 1)[1]
     page = browser_page
-    page.goto(f"http://ch.localhost:{port}/de/faire-un-don/")
+    page.goto(f"http://ch.localhost:{port}/de/spenden/")
 
     page.locator("#id_frequency_1").check()
     page.get_by_role("button", name="20\u00a0CHF").click()
@@ -115,7 +115,7 @@ def test_a_3d_secure_card_confirmed_in_the_page(
 
     # localstripe's stand-in for the bank's 3-D Secure window.
     page.get_by_role("button", name="Complete authentication").click()
-    page.wait_for_url("**/de/faire-un-don/thanks/")
+    page.wait_for_url("**/de/spenden/thanks/")
     assert page.locator("h1").inner_text() == "Danke für Ihre Unterstützung!"
 
     donation = wait_for_status(DonationStatus.SUCCEEDED)

@@ -78,7 +78,7 @@ def test_the_togolese_page_counts_in_whole_francs(client, stripe_env, donation_p
 
 
 def test_the_german_translation(client, stripe_env, donation_pages):
-    soup = page_html(client, "ch", "/de/faire-un-don/")
+    soup = page_html(client, "ch", "/de/spenden/")
 
     assert soup.h1.get_text() == "Unterstützen Sie unsere Arbeit mit einer Spende"
     assert "Finanziert einen Tag Recherche vor Ort." in soup.get_text()

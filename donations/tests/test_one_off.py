@@ -61,7 +61,8 @@ def test_a_one_off_gift_is_pending_until_stripe_says_it_succeeded(
     assert "Association Plaidoyer Suisse" in receipt.subject
     # The date as the section reads it (its time zone): near midnight, UTC's may be another day.
     day = timezone.localtime(payment.occurred_at)
-    assert f"{day.day} {MONTHS_FR[day.month - 1]}" in receipt.body
+    first = "1er" if day.day == 1 else str(day.day)  # French writes the first of the month as an ordinal
+    assert f"{first} {MONTHS_FR[day.month - 1]}" in receipt.body
 
 
 def test_the_thank_you_page_shows_the_gift_without_personal_data_in_the_url(
@@ -83,8 +84,8 @@ def test_the_receipt_is_in_the_donors_language(
     client, stripe_env, donation_pages, localstripe, django_capture_on_commit_callbacks
 ):
     token = card_token(localstripe, "4242424242424242")
-    response = donate(client, "ch", path="/de/faire-un-don/", stripe_token=token)
-    assert response.json()["redirect"] == "/de/faire-un-don/thanks/"
+    response = donate(client, "ch", path="/de/spenden/", stripe_token=token)
+    assert response.json()["redirect"] == "/de/spenden/thanks/"
     donation = Donation.objects.get()
     assert donation.language == "de"
 
