@@ -28,7 +28,7 @@ def test_page_renders_the_letter_guidance_count_and_form(client, action):
         "Уважаемый господин Министр!",  # the Russian version, folded away
         'lang="ru"',
         "CHF 2.50",
-        '<progress max="500" value="0">',
+        '<progress max="500" value="0"',
         'action="' + page_url(action, "letter/") + '"',
         'action="' + page_url(action, "message/") + '"',
         shown("Spam protection is off on this server (no reCAPTCHA keys)."),
