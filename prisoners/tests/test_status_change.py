@@ -5,12 +5,12 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 
 from prisoners.models import PrisonerRecord, PrisonerStatus
+from sections.dates import long_date
 
 from .conftest import get, profiles_everywhere, translate_now
 
@@ -46,7 +46,7 @@ def edit_form(record, **changes):
 
 def released_banner(language):
     with translation.override(language):
-        return gettext("Released on %(date)s") % {"date": date_format(RELEASED_ON, "DATE_FORMAT")}
+        return gettext("Released on %(date)s") % {"date": long_date(RELEASED_ON, language)}
 
 
 def test_release_entered_once_shows_on_every_sections_page(

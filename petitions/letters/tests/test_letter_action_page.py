@@ -6,7 +6,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from home.models import HomePage, StandardPage
 from petitions.letters.models import LetterActionPage
 
-from .helpers import CH, make_action, page_url, shown
+from .helpers import CH, page_url, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -49,15 +49,6 @@ def test_preview_renders(client, action, django_user_model):
     client.force_login(admin)
     response = client.get(f"/admin/pages/{action.pk}/edit/preview/", HTTP_HOST=CH)
     assert response.status_code == 200
-
-
-def test_address_must_fit_the_window(sections):
-    from django.core.exceptions import ValidationError
-
-    page = make_action(sections["ch"].home)
-    page.addressee_address = "\n".join(f"Ligne {n}" for n in range(6))
-    with pytest.raises(ValidationError):
-        page.full_clean()
 
 
 def test_editors_can_open_the_add_form(client, sections, django_user_model):
