@@ -36,6 +36,8 @@ GENERATED_KEY = "letters:generated"
 GENERATED_KEPT = 20
 # The message form shares a page with the letter form: its own prefix keeps field ids unique.
 MESSAGE_PREFIX = "message"
+# The tag of a sent message's confirmation, and the id of the element that shows it.
+MESSAGE_SENT = "message-sent"
 # Rate limits: (what, limit, window in seconds).
 GENERATE_LIMITS = [("ip", 30, 3600)]
 SENT_LIMITS = [("ip", 60, 3600)]
@@ -64,7 +66,11 @@ def page_context(page, request):
     accepting = page.is_open and (section is None or section.letters_enabled)
     pending = _pending_tokens(request).get(str(page.translation_key))
     unavailable = captcha_missing(section) if accepting and section is not None else None
+    # A message just sent: its confirmation takes the form's place, where the visitor is (and is theirs only).
+    message_sent = any(MESSAGE_SENT in notice.tags for notice in messages.get_messages(request))
+    request.letters_personal = getattr(request, "letters_personal", False) or message_sent
     context = {
+        "message_sent": message_sent,
         "accepting_letters": accepting,
         "letter_count": page.count(),
         "letter_url": _route_url(page, request, "letter"),
@@ -76,7 +82,7 @@ def page_context(page, request):
     }
     if accepting and unavailable is None:
         context["letter_form"] = LetterForm(page=page, section=section)
-        if page.collect_messages:
+        if page.collect_messages and not message_sent:
             context["message_form"] = MessageForm(section=section, prefix=MESSAGE_PREFIX)
     return context
 
@@ -286,6 +292,6 @@ def post_message(page, request):
     messages.success(
         request,
         _("Thank you! Your message will be read by our team before it is delivered."),
-        extra_tags="letters",
+        extra_tags=f"letters {MESSAGE_SENT}",
     )
-    return HttpResponseRedirect(page.get_url(request) + "#messages", status=303)
+    return HttpResponseRedirect(page.get_url(request) + f"#{MESSAGE_SENT}", status=303)

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from petitions.letters.models import MessageStatus, SolidarityMessage
@@ -39,6 +40,43 @@ def test_a_message_waits_for_moderation_and_is_not_shown(client, action):
     page = client.get(page_url(action), HTTP_HOST=CH).content.decode()
     assert shown("Thank you! Your message will be read by our team before it is delivered.") in page
     assert "Courage et tendresse" not in page
+
+
+def test_a_sent_message_is_confirmed_in_place_of_the_form(client, action):
+    response = post_message(client, action)
+    assert response["Location"] == page_url(action) + "#message-sent"
+    page = client.get(page_url(action), HTTP_HOST=CH)
+    content = page.content.decode()
+    confirmation = shown("Thank you! Your message will be read by our team before it is delivered.")
+    assert f'id="message-sent" role="status" tabindex="-1">{confirmation}</p>' in content
+    assert content.count(confirmation) == 1  # not repeated at the top of the page
+    assert 'name="message-text"' not in content
+    assert "no-store" in page["Cache-Control"]  # the confirmation is this visitor's only
+    # Coming back later, the form is there again.
+    assert 'name="message-text"' in client.get(page_url(action), HTTP_HOST=CH).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_the_confirmation_of_a_sent_message_is_on_screen_and_focused(
+    live_server, action, browser_page
+):
+    port = live_server.url.rsplit(":", 1)[1]
+    page = browser_page
+    page.goto(f"http://ch.localhost:{port}{page_url(action)}")
+    page.locator("[name=message-author_name]").fill("Léa")
+    page.locator("[name=message-town]").fill("Sion")
+    page.locator("[name=message-text]").fill("Courage et tendresse, Maryia.")
+    page.locator("[name=message-consent]").check()
+    page.get_by_role("button", name=shown("Send my message")).click()
+
+    confirmation = page.locator("#message-sent")
+    expect(confirmation).to_have_text(
+        shown("Thank you! Your message will be read by our team before it is delivered.")
+    )
+    expect(confirmation).to_be_focused()
+    expect(confirmation).to_be_in_viewport(ratio=1)
+    # No empty form where the visitor lands, nor anywhere else.
+    assert page.locator("[name=message-text]").count() == 0
 
 
 def test_approved_messages_are_shown_rejected_ones_never(client, action, action_de, staff_factory, sections):
