@@ -160,8 +160,10 @@ WAGTAIL_2FA_REQUIRED = True
 WAGTAIL_2FA_OTP_TOTP_NAME = "Plaidoyer"
 
 # --- Logins: repeated failures lock the account and the address (django-axes) ------
+# AxesBackend refuses a locked-out sign-in, then leaves it to ModelBackend; it also loads the signed-in
+# user (ModelBackend's get_user), which Wagtail's test utilities expect of the first backend.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(env_str("LOGIN_FAILURE_LIMIT", "5"))

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("lockouts_on")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("lockouts_on", "sections")]
 
 LOGIN = "/admin/login/"
 
