@@ -5,7 +5,6 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from .pdf import printable_codepoints
 
@@ -17,18 +16,58 @@ NAME_PUNCTUATION = set(" '’‘-.‐")
 PLACE_PUNCTUATION = NAME_PUNCTUATION | set(",()/")
 
 
+# Emoji or text presentation selectors (as in "❤️"): they say how a screen draws a symbol, print has one way.
+PRESENTATION_SELECTORS = dict.fromkeys(map(ord, "\ufe0e\ufe0f"))
+
+
 def normalise(value):
     """NFC, so that an accent typed as a combining mark prints as the letter the font has."""
-    return unicodedata.normalize("NFC", value or "")
+    return unicodedata.normalize("NFC", value or "").translate(PRESENTATION_SELECTORS)
+
+
+# Skin tones: shown alone they read as a brown square, so the emoji they modify is shown instead.
+EMOJI_MODIFIERS = set(map(chr, range(0x1F3FB, 0x1F400)))
+
+
+def _visible(characters):
+    """The characters a visitor can see and recognise, once each."""
+    return [
+        c
+        for c in dict.fromkeys(characters)
+        if unicodedata.category(c)[0] not in "CZM" and c not in EMOJI_MODIFIERS
+    ]
 
 
 def _describe(characters):
-    shown = []
-    for character in dict.fromkeys(characters):
-        visible = unicodedata.category(character)[0] not in "CZ"
-        code = f"U+{ord(character):04X}"
-        shown.append(f"“{character}” ({code})" if visible else code)
+    """The characters in quotes, as typed; invisible ones named in words (never a code point)."""
+    shown = [f"“{character}”" for character in _visible(characters)]
+    if any(unicodedata.category(c)[0] == "Z" for c in characters):
+        shown.append(str(_("special spaces")))
+    if any(unicodedata.category(c)[0] in "CM" for c in characters):
+        shown.append(str(_("invisible characters")))
     return ", ".join(shown)
+
+
+def _unprintable(characters):
+    """Plain words saying what to remove: emojis and symbols, letters of another script, or invisible characters."""
+    visible = _visible(characters)
+    if not visible:
+        return ValidationError(
+            _(
+                "This text contains invisible characters, often pasted in with it, that cannot be printed. "
+                "Please type it in again rather than pasting it."
+            ),
+            code="unprintable",
+        )
+    shown = " ".join(visible[:3])
+    if all(unicodedata.category(c)[0] == "S" for c in visible):
+        message = _("Emojis and symbols such as %(characters)s cannot be printed. Please remove them.")
+    else:
+        message = _(
+            "Characters such as %(characters)s cannot be printed: the letter's typeface has Latin, Cyrillic "
+            "and Greek letters only. Please remove them."
+        )
+    return ValidationError(message % {"characters": shown}, code="unprintable")
 
 
 def check_printable(value, *, multiline=False):
@@ -57,15 +96,7 @@ def check_printable(value, *, multiline=False):
         and (unicodedata.category(c) in {"Cc", "Cf", "Cs", "Co", "Cn"} or ord(c) not in printable)
     ]
     if unprintable:
-        raise ValidationError(
-            ngettext(
-                "This character cannot be printed in the letter: %(characters)s. Please remove it.",
-                "These characters cannot be printed in the letter: %(characters)s. Please remove them.",
-                len(set(unprintable)),
-            )
-            % {"characters": _describe(unprintable)},
-            code="unprintable",
-        )
+        raise _unprintable(unprintable)
     return value
 
 
