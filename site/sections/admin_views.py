@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from .audit import entries_for
 from .creation import NewSectionForm, create_section_from
+from .permissions import sites_for_user
 
 
 class NewSectionView(WagtailAdminTemplateMixin, FormView):
@@ -68,3 +70,26 @@ class LockedSignInsView(WagtailAdminTemplateMixin, TemplateView):
                 % {"username": attempt.username, "address": attempt.ip_address},
             )
         return redirect("sections_locked_sign_ins")
+
+
+class DataAccessView(WagtailAdminTemplateMixin, TemplateView):
+    """Who inspected or exported the section's supporters' data: for its data officers (and superusers)."""
+
+    template_name = "sections/admin/data_access.html"
+    page_title = _("Data access")
+    header_icon = "history"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.sites = list(sites_for_user(request.user))
+        if not self.sites:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        entries = entries_for(site.pk for site in self.sites)[:500]
+        sections = {site.pk: site for site in self.sites}
+        rows = [
+            {"entry": entry, "section": sections.get(entry.data.get("section")), "data": entry.data}
+            for entry in entries
+        ]
+        return super().get_context_data(rows=rows, **kwargs)

@@ -12,6 +12,7 @@ from django.views import View
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .audit import log_export, log_inspect
 from .permissions import filter_for_user
 from .spreadsheets import SafeSpreadsheetExportMixin
 
@@ -62,6 +63,22 @@ class SectionScopedIndexMixin(SafeSpreadsheetExportMixin):
     def get_base_queryset(self):
         return filter_for_user(super().get_base_queryset(), self.request.user, self.section_field)
 
+    def render_to_response(self, context, **response_kwargs):
+        if self.is_export:
+            filters = {key: value for key, value in self.request.GET.items() if key != "export"}
+            export_format = self.request.GET.get("export")
+            log_export(self.request.user, context["object_list"], export_format, filters, self.section_field)
+        return super().render_to_response(context, **response_kwargs)
+
+
+class AuditedInspectMixin:
+    """Opening a supporter's row is written in the audit log (sections.audit)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        log_inspect(request.user, self.object, self.section_field)
+        return response
+
 
 class LocalTimesInspectMixin:
     """Times in the section's time zone, as the lists show them: Wagtail's inspect view prints a
@@ -79,7 +96,7 @@ def _scoped(view_class, name):
     if name == "index_view_class":
         bases += (SectionScopedIndexMixin,)
     if name == "inspect_view_class":
-        bases += (LocalTimesInspectMixin,)
+        bases += (AuditedInspectMixin, LocalTimesInspectMixin)
     return type(f"SectionScoped{view_class.__name__}", (*bases, view_class), {})
 
 

@@ -1,11 +1,13 @@
-"""Admin hooks of the site layer: "New section" and "Locked sign-ins" under Settings, for superusers."""
+"""Admin hooks of the site layer: "New section" and "Locked sign-ins" for superusers, "Data access" for data officers."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .admin_views import LockedSignInsView, NewSectionView
+from .admin_views import DataAccessView, LockedSignInsView, NewSectionView
+from .audit import ACTIONS
+from .permissions import sites_for_user
 
 
 @hooks.register("register_admin_urls")
@@ -13,6 +15,7 @@ def register_new_section_url():
     return [
         path("sections/new/", NewSectionView.as_view(), name="sections_new"),
         path("locked-sign-ins/", LockedSignInsView.as_view(), name="sections_locked_sign_ins"),
+        path("data-access/", DataAccessView.as_view(), name="sections_data_access"),
     ]
 
 
@@ -30,4 +33,22 @@ def register_new_section_menu_item():
 def register_locked_sign_ins_menu_item():
     return SuperuserMenuItem(
         _("Locked sign-ins"), reverse("sections_locked_sign_ins"), icon_name="lock", order=160
+    )
+
+
+@hooks.register("register_log_actions")
+def register_data_access_actions(actions):
+    for action, (label, message) in ACTIONS.items():
+        actions.register_action(action, label, message)
+
+
+class SectionStaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        return sites_for_user(request.user).exists()
+
+
+@hooks.register("register_reports_menu_item")
+def register_data_access_menu_item():
+    return SectionStaffMenuItem(
+        _("Data access"), reverse("sections_data_access"), icon_name="history", order=900
     )
