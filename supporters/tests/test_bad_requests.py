@@ -77,3 +77,10 @@ def test_django_still_needs_the_request_charset_workaround(rf):
     request = rf.get("/fr/?q=x")
     with pytest.raises(LookupError):
         django_set_content_type_params(request, {"CONTENT_TYPE": "text/plain; charset=rot13"})
+
+
+def test_a_host_the_site_does_not_serve_gets_a_400_page_not_a_crash(client, sections, settings):
+    settings.ALLOWED_HOSTS = ["ch.localhost"]
+    response = client.get("/fr/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert shown("Bad request", "fr") in response.content.decode()
