@@ -36,7 +36,7 @@ def send_receipt(payment_id):
             return False
         donation = payment.donation
         section = SectionSettings.for_site(donation.site)
-        with translation.override(donation.language):
+        with translation.override(donation.language), timezone.override(section.zone):
             context = {
                 "donation": donation,
                 "payment": payment,

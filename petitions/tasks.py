@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
 
 from sections.models import SectionSettings
@@ -27,7 +27,7 @@ def send_signature_email(signature_id, kind):
         PetitionPage.objects.filter(translation_key=signature.petition_key).order_by("pk").first()
     )
     section = SectionSettings.for_site(signature.site)
-    with translation.override(signature.language):
+    with translation.override(signature.language), timezone.override(section.zone):
         context = {
             "signature": signature,
             "petition": petition.specific if petition else None,

@@ -4,6 +4,8 @@ Used by the admin's "New section" form and by `manage.py create_section`; both v
 `NewSectionForm`, so a bad code, host or language gets the same message on its field.
 """
 
+import zoneinfo
+
 from django import forms
 from django.apps import apps
 from django.conf import settings
@@ -37,6 +39,9 @@ class NewSectionForm(forms.Form):
     name = forms.CharField(label=_("section name"), max_length=120)
     country = forms.CharField(label=_("country"), max_length=80)
     currency = forms.ChoiceField(label=_("currency"), choices=CURRENCIES)
+    time_zone = forms.ChoiceField(
+        label=_("time zone"), choices=[(zone, zone) for zone in sorted(zoneinfo.available_timezones())]
+    )
     language = forms.ChoiceField(label=_("default language"), choices=settings.LANGUAGES)
     other_languages = forms.MultipleChoiceField(
         label=_("other languages"),
@@ -82,7 +87,7 @@ def default_consent_texts(name, language):
 
 
 @transaction.atomic
-def create_section(*, code, name, country, currency, languages, hostname, port=80):
+def create_section(*, code, name, country, currency, languages, hostname, port=80, time_zone="Europe/Zurich"):
     """Create a section, live at once at `hostname` in exactly `languages` (the first is its default)."""
     root_model = apps.get_model(ROOT_PAGE_MODEL)
     locales = {code_: Locale.objects.get_or_create(language_code=code_)[0] for code_ in languages}
@@ -92,6 +97,7 @@ def create_section(*, code, name, country, currency, languages, hostname, port=8
     site = Site.objects.create(hostname=hostname, port=port, root_page=home, site_name=name)
     section = SectionSettings.for_site(site)
     section.code, section.name, section.country, section.currency = code, name, country, currency
+    section.time_zone = time_zone
     section.consent_text, section.newsletter_consent_text = default_consent_texts(name, languages[0])
     section.save()
     for language in languages[1:]:
@@ -110,4 +116,5 @@ def create_section_from(form):
         languages=data["languages"],
         hostname=data["hostname"],
         port=data["port"],
+        time_zone=data["time_zone"],
     )

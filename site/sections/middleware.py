@@ -4,12 +4,13 @@ from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.urls import get_urlconf, is_valid_path
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, get_language_from_path
 
 from .content_cache import prime_section
 from .languages import preferred_language, section_languages
+from .models import SectionSettings
 
 
 class SectionLanguageMiddleware:
@@ -24,6 +25,12 @@ class SectionLanguageMiddleware:
         site = prime_section(request)
         codes = section_languages(site)
         translation.activate(codes[0] if codes else settings.LANGUAGE_CODE)
+        # Times, like the language, are the section's (a Togolese page reads Lomé's time), never the
+        # previous request's.
+        if site is not None:
+            timezone.activate(SectionSettings.for_request(request).zone)
+        else:
+            timezone.deactivate()
         path = request.path_info
         language = get_language_from_path(path)
         if language is not None:

@@ -1,5 +1,9 @@
 """A section: one Wagtail Site plus the settings every template and action reads."""
 
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +11,11 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 CURRENCIES = [("CHF", "CHF"), ("EUR", "EUR"), ("XOF", "XOF")]
+
+
+def validate_time_zone(name):
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(_("Enter a time zone such as Europe/Zurich or Africa/Lome."))
 
 
 class AddressWindow(models.TextChoices):
@@ -34,6 +43,13 @@ class SectionSettings(BaseSiteSetting):
     name = models.CharField(_("section name"), max_length=120)
     country = models.CharField(_("country"), max_length=80)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Zurich",
+        validators=[validate_time_zone],
+        help_text=_("Pages, emails and receipts show dates and times in it, e.g. Africa/Lome."),
+    )
     legal_entity = models.CharField(_("legal entity"), max_length=200, blank=True)
     postal_address = models.TextField(_("postal address"), blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
@@ -114,6 +130,7 @@ class SectionSettings(BaseSiteSetting):
                 FieldPanel("name"),
                 FieldPanel("country"),
                 FieldPanel("currency"),
+                FieldPanel("time_zone"),
                 FieldPanel("legal_entity"),
                 FieldPanel("postal_address"),
             ],
@@ -162,6 +179,14 @@ class SectionSettings(BaseSiteSetting):
 
     def __str__(self):
         return self.name or self.code
+
+    @property
+    def zone(self):
+        """The section's time zone, for `timezone.override` (the project's when the name is unknown)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 class SectionStaffGroup(models.Model):

@@ -22,6 +22,7 @@ VALID = {
     "other_languages": ["en"],
     "hostname": "be.localhost",
     "port": "80",
+    "time_zone": "Europe/Brussels",
 }
 
 
@@ -55,7 +56,10 @@ class NewSectionFormTests(TestCase):
         self.assertEqual(visitor.get("/en/", HTTP_HOST="be.localhost").status_code, 200)
         self.assertEqual(visitor.get("/de/", HTTP_HOST="be.localhost").status_code, 404)
         section = SectionSettings.for_site(site)
-        self.assertEqual((section.code, section.currency, section.country), ("be", "EUR", "Belgique"))
+        self.assertEqual(
+            (section.code, section.currency, section.country, section.time_zone),
+            ("be", "EUR", "Belgique", "Europe/Brussels"),
+        )
         self.assertIn("Plaidoyer Belgique", section.consent_text)
         self.assertTrue(Collection.objects.filter(name="Plaidoyer Belgique").exists())
         self.assertEqual(
@@ -120,6 +124,7 @@ class CreateSectionCommandTests(TestCase):
                 "--currency=EUR",
                 "--languages=fr,de",
                 "--host=lu.localhost",
+                "--time-zone=Europe/Luxembourg",
                 stdout=output,
             )
         self.assertIn("Section lu created: http://lu.localhost:80/", output.getvalue())

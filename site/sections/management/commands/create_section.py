@@ -18,6 +18,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--host", required=True, help="The host it answers at, e.g. be.example.org.")
         parser.add_argument("--port", type=int, default=80)
+        parser.add_argument("--time-zone", default="Europe/Zurich", help="E.g. Europe/Brussels.")
 
     def handle(self, *args, **options):
         languages = [code.strip() for code in options["languages"].split(",") if code.strip()]
@@ -31,6 +32,7 @@ class Command(BaseCommand):
                 "other_languages": languages[1:],
                 "hostname": options["host"],
                 "port": options["port"],
+                "time_zone": options["time_zone"],
             }
         )
         if not form.is_valid():
