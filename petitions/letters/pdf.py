@@ -30,7 +30,7 @@ PUNCH_MARK = 148.5
 
 @dataclass(frozen=True)
 class Window:
-    """Where the envelope's window shows the folded sheet (mm from the sheet's top left), and the sender's block beside it."""
+    """Where the address is printed for the envelope's window to show it (mm from the sheet's top left), and the sender's block beside it."""
 
     left: float
     width: float

@@ -111,6 +111,21 @@ class AddressWindowTests(TestCase):
         sender = next(run for run in runs if run[0] == "Anne-Sophie Müller")
         self.assertLess(sender[1] + text_width(sender[0], sender[3]), WINDOWS["right"].left)
 
+    def test_a_long_return_address_is_shortened_to_stay_in_the_window(self):
+        page = next(page for page in self.swiss_pages if page.locale.language_code == "fr")
+        data = pdf_from_response(
+            generate(
+                self.client,
+                page,
+                first_name="Marie-Christine Alexandra",
+                last_name="de Montmollin-Vuilleumier",
+                town="Saint-Légier-La Chiésaz",
+            )
+        )
+        (line,) = [run for run in drawn_runs(data) if "·" in run[0]]
+        self.assertTrue(line[0].startswith("Marie-Christine Alexandra de Montmollin-Vuilleumier · "))
+        self.assert_inside([line], WINDOWS["right"], "return address")
+
     def test_a_long_address_is_set_smaller_to_stay_in_the_window(self):
         page = next(page for page in self.swiss_pages if page.locale.language_code == "fr")
         page.addressee_address = (
