@@ -159,6 +159,16 @@ class AddressWindowTests(TestCase):
             ),
         )
 
+    def test_an_address_saved_before_the_check_still_prints_rather_than_fail(self):
+        page = next(page for page in self.swiss_pages if page.locale.language_code == "fr")
+        too_tall = "\n".join(f"Bureau {number}, bâtiment administratif" for number in range(8))
+        LetterActionPage.objects.filter(pk=page.pk).update(addressee_address=too_tall)
+        with self.assertLogs("petitions.letters.pdf", "WARNING"):
+            response = generate(self.client, page)
+        self.assertEqual(response.status_code, 200)
+        runs = drawn_runs(pdf_from_response(response))
+        self.assertIn("Bureau 7, bâtiment administratif", [run[0] for run in runs])
+
     def test_an_addressee_in_another_language_that_does_not_fit_is_refused_too(self):
         page = next(page for page in self.swiss_pages if page.locale.language_code == "fr")
         version = LetterVersion(
