@@ -15,16 +15,18 @@ from .creation import NewSectionForm, create_section_from
 from .permissions import sites_for_user
 
 
-class NewSectionView(WagtailAdminTemplateMixin, FormView):
-    form_class = NewSectionForm
-    template_name = "sections/admin/new_section.html"
-    page_title = _("New section")
-    header_icon = "site"
-
+class SuperusersOnlyMixin:
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_superuser:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class NewSectionView(SuperusersOnlyMixin, WagtailAdminTemplateMixin, FormView):
+    form_class = NewSectionForm
+    template_name = "sections/admin/new_section.html"
+    page_title = _("New section")
+    header_icon = "site"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -41,17 +43,12 @@ class NewSectionView(WagtailAdminTemplateMixin, FormView):
         return redirect("wagtailsettings:edit", "sections", "sectionsettings", section.site.pk)
 
 
-class LockedSignInsView(WagtailAdminTemplateMixin, TemplateView):
+class LockedSignInsView(SuperusersOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
     """Sign-ins locked by django-axes after repeated failures; a superuser unlocks them here."""
 
     template_name = "sections/admin/locked_sign_ins.html"
     page_title = _("Locked sign-ins")
     header_icon = "lock"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_superuser:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         attempts = AccessAttempt.objects.order_by("-attempt_time")
