@@ -9,7 +9,6 @@ from wagtail.models import Page, Site
 
 from petitions.models import Signature
 from supporters.models import Supporter
-
 from tests.test_scoped_admin_urls import signature
 
 pytestmark = pytest.mark.django_db
