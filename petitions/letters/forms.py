@@ -52,10 +52,25 @@ class PlainTextMixin:
 
 
 class LetterForm(PlainTextMixin, forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=60, validators=[validate_name])
-    last_name = forms.CharField(label=_("Last name"), max_length=60, validators=[validate_name])
-    town = forms.CharField(label=_("Town"), max_length=80)
-    country = forms.CharField(label=_("Country"), max_length=60)
+    # Autocomplete tokens let browsers fill in what a visitor typed before (WCAG 1.3.5).
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=60,
+        validators=[validate_name],
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=60,
+        validators=[validate_name],
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    town = forms.CharField(
+        label=_("Town"), max_length=80, widget=forms.TextInput(attrs={"autocomplete": "address-level2"})
+    )
+    country = forms.CharField(
+        label=_("Country"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "country-name"})
+    )
     language = forms.ChoiceField(
         label=_("Language of the letter"),
         error_messages={
@@ -78,6 +93,7 @@ class LetterForm(PlainTextMixin, forms.Form):
         required=False,
         max_length=254,
         help_text=_("Fill this in to receive the letter as a PDF by email as well."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     consent = forms.BooleanField(
         label="",
@@ -137,7 +153,11 @@ class MessageForm(PlainTextMixin, forms.ModelForm):
             "town": _("Town (optional)"),
             "text": _("Your message"),
         }
-        widgets = {"text": forms.Textarea(attrs={"rows": 4, "maxlength": SolidarityMessage.MAX_LENGTH})}
+        widgets = {
+            "author_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "town": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "text": forms.Textarea(attrs={"rows": 4, "maxlength": SolidarityMessage.MAX_LENGTH}),
+        }
         help_texts = {"text": _("At most 500 characters. Every message is read before it is delivered.")}
 
     def __init__(self, *args, section=None, **kwargs):
