@@ -97,9 +97,8 @@ class DonationForm(forms.Form):
         captcha = captcha_field(section, "donate")
         if captcha is not None:
             self.fields["captcha"] = captcha
-        for name, field in self.fields.items():
-            if not field.widget.is_hidden and name != "captcha":
-                field.widget.attrs["aria-describedby"] = f"id_{name}-errors"
+        # The amount's limits are said under it (the page's help text).
+        self.fields["amount"].widget.attrs["aria-describedby"] = "id_amount_help"
         if not self.is_bound:
             self.initial.update(
                 {
@@ -109,6 +108,17 @@ class DonationForm(forms.Form):
                     "idempotency_key": new_idempotency_key(),
                 }
             )
+
+    def full_clean(self):
+        super().full_clean()
+        # Screen readers announce a field's errors (and the amount's limits) when the field gets focus.
+        for name in self.errors:
+            if name in self.fields and not self.fields[name].widget.is_hidden:
+                described = ["id_amount_help"] if name == "amount" else []
+                self.fields[name].widget.attrs["aria-describedby"] = " ".join(
+                    [*described, f"id_{name}_errors"]
+                )
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
 
     def clean_currency(self):
         currency = self.cleaned_data["currency"].strip().upper()

@@ -21,7 +21,7 @@ NO_DECIMALS = "Amounts in %(currency)s have no decimals: enter a whole number."
 def field_errors(response, name):
     """The errors shown next to one field of the re-rendered page."""
     soup = BeautifulSoup(response.content, "html.parser")
-    return [item.get_text() for item in soup.select(f"#id_{name}-errors li")]
+    return [item.get_text() for item in soup.select(f"#id_{name}_errors li")]
 
 
 def nothing_written():

@@ -71,7 +71,7 @@ def test_a_declined_card_then_a_good_one(
     page.locator("#id_amount").fill("3")
     page.locator("[data-submit]").click()
 
-    amount_error = page.locator("#id_amount-errors li")
+    amount_error = page.locator("#id_amount_errors li")
     amount_error.wait_for()
     assert amount_error.inner_text() == t("The minimum gift is %(minimum)s.", minimum="5\u00a0CHF")
     assert page.locator("#id_amount").get_attribute("aria-invalid") == "true"
@@ -81,7 +81,7 @@ def test_a_declined_card_then_a_good_one(
     assert page.locator("#id_amount").input_value() == "30"
     page.locator("[data-submit]").click()
 
-    error = page.locator("#id_stripe_token-errors li")
+    error = page.locator("#id_stripe_token_errors li")
     error.wait_for()
     assert error.inner_text() == t("Your card was declined. Nothing was charged; please try another card.")
     assert Donation.objects.count() == 0

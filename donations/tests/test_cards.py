@@ -63,7 +63,7 @@ def test_the_declined_message_is_shown_next_to_the_card_on_the_plain_page(
 
     assert response.status_code == 402
     html = response.content.decode()
-    assert f'<ul class="errorlist" id="id_stripe_token-errors" role="alert"><li>{DECLINED}</li></ul>' in html
+    assert f'<ul class="errorlist" id="id_stripe_token_errors"><li>{DECLINED}</li></ul>' in html
     assert 'value="veranika@example.org"' in html
 
 

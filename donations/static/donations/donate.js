@@ -50,12 +50,26 @@
   amountInput.addEventListener("input", markPreset);
   showPresets();
 
+  // Errors go where the server puts them (templates/includes/field_errors.html): a list after the
+  // field, named by the field's aria-describedby; errors of no field go to the live region at the top.
   function errorList(name) {
-    return name === "__all__" ? form.querySelector("#donation-errors") : form.querySelector("#id_" + name + "-errors");
+    var wrapper = form.querySelector('[data-field="' + name + '"]');
+    if (name === "__all__" || !wrapper) {
+      return null;
+    }
+    var list = form.querySelector("#id_" + name + "_errors");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "errorlist";
+      list.id = "id_" + name + "_errors";
+      wrapper.appendChild(list);
+    }
+    return list;
   }
 
   function clearErrors() {
-    form.querySelectorAll(".errorlist").forEach(function (list) { list.textContent = ""; });
+    form.querySelectorAll(".errorlist, .form-errors").forEach(function (list) { list.remove(); });
+    form.querySelector("#donation-errors").textContent = "";
     form.querySelectorAll(".form-field--error").forEach(function (field) {
       field.classList.remove("form-field--error");
     });
@@ -63,15 +77,25 @@
   }
 
   function showError(name, message) {
-    var list = errorList(name) || errorList("__all__");
+    var list = errorList(name);
+    if (!list) {
+      var paragraph = document.createElement("p");
+      paragraph.className = "form-errors";
+      paragraph.textContent = message;
+      form.querySelector("#donation-errors").appendChild(paragraph);
+      return;
+    }
     var item = document.createElement("li");
     item.textContent = message;
     list.appendChild(item);
-    var wrapper = form.querySelector('[data-field="' + name + '"]');
-    if (wrapper) {
-      wrapper.classList.add("form-field--error");
-      var input = wrapper.querySelector("input, select, textarea");
-      if (input && name !== "stripe_token") { input.setAttribute("aria-invalid", "true"); }
+    var wrapper = list.parentNode;
+    wrapper.classList.add("form-field--error");
+    var input = wrapper.querySelector("input, select, textarea");
+    if (input && name !== "stripe_token") {
+      input.setAttribute("aria-invalid", "true");
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      if (described.indexOf(list.id) < 0) { described.push(list.id); }
+      input.setAttribute("aria-describedby", described.join(" "));
     }
   }
 
@@ -79,7 +103,7 @@
     var first = null;
     Object.keys(errors).forEach(function (name) {
       errors[name].forEach(function (error) { showError(name, error.message); });
-      first = first || errorList(name);
+      first = first || errorList(name) || form.querySelector("#donation-errors");
     });
     if (first) { first.scrollIntoView({ block: "center" }); }
   }
