@@ -235,3 +235,65 @@ def test_the_donation_amount_field_announces_its_limits(demo, tab):
     open_page(tab, demo, "ch.localhost", "it", "donation page")
     described = tab.locator("#id_amount").get_attribute("aria-describedby").split()
     assert tab.locator(f"#{described[0]}").inner_text().startswith("Tra ")
+
+
+# What a visitor types into each field of a form that they fill in correctly.
+ANSWERS = {
+    "first_name": "Veranika",
+    "last_name": "Tsepkala",
+    "email": "veranika@example.org",
+    "country": "Suisse",
+    "postal_code": "3001",
+    "town": "Berne",
+    "message-author_name": "Veranika",
+    "message-town": "Berne",
+    "message-text": "Nous pensons à vous.",
+}
+
+
+def fill_in(tab, form, **answers):
+    answers = {**ANSWERS, **answers}
+    for field in form.locator("input[type=text], input[type=email], textarea").all():
+        name = field.get_attribute("name")
+        if name in answers and field.is_visible():
+            field.fill(answers[name])
+    for box in form.locator("input[type=checkbox][required], input[type=checkbox][name$=consent]").all():
+        box.check()
+    with tab.expect_navigation():
+        form.locator("button[type=submit]").click()
+
+
+@pytest.mark.parametrize(("host", "language"), SECTION_LANGUAGES)
+def test_a_signature_confirmation_page_has_no_accessibility_violation(demo, tab, host, language):
+    from petitions.models import Signature
+    from petitions.signatures import confirmation_token
+
+    open_page(tab, demo, host, language, "petition")
+    # A new signer each time: a second signature with the same email is not a new one.
+    fill_in(tab, tab.locator("form.petition-form"), email=f"veranika.{host}.{language}@example.org")
+    assert tab.url.endswith("/thanks/")
+    signature = Signature.objects.order_by("-pk").first()
+    port = demo.url.rsplit(":", 1)[1]
+    tab.goto(f"http://{host}:{port}/{language}/petitions/confirm/{confirmation_token(signature.pk)}/")
+    assert axe_violations(tab) == []
+    with tab.expect_navigation():
+        tab.locator("main form button[type=submit]").click()
+    assert axe_violations(tab) == []
+
+
+@pytest.mark.parametrize(
+    ("host", "language", "form"),
+    [
+        (host, language, form)
+        for host, language in SECTION_LANGUAGES
+        for form in ("section.letter-form form", "form.solidarity__form")
+        if host != "tg.localhost"
+    ],
+)
+def test_what_a_letter_writer_sees_after_sending_has_no_accessibility_violation(
+    demo, tab, host, language, form
+):
+    open_page(tab, demo, host, language, "letter action")
+    fill_in(tab, tab.locator(form))
+    assert tab.locator(".form-errors").count() == 0
+    assert axe_violations(tab) == []
