@@ -23,7 +23,13 @@ demo: install
 run: demo
 	WAGTAILADMIN_BASE_URL=http://localhost:$(PORT) $(MANAGE) runserver 0.0.0.0:$(PORT)
 
-test: install
+# axe-core for the accessibility tests, from the npm registry (package-lock.json pins it).
+node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js and npm (apt-get install npm), then run make test again."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: install node_modules/.package-lock.json
 	$(BIN)/python -m tests.check_database
 	$(BIN)/python -m tests.check_chromium
 	$(BIN)/python -m pytest --create-db
@@ -42,4 +48,4 @@ messages: install
 	$(MANAGE) compilemessages --ignore=.venv -v 0
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media static_collected
+	rm -rf $(VENV) node_modules db.sqlite3 media static_collected

@@ -84,8 +84,8 @@ def test_the_receipt_is_in_the_donors_language(
     client, stripe_env, donation_pages, localstripe, django_capture_on_commit_callbacks
 ):
     token = card_token(localstripe, "4242424242424242")
-    response = donate(client, "ch", path="/de/faire-un-don/", stripe_token=token)
-    assert response.json()["redirect"] == "/de/faire-un-don/thanks/"
+    response = donate(client, "ch", path="/de/spenden/", stripe_token=token)
+    assert response.json()["redirect"] == "/de/spenden/thanks/"
     donation = Donation.objects.get()
     assert donation.language == "de"
 
