@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from supporters.captcha import captcha_field
-from supporters.validators import validate_name
+from supporters.fields import NameField
 
 from . import money
 from .models import Frequency
@@ -29,18 +29,8 @@ class DonationForm(forms.Form):
     )
     currency = forms.CharField(widget=forms.HiddenInput)
     # Names go to Stripe's customer records and the receipts: the same rule as every form's.
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=100,
-        validators=[validate_name],
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=100,
-        validators=[validate_name],
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
+    first_name = NameField(label=_("First name"), autocomplete="given-name")
+    last_name = NameField(label=_("Last name"), autocomplete="family-name")
     email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     consent = forms.BooleanField(
         error_messages={"required": _("Please agree so that we can process your gift.")},

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from supporters.captcha import captcha_field
+from supporters.fields import NameField
 from supporters.models import ConsentRecord
-from supporters.validators import MARKUP, has_control_characters, validate_name
+from supporters.validators import MARKUP, has_control_characters
 
 from .models import PostalCodeField
 
@@ -56,18 +57,9 @@ class StrictConsentField(forms.Field):
             raise ValidationError(self.error_messages["required"], code="required")
 
 
-class NameField(forms.CharField):
-    default_validators = [validate_name]
-
-    def __init__(self, **kwargs):
-        super().__init__(max_length=100, **kwargs)
-
-
 class SignatureForm(forms.Form):
-    first_name = NameField(
-        label=_("First name"), widget=forms.TextInput(attrs={"autocomplete": "given-name"})
-    )
-    last_name = NameField(label=_("Last name"), widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = NameField(label=_("First name"), autocomplete="given-name")
+    last_name = NameField(label=_("Last name"), autocomplete="family-name")
     email = forms.EmailField(
         label=_("Email"),
         max_length=254,

@@ -5,6 +5,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from supporters.captcha import captcha_field
+from supporters.fields import NameField
 from supporters.validators import validate_name
 
 from . import text
@@ -53,18 +54,8 @@ class PlainTextMixin:
 
 class LetterForm(PlainTextMixin, forms.Form):
     # Autocomplete tokens let browsers fill in what a visitor typed before (WCAG 1.3.5).
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=60,
-        validators=[validate_name],
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=60,
-        validators=[validate_name],
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
+    first_name = NameField(label=_("First name"), max_length=60, autocomplete="given-name")
+    last_name = NameField(label=_("Last name"), max_length=60, autocomplete="family-name")
     town = forms.CharField(
         label=_("Town"), max_length=80, widget=forms.TextInput(attrs={"autocomplete": "address-level2"})
     )
