@@ -7,7 +7,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from sections.models import SectionSettings
-from sections.viewsets import SectionScopedModelViewSet
+from sections.viewsets import SectionScopedModelViewSet, SupporterErasureViewSetMixin
 
 from .models import Donation, DonationPage
 from .payments import unavailable_reasons
@@ -23,7 +23,7 @@ class DonationPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Donation, DonationPermissionPolicy(Donation))
 
 
-class DonationViewSet(SectionScopedModelViewSet):
+class DonationViewSet(SupporterErasureViewSetMixin, SectionScopedModelViewSet):
     model = Donation
     section_field = "site"
     icon = "pick"

@@ -16,7 +16,12 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from sections.models import SectionSettings
 from sections.permissions import sites_for_user
-from sections.viewsets import OutsideUserSections, SectionScopedRecordViewSet, not_found
+from sections.viewsets import (
+    OutsideUserSections,
+    SectionScopedRecordViewSet,
+    SupporterErasureViewSetMixin,
+    not_found,
+)
 from supporters.models import ActionCount, ConsentRecord
 
 from .models import Signature, SignatureState, petitions_in_sites
@@ -102,7 +107,7 @@ class SignatureInspectView(InspectView):
         return "; ".join(lines) or "-"
 
 
-class SignatureViewSet(SectionScopedRecordViewSet):
+class SignatureViewSet(SupporterErasureViewSetMixin, SectionScopedRecordViewSet):
     model = Signature
     icon = "form"
     menu_label = _("Signatures")

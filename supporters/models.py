@@ -35,6 +35,7 @@ class Supporter(models.Model):
 
     class Meta:
         verbose_name = _("supporter")
+        permissions = [("erase_supporter", "Can erase a supporter's personal data")]
         constraints = [
             models.UniqueConstraint(fields=["site", "canonical_email"], name="unique_supporter_per_section")
         ]

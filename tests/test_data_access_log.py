@@ -1,5 +1,6 @@
-"""Every inspect and export of supporters' data is in Wagtail's audit log, and a section's data officers read
-their own section's entries (who, when, what, which filter, how many rows) in Reports → Data access."""
+"""Every inspect, export and erasure of supporters' data is in Wagtail's audit log, and a section's data
+officers read their own section's entries (who, when, what, which filter, how many rows) in Reports → Data
+access. Data officers erase a supporter from the admin: a page that says what goes, then one button."""
 
 import pytest
 from django.contrib.auth.models import User
@@ -8,7 +9,7 @@ from wagtail.models import ModelLogEntry
 
 from petitions.models import Signature, SignatureState
 from petitions.tests.conftest import make_petition
-from sections.audit import EXPORT, INSPECT
+from sections.audit import ERASE, EXPORT, INSPECT
 from supporters.models import Supporter
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +92,53 @@ def test_an_editor_has_no_data_access_report(client, sections):
     editor.groups.set([sections["ch"].groups["editor"]])
     client.force_login(editor)
     assert client.get(reverse("sections_data_access")).status_code != 200
+
+
+def test_a_data_officer_erases_a_supporter_from_the_admin_and_it_is_logged(client, sections, signatures):
+    officer = data_officer(sections, "ch")
+    client.force_login(officer)
+    row = signatures["ch"][0]
+    inspect = client.get(reverse("signatures:inspect", args=[row.pk])).content.decode()
+    erase_url = reverse("signatures:erase", args=[row.pk])
+    assert erase_url in inspect
+
+    confirmation = client.get(erase_url)
+    assert confirmation.status_code == 200
+    assert confirmation.context["supporter"] == row.supporter
+    assert [(str(action["label"]), action["count"]) for action in confirmation.context["actions"]] == [
+        ("signatures", 1)
+    ]
+    assert 'method="post"' in confirmation.content.decode()
+    row.refresh_from_db()
+    assert row.first_name == "Ueli", "opening the confirmation page erases nothing"
+
+    response = client.post(erase_url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("signatures:index")
+    assert "lignes vidées : 1" in response.content.decode()  # the admin speaks French by default
+    row.refresh_from_db()
+    row.supporter.refresh_from_db()
+    assert (row.first_name, row.last_name, row.supporter.email) == ("", "", "")
+    assert row.supporter.erased_at is not None
+    assert row.state == SignatureState.CONFIRMED, "the signature still counts"
+    assert Supporter.objects.get(pk=signatures["ch"][1].supporter_id).first_name == "Ueli", "only that one"
+
+    entry = ModelLogEntry.objects.get(action=ERASE)
+    assert entry.user == officer
+    assert entry.data == {"section": sections["ch"].site.pk, "model": "supporters.supporter", "rows": 1}
+    assert "Ueli" not in entry.label and "Tschanz" not in entry.label
+    report = client.get(reverse("sections_data_access"))
+    assert ERASE in [line["entry"].action for line in report.context["rows"]]
+
+
+def test_another_sections_officer_and_an_editor_cannot_erase(client, sections, signatures):
+    row = signatures["ch"][0]
+    erase_url = reverse("signatures:erase", args=[row.pk])
+    editor = User.objects.create_user("ch-editor-y", password="pw")
+    editor.groups.set([sections["ch"].groups["editor"]])
+    for user in (data_officer(sections, "fr"), editor):
+        client.force_login(user)
+        assert client.get(erase_url).status_code in (403, 404)
+        assert client.post(erase_url).status_code in (403, 404)
+    row.refresh_from_db()
+    assert row.first_name == "Ueli"
+    assert not ModelLogEntry.objects.filter(action=ERASE).exists()

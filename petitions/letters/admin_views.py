@@ -21,7 +21,7 @@ from wagtail.permissions import register_permission_policy
 
 from sections.permissions import filter_for_user, sites_for_user
 from sections.trees import in_sections
-from sections.viewsets import SectionScopedRecordViewSet
+from sections.viewsets import SectionScopedRecordViewSet, SupporterErasureViewSetMixin
 
 from .models import Letter, LetterActionPage, MessageStatus, SolidarityMessage
 from .pdf import cards_pdf
@@ -75,7 +75,7 @@ class MessageFilterSet(WagtailFilterSet):
         fields = ["status", "action"]
 
 
-class LetterViewSet(SectionScopedRecordViewSet):
+class LetterViewSet(SupporterErasureViewSetMixin, SectionScopedRecordViewSet):
     model = Letter
     icon = "mail"
     menu_label = gettext_lazy("Letters")
@@ -154,7 +154,7 @@ class MessageInspectView(generic.InspectView):
         return context
 
 
-class SolidarityMessageViewSet(SectionScopedRecordViewSet):
+class SolidarityMessageViewSet(SupporterErasureViewSetMixin, SectionScopedRecordViewSet):
     model = SolidarityMessage
     icon = "comment"
     menu_label = gettext_lazy("Solidarity messages")

@@ -1,8 +1,8 @@
 """Who looked at or took supporters' data: entries in Wagtail's audit log, each tagged with its section.
 
-Every inspect view and every export of a section-scoped viewset writes one (sections.viewsets). The
-entry's label never holds the supporter's name, only the kind of row and its number; its data says
-which section, which rows (model), which filter and how many rows. A section's data officers read
+Every inspect view, every export and every erasure of a section-scoped viewset writes one
+(sections.viewsets). The entry's label never holds the supporter's name, only the kind of row and its
+number; its data says which section, which rows (model), which filter and how many rows. A section's data officers read
 their section's entries in Reports → Data access.
 """
 
@@ -13,9 +13,11 @@ from wagtail.models import ModelLogEntry, Site
 
 INSPECT = "plaidoyer.inspect"
 EXPORT = "plaidoyer.export"
+ERASE = "plaidoyer.erase"
 ACTIONS = {
     INSPECT: (_("Inspect supporters' data"), _("Inspected a supporter's record")),
     EXPORT: (_("Export supporters' data"), _("Exported supporters' data")),
+    ERASE: (_("Erase a supporter's data"), _("Erased a supporter's personal data")),
 }
 
 
@@ -66,6 +68,17 @@ def log_export(user, queryset, export_format, filters, section_field="site"):
             )
         )
     return entries
+
+
+def log_erasure(user, supporter, rows):
+    """One entry for one supporter erased: their number and how many action rows were blanked."""
+    return log(
+        instance=supporter,
+        action=ERASE,
+        user=user,
+        title=f"{supporter._meta.verbose_name} #{supporter.pk}",
+        data={"section": supporter.site_id, "model": supporter._meta.label_lower, "rows": rows},
+    )
 
 
 def entries_for(site_ids):

@@ -85,6 +85,7 @@ ROLES = (
             "letters.view_solidaritymessage",
             "letters.moderate_solidaritymessage",
             "donations.view_donation",
+            "supporters.erase_supporter",
         ),
         sees_supporters=True,
     ),

@@ -3,16 +3,25 @@
 import datetime
 from inspect import getattr_static
 
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.generic import TemplateView
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .audit import log_export, log_inspect
+from supporters.erasure import actions_of, erase_supporter
+
+from .audit import log_erasure, log_export, log_inspect
 from .permissions import filter_for_user
 from .spreadsheets import SafeSpreadsheetExportMixin
 
@@ -125,6 +134,103 @@ class SectionScopedModelViewSet(SectionScopedViewSetMixin, ModelViewSet):
 
 class SectionScopedSnippetViewSet(SectionScopedViewSetMixin, SnippetViewSet):
     pass
+
+
+ERASE_PERMISSION = "supporters.erase_supporter"
+
+
+class EraseSupporterView(SectionScopedViewMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Erase the personal data of the supporter behind one row (a signature, letter, message or
+    donation): a page that says what will go, then one button; only its POST erases.
+
+    Their rows in every action of the section are blanked (counts and accounts stay) and the erasure
+    is written in the audit log, without their name. Section staff who may erase (data officers)
+    reach it from the row's inspect view; another section's row is a 404, as everywhere.
+    """
+
+    template_name = "sections/admin/erase_supporter.html"
+    page_title = _("Erase a supporter's personal data")
+    header_icon = "bin"
+    model = None
+    index_url_name = None
+    inspect_url_name = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.outside_user_sections and not request.user.has_perm(ERASE_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def row(self):
+        return get_object_or_404(
+            self.model._default_manager.select_related("supporter"), pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        supporter = self.row.supporter
+        actions = [
+            {"label": model._meta.verbose_name_plural, "count": count}
+            for model, count in actions_of(supporter).items()
+        ]
+        return super().get_context_data(
+            supporter=supporter,
+            actions=actions,
+            cancel_url=reverse(self.inspect_url_name, args=[quote(self.row.pk)]),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        supporter = self.row.supporter
+        if supporter.erased_at:
+            messages.warning(request, _("This supporter's personal data was already erased."))
+        else:
+            rows = erase_supporter(supporter)
+            log_erasure(request.user, supporter, rows)
+            messages.success(
+                request,
+                _("The supporter's personal data is erased (rows blanked: %(rows)s); the counts stay.")
+                % {"rows": rows},
+            )
+        return redirect(self.index_url_name)
+
+
+class SupporterErasureViewSetMixin:
+    """Adds the erase view to a viewset of supporters' rows, and its button to the inspect view."""
+
+    erase_view_class = EraseSupporterView
+
+    @property
+    def erase_view(self):
+        return self.erase_view_class.as_view(
+            model=self.model,
+            section_field=self.section_field,
+            index_url_name=self.get_url_name("index"),
+            inspect_url_name=self.get_url_name("inspect"),
+        )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(f"erase/<{self.pk_path_converter}:pk>/", self.erase_view, name="erase"),
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        erase_url_name = self.get_url_name("erase")
+        inspect_view_class = self.inspect_view_class
+
+        class InspectWithErasure(inspect_view_class):
+            @cached_property
+            def header_buttons(self):
+                buttons = list(super().header_buttons)
+                supporter = self.object.supporter
+                if self.request.user.has_perm(ERASE_PERMISSION) and supporter and not supporter.erased_at:
+                    url = reverse(erase_url_name, args=[quote(self.object.pk)])
+                    buttons.append(HeaderButton(_("Erase this supporter's data"), url=url, icon_name="bin"))
+                return buttons
+
+        InspectWithErasure.__name__ = f"{inspect_view_class.__name__}WithErasure"
+        self.inspect_view_class = InspectWithErasure
 
 
 class SectionScopedRecordViewSet(SectionScopedModelViewSet):
