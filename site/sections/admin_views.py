@@ -5,6 +5,7 @@ from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
@@ -12,7 +13,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .audit import entries_for
 from .creation import NewSectionForm, create_section_from
-from .permissions import sites_for_user
+from .languages import language_name, section_languages
+from .permissions import sections_of_page_staff, sites_for_user
+from .translation_status import translation_status
 
 
 class SuperusersOnlyMixin:
@@ -90,3 +93,36 @@ class DataAccessView(WagtailAdminTemplateMixin, TemplateView):
             for entry in entries
         ]
         return super().get_context_data(rows=rows, **kwargs)
+
+
+class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
+    """What is left to translate, per section and language, for the section's translators and editors."""
+
+    template_name = "sections/admin/translation_status.html"
+    page_title = _("Translation status")
+    header_icon = "site"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.sites = list(sections_of_page_staff(request.user).order_by("site_name"))
+        if not self.sites:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        choices = [
+            {"site": site, "code": code, "name": language_name(code)}
+            for site in self.sites
+            for code in section_languages(site)[1:]
+        ]
+        chosen = self._chosen(choices)
+        rows = translation_status(chosen["site"], chosen["code"]) if chosen else []
+        return super().get_context_data(choices=choices, chosen=chosen, rows=rows, **kwargs)
+
+    def _chosen(self, choices):
+        section, language = self.request.GET.get("section"), self.request.GET.get("language")
+        if section is None and language is None:
+            return choices[0] if choices else None
+        for choice in choices:
+            if str(choice["site"].pk) == section and choice["code"] == language:
+                return choice
+        raise Http404

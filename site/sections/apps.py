@@ -6,9 +6,10 @@ class SectionsConfig(AppConfig):
     name = "sections"
 
     def ready(self):
-        from . import wagtail_2fa_patches, wagtail_localize_patches
+        from . import roles, wagtail_2fa_patches, wagtail_localize_patches
         from .content_cache import register_signal_handlers
 
         register_signal_handlers()
+        roles.register_signal_handlers()
         wagtail_localize_patches.apply()
         wagtail_2fa_patches.apply()

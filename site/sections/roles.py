@@ -1,7 +1,8 @@
 """A section's four roles: editors, moderators, translators and data officers, as Wagtail groups.
 
 Each role is a Wagtail group whose permissions stop at the section: pages through Wagtail's page
-permissions on the section's root page (so on its tree only), images and documents through the
+permissions on the section's root page and on each of its translations (a language's tree is a sibling
+of the default one, not under it; a root translated later gets them too, see `extend_to_new_language`), images and documents through the
 section's collection, supporters' data through `SectionStaffGroup`. Editors submit pages to the
 section's workflow; its moderators approve and publish. Prisoner records are shared by the movement:
 editors of every section may add and correct them (not delete them), translators translate them.
@@ -13,12 +14,14 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
+    Page,
     Workflow,
     WorkflowPage,
     WorkflowTask,
@@ -138,7 +141,8 @@ def set_up_roles(code, name, site, home):
         group.permissions.set(access_admin + permissions(role.permissions))
         GroupPagePermission.objects.filter(group=group).delete()
         for permission in permissions(role.page_permissions):
-            GroupPagePermission.objects.create(group=group, page=home, permission=permission)
+            for root in section_roots(home):
+                GroupPagePermission.objects.create(group=group, page=root, permission=permission)
         GroupCollectionPermission.objects.filter(group=group).delete()
         for permission in permissions(role.collection_permissions):
             GroupCollectionPermission.objects.create(
@@ -157,5 +161,35 @@ def set_up_workflow(code, home, moderators):
     task.groups.set([moderators])
     workflow, _created = Workflow.objects.get_or_create(name=f"{code} moderation")
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task.task_ptr, defaults={"sort_order": 0})
-    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    for root in section_roots(home):
+        WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
     return workflow
+
+
+def section_roots(home):
+    """The section's root page in each of its languages."""
+    return Page.objects.filter(depth=home.depth, translation_key=home.translation_key).order_by("pk")
+
+
+def extend_to_new_language(root):
+    """A section root just translated into a new language: its groups' page permissions and its workflow
+    reach the new language's tree, as they reach the default one."""
+    sources = section_roots(root).exclude(pk=root.pk)
+    source = sources.filter(sites_rooted_here__isnull=False).first() or sources.first()
+    if source is None:
+        return
+    for grant in GroupPagePermission.objects.filter(page=source):
+        GroupPagePermission.objects.get_or_create(group=grant.group, page=root, permission=grant.permission)
+    workflow_page = WorkflowPage.objects.filter(page=source).first()
+    if workflow_page is not None:
+        WorkflowPage.objects.get_or_create(page=root, defaults={"workflow": workflow_page.workflow})
+
+
+def on_page_created(sender, instance, created, raw=False, **kwargs):
+    if created and not raw and isinstance(instance, Page) and instance.depth == 2:
+        if section_roots(instance).exclude(pk=instance.pk).exists():
+            extend_to_new_language(instance)
+
+
+def register_signal_handlers():
+    post_save.connect(on_page_created, dispatch_uid="sections.roles.new_language")

@@ -1,13 +1,14 @@
-"""Admin hooks of the site layer: "New section" and "Locked sign-ins" for superusers, "Data access" for data officers."""
+"""Admin hooks of the site layer: "New section" and "Locked sign-ins" for superusers, "Data access" for data
+officers, "Translation status" for the people who work on a section's pages."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .admin_views import DataAccessView, LockedSignInsView, NewSectionView
+from .admin_views import DataAccessView, LockedSignInsView, NewSectionView, TranslationStatusView
 from .audit import ACTIONS
-from .permissions import sites_for_user
+from .permissions import sections_of_page_staff, sites_for_user
 
 
 @hooks.register("register_admin_urls")
@@ -16,6 +17,7 @@ def register_new_section_url():
         path("sections/new/", NewSectionView.as_view(), name="sections_new"),
         path("locked-sign-ins/", LockedSignInsView.as_view(), name="sections_locked_sign_ins"),
         path("data-access/", DataAccessView.as_view(), name="sections_data_access"),
+        path("translation-status/", TranslationStatusView.as_view(), name="sections_translation_status"),
     ]
 
 
@@ -52,3 +54,23 @@ def register_data_access_menu_item():
     return SectionStaffMenuItem(
         _("Data access"), reverse("sections_data_access"), icon_name="history", order=900
     )
+
+
+class PageStaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        return sections_of_page_staff(request.user).exists()
+
+
+@hooks.register("register_reports_menu_item")
+def register_translation_status_menu_item():
+    return PageStaffMenuItem(
+        _("Translation status"), reverse("sections_translation_status"), icon_name="site", order=910
+    )
+
+
+@hooks.register("construct_reports_menu")
+def keep_the_all_sections_translations_report_for_superusers(request, menu_items):
+    # wagtail-localize's Translations report lists the translations of every section; section staff
+    # read their own sections' in "Translation status" instead.
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "translations"]

@@ -10,16 +10,23 @@ the root page itself still offers every locale, which is how a section takes on 
 translator of one section could send another section's pages to translation. The view now answers
 404 for a page the user may not edit, as Wagtail's own page views do for pages out of reach.
 
-Delete each part when wagtail-localize lets a project choose the locales the form offers, and
-checks the page's own permissions in SubmitPageTranslationView.
+3. Its Translations report lists the translations of every section, with their titles, to anyone
+who may use the admin. It is for superusers now; section staff read their own sections' work in
+Reports → Translation status (sections.translation_status).
+
+Delete each part when wagtail-localize lets a project choose the locales the form offers, checks the
+page's own permissions in SubmitPageTranslationView, and scopes or permission-checks its report.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from wagtail.models import Page
+from wagtail_localize.views.report import TranslationsReportView
 from wagtail_localize.views.submit_translations import SubmitPageTranslationView, SubmitTranslationForm
 
 _original_init = SubmitTranslationForm.__init__
 _original_get_object = SubmitPageTranslationView.get_object
+_original_report_dispatch = TranslationsReportView.dispatch
 
 
 def section_root(page):
@@ -50,6 +57,13 @@ def only_pages_the_user_may_edit(self):
     return page
 
 
+def report_for_superusers_only(self, request, *args, **kwargs):
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    return _original_report_dispatch(self, request, *args, **kwargs)
+
+
 def apply():
     SubmitTranslationForm.__init__ = offer_only_the_sections_languages
     SubmitPageTranslationView.get_object = only_pages_the_user_may_edit
+    TranslationsReportView.dispatch = report_for_superusers_only

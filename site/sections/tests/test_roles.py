@@ -139,3 +139,21 @@ class SectionRoleTests(TestCase):
         self.assertEqual(
             (Group.objects.count(), GroupPagePermission.objects.count(), Workflow.objects.count()), counts
         )
+
+    def test_roles_reach_every_language_of_their_section_and_a_language_added_later(self):
+        from sections.translation import translate
+
+        with self.captureOnCommitCallbacks(execute=True):
+            german = translate(self.pages["ch"], "de", {"Nous rejoindre": "Mitmachen"})
+        edit = reverse("wagtailadmin_pages:edit", args=[german.pk])
+        self.assertEqual(self.as_user("ch-editor").get(edit).status_code, 200)
+        self.assertEqual(self.as_user("ch-translator").get(edit).status_code, 200)
+        self.assertNotEqual(self.as_user("fr-editor").get(edit).status_code, 200)
+
+        # The Swiss section takes on English: its roles and its workflow follow into the new tree.
+        with self.captureOnCommitCallbacks(execute=True):
+            english_home = translate(self.sections["ch"].home, "en", {})
+        edit = reverse("wagtailadmin_pages:edit", args=[english_home.pk])
+        self.assertEqual(self.as_user("ch-editor").get(edit).status_code, 200)
+        self.assertNotEqual(self.as_user("fr-editor").get(edit).status_code, 200)
+        self.assertEqual(english_home.get_workflow(), self.sections["ch"].home.get_workflow())
