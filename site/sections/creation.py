@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from wagtail.models import Locale, Page, Site
 
-from .models import CURRENCIES, SectionSettings
+from .models import CURRENCIES, AddressWindow, SectionSettings
 from .roles import set_up_roles
 from .translation import translate
 
@@ -48,6 +48,14 @@ class NewSectionForm(forms.Form):
         choices=settings.LANGUAGES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    address_window = forms.ChoiceField(
+        label=_("envelope window"),
+        choices=AddressWindow.choices,
+        initial=AddressWindow.RIGHT,
+        help_text=_(
+            "Where your supporters' window envelopes show the address: letters print the addressee there."
+        ),
     )
     hostname = forms.CharField(label=_("host"), max_length=253, validators=[HOSTNAME])
     port = forms.IntegerField(label=_("port"), min_value=1, max_value=65535, initial=80)
@@ -87,7 +95,18 @@ def default_consent_texts(name, language):
 
 
 @transaction.atomic
-def create_section(*, code, name, country, currency, languages, hostname, port=80, time_zone="Europe/Zurich"):
+def create_section(
+    *,
+    code,
+    name,
+    country,
+    currency,
+    languages,
+    hostname,
+    port=80,
+    time_zone="Europe/Zurich",
+    address_window=AddressWindow.RIGHT,
+):
     """Create a section, live at once at `hostname` in exactly `languages` (the first is its default)."""
     root_model = apps.get_model(ROOT_PAGE_MODEL)
     locales = {code_: Locale.objects.get_or_create(language_code=code_)[0] for code_ in languages}
@@ -97,7 +116,7 @@ def create_section(*, code, name, country, currency, languages, hostname, port=8
     site = Site.objects.create(hostname=hostname, port=port, root_page=home, site_name=name)
     section = SectionSettings.for_site(site)
     section.code, section.name, section.country, section.currency = code, name, country, currency
-    section.time_zone = time_zone
+    section.time_zone, section.address_window = time_zone, address_window
     section.consent_text, section.newsletter_consent_text = default_consent_texts(name, languages[0])
     section.save()
     for language in languages[1:]:
@@ -117,4 +136,5 @@ def create_section_from(form):
         hostname=data["hostname"],
         port=data["port"],
         time_zone=data["time_zone"],
+        address_window=data["address_window"],
     )

@@ -23,6 +23,7 @@ VALID = {
     "hostname": "be.localhost",
     "port": "80",
     "time_zone": "Europe/Brussels",
+    "address_window": "right",
 }
 
 
@@ -57,8 +58,8 @@ class NewSectionFormTests(TestCase):
         self.assertEqual(visitor.get("/de/", HTTP_HOST="be.localhost").status_code, 404)
         section = SectionSettings.for_site(site)
         self.assertEqual(
-            (section.code, section.currency, section.country, section.time_zone),
-            ("be", "EUR", "Belgique", "Europe/Brussels"),
+            (section.code, section.currency, section.country, section.time_zone, section.address_window),
+            ("be", "EUR", "Belgique", "Europe/Brussels", "right"),
         )
         self.assertIn("Plaidoyer Belgique", section.consent_text)
         self.assertTrue(Collection.objects.filter(name="Plaidoyer Belgique").exists())
@@ -67,6 +68,12 @@ class NewSectionFormTests(TestCase):
             ["be data-officers", "be editors", "be moderators", "be translators"],
         )
         self.assertEqual(WorkflowPage.objects.get(page=site.root_page).workflow.name, "be moderation")
+
+    def test_a_german_speaking_section_prints_its_letters_for_left_window_envelopes(self):
+        self.post(code="at", name="Plaidoyer Österreich", hostname="at.localhost", address_window="left")
+        self.assertEqual(
+            SectionSettings.for_site(Site.objects.get(hostname="at.localhost")).address_window, "left"
+        )
 
     def assert_refused(self, field, message, **changes):
         pages, sites = Page.objects.count(), Site.objects.count()
@@ -125,12 +132,15 @@ class CreateSectionCommandTests(TestCase):
                 "--languages=fr,de",
                 "--host=lu.localhost",
                 "--time-zone=Europe/Luxembourg",
+                "--envelope-window=left",
                 stdout=output,
             )
         self.assertIn("Section lu created: http://lu.localhost:80/", output.getvalue())
         visitor = self.client_class()
         self.assertEqual(visitor.get("/de/", HTTP_HOST="lu.localhost").status_code, 200)
         self.assertEqual(visitor.get("/it/", HTTP_HOST="lu.localhost").status_code, 404)
+        site = Site.objects.get(hostname="lu.localhost")
+        self.assertEqual(SectionSettings.for_site(site).address_window, "left")
 
     def test_the_command_refuses_bad_input_and_creates_nothing(self):
         sites = Site.objects.count()

@@ -19,6 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("--host", required=True, help="The host it answers at, e.g. be.example.org.")
         parser.add_argument("--port", type=int, default=80)
         parser.add_argument("--time-zone", default="Europe/Zurich", help="E.g. Europe/Brussels.")
+        parser.add_argument(
+            "--envelope-window",
+            default="right",
+            choices=["right", "left"],
+            help="Where window envelopes show the address: right (Swiss, French) or left (DIN 5008).",
+        )
 
     def handle(self, *args, **options):
         languages = [code.strip() for code in options["languages"].split(",") if code.strip()]
@@ -33,6 +39,7 @@ class Command(BaseCommand):
                 "hostname": options["host"],
                 "port": options["port"],
                 "time_zone": options["time_zone"],
+                "address_window": options["envelope_window"],
             }
         )
         if not form.is_valid():
