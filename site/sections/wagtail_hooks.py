@@ -1,13 +1,17 @@
 """Admin hooks of the site layer: "New section" and "Locked sign-ins" for superusers, "Data access" for data
 officers, "Translation status" for the people who work on a section's pages."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.models import Site
 
 from .admin_views import DataAccessView, LockedSignInsView, NewSectionView, TranslationStatusView
 from .audit import ACTIONS
+from .languages import language_name
 from .permissions import sections_of_page_staff, sites_for_user
 
 
@@ -74,3 +78,35 @@ def keep_the_all_sections_translations_report_for_superusers(request, menu_items
     # read their own sections' in "Translation status" instead.
     if not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name != "translations"]
+
+
+@hooks.register("before_delete_page")
+def explain_removing_a_language_or_a_section(request, page):
+    """A section's root page in its default language is the section itself: it cannot be deleted while
+    the section's site exists. Deleting a root page in another language removes that language."""
+    if page.depth != 2:
+        return None
+    site = Site.objects.filter(root_page=page).first()
+    if site is not None:
+        messages.error(
+            request,
+            _(
+                "This page is the section %(name)s in its default language: it cannot be deleted while the "
+                "section exists. To remove a language, delete that language's home page. To remove the "
+                "section, delete its site in Settings → Sites first (refused while supporters' data "
+                "belongs to it)."
+            )
+            % {"name": site.site_name or site.hostname},
+        )
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    site = Site.objects.filter(root_page__translation_key=page.translation_key).first()
+    if site is not None and request.method == "GET":
+        messages.warning(
+            request,
+            _(
+                "Deleting this page removes %(language)s from the section %(name)s: its pages in that "
+                "language are deleted with it, and visitors no longer find them. Supporters' data stays."
+            )
+            % {"language": language_name(page.locale.language_code), "name": site.site_name or site.hostname},
+        )
+    return None
