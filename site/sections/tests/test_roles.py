@@ -157,3 +157,53 @@ class SectionRoleTests(TestCase):
         self.assertEqual(self.as_user("ch-editor").get(edit).status_code, 200)
         self.assertNotEqual(self.as_user("fr-editor").get(edit).status_code, 200)
         self.assertEqual(english_home.get_workflow(), self.sections["ch"].home.get_workflow())
+
+    def submit_as_editor(self, page, **changes):
+        form = {"title": page.title, "slug": page.slug, "intro": page.intro, "body-count": "0", **changes}
+        self.as_user("ch-editor").post(
+            reverse("wagtailadmin_pages:edit", args=[page.pk]), {**form, "action-submit": "submit"}
+        )
+        page.refresh_from_db()
+        return page.current_workflow_state.current_task_state
+
+    def test_a_moderator_rejects_and_the_page_stays_as_it_was(self):
+        page = self.pages["ch"]
+        task_state = self.submit_as_editor(page, title="Titre refusé")
+        response = self.as_user("ch-moderator").post(
+            reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "reject", task_state.pk]),
+            {"comment": "Le titre ne convient pas."},
+        )
+        self.assertLess(response.status_code, 400)
+        page.refresh_from_db()
+        self.assertEqual(page.title, "Nous rejoindre")
+        self.assertEqual(page.current_workflow_state.status, "needs_changes")
+        self.assertNotContains(self.client_class().get(page.url, HTTP_HOST="ch.localhost"), "Titre refusé")
+
+    def test_an_approved_page_with_a_publication_date_goes_live_at_that_date(self):
+        from datetime import timedelta
+
+        from django.core.management import call_command
+        from django.utils import timezone
+        from wagtail.models import Revision
+
+        page = self.pages["ch"]
+        go_live = timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+        task_state = self.submit_as_editor(page, title="Rejoignez-nous", go_live_at=go_live)
+        self.as_user("ch-moderator").post(
+            reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]),
+            {"comment": ""},
+        )
+        page.refresh_from_db()
+        self.assertEqual(page.title, "Nous rejoindre", "approved, it waits for its date")
+        scheduled = Revision.page_revisions.filter(object_id=str(page.pk), approved_go_live_at__isnull=False)
+        self.assertEqual(scheduled.count(), 1)
+        # Its date comes (moved to a minute ago): Wagtail's scheduler (`publish_scheduled`, run by cron)
+        # publishes it.
+        revision = scheduled.get()
+        revision.approved_go_live_at = timezone.now() - timedelta(minutes=1)
+        revision.content["go_live_at"] = revision.approved_go_live_at.isoformat()
+        revision.save()
+        call_command("publish_scheduled")
+        page.refresh_from_db()
+        self.assertEqual(page.title, "Rejoignez-nous")
+        self.assertTrue(page.live)
