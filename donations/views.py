@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
+from plaidoyer.csp import allow_stripe
 from sections.models import SectionSettings
 from sections.secrets import section_secret
 from supporters.captcha import captcha_missing
@@ -85,12 +86,14 @@ def page_context(page, request, section, form, **extra):
 
 
 def render_page(page, request, section, form, status=200, **extra):
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "donations/donation_page.html",
         page_context(page, request, section, form, **extra),
         status=status,
     )
+    # The one page whose policy lets Stripe in: Stripe.js, its card frames and its API.
+    return allow_stripe(response)
 
 
 def donation_page_view(page, request):

@@ -72,7 +72,9 @@ def demo(django_db_setup, django_db_blocker):
 def tab(browser):
     if not AXE.exists():
         pytest.fail(f"axe-core is missing at {AXE}: run `npm ci` in the repository (`make test` does it).")
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-CH")
+    # axe-core is injected as an inline script, which the pages' Content-Security-Policy refuses (as it
+    # should); tests/test_content_security_policy.py opens the same pages under the policy.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-CH", bypass_csp=True)
     # Nothing leaves this machine (Stripe.js, reCAPTCHA): the pages must be accessible without them.
     context.route(
         lambda url: not url.split("/")[2].split(":")[0].endswith("localhost"),

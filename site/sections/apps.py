@@ -6,10 +6,11 @@ class SectionsConfig(AppConfig):
     name = "sections"
 
     def ready(self):
-        from . import roles, wagtail_2fa_patches, wagtail_localize_patches
+        from . import roles, wagtail_2fa_patches, wagtail_csp_patches, wagtail_localize_patches
         from .content_cache import register_signal_handlers
 
         register_signal_handlers()
         roles.register_signal_handlers()
         wagtail_localize_patches.apply()
         wagtail_2fa_patches.apply()
+        wagtail_csp_patches.apply()

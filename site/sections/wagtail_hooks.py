@@ -3,7 +3,9 @@ officers, "Translation status" for the people who work on a section's pages."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -13,6 +15,12 @@ from .admin_views import DataAccessView, LockedSignInsView, NewSectionView, Tran
 from .audit import ACTIONS
 from .languages import language_name
 from .permissions import sections_of_page_staff, sites_for_user
+
+
+@hooks.register("insert_global_admin_js")
+def start_widgets_without_inline_scripts():
+    """Starts the widgets that Wagtail would start with inline scripts (wagtail_csp_patches)."""
+    return format_html('<script src="{}"></script>', static("sections/wagtail_csp.js"))
 
 
 @hooks.register("register_admin_urls")

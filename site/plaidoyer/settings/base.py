@@ -71,6 +71,8 @@ PETITION_RATE_LIMITS = {"ip": (30, 600), "petition": (6000, 60)}
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
 # Where pages load Stripe.js from (localstripe's fake copy in tests and development).
 STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+# Where browsers report what the Content-Security-Policy blocked (report-uri); empty: no reports.
+CONTENT_SECURITY_POLICY_REPORT_URI = env_str("CSP_REPORT_URI", "")
 
 # --- Applications ------------------------------------------------------------
 INSTALLED_APPS = [
@@ -112,12 +114,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy (django-csp), with the admin's and the donation page's additions.
+    "plaidoyer.csp.SectionPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sections.middleware.SectionLanguageMiddleware",
     "sections.middleware.SectionLocaleMiddleware",
@@ -151,6 +156,28 @@ PERMISSIONS_POLICY = {
     "payment": ["self", "https://js.stripe.com"],
     "publickey-credentials-get": ["self"],
     "usb": [],
+}
+
+# Content-Security-Policy, enforced (django-csp): this site's own scripts, styles, images, fonts and
+# requests only; no inline script or style, no eval, no plugins, no frames; no page may be framed.
+# plaidoyer.csp adds Stripe on the donation page, Google on the pages of a section that chose
+# reCAPTCHA, and what the Wagtail admin needs on its URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        # ALTCHA's proof of work runs in a worker loaded from our static files.
+        "worker-src": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": [CONTENT_SECURITY_POLICY_REPORT_URI] if CONTENT_SECURITY_POLICY_REPORT_URI else None,
+    }
 }
 
 # The only host the admin answers on (e.g. admin.example.org); empty: every host (local use).
@@ -264,6 +291,11 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 # --- Wagtail -----------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Plaidoyer"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+# No avatars from Gravatar: the admin would send each staff member's email hash to a third party
+# (and the Content-Security-Policy lets no image in from elsewhere).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the admin ask releases.wagtail.org for the latest version on every dashboard.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 # A page sent for translation is a draft in the new language until its translation is published:

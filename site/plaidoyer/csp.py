@@ -1,0 +1,122 @@
+"""The Content-Security-Policy of every response (django-csp), and the few places that add a host to it.
+
+The policy itself is settings.CONTENT_SECURITY_POLICY: only this site's own files, no inline script
+or style, no frames, nobody may frame a page. Three kinds of response get more, each here and only here:
+
+- the donation page: Stripe.js, its frames and its API (`allow_stripe`, called where the page renders);
+- the pages of a section that chose reCAPTCHA instead of the default proof of work: Google's reCAPTCHA
+  script and frame (`SectionPolicyMiddleware`);
+- the Wagtail admin (ADMIN_PREFIXES), once signed in: page previews are a same-origin iframe of the editor,
+  so the admin may frame itself; its rich text editor writes inline styles. See ADMIN_POLICY.
+"""
+
+from urllib.parse import urlsplit
+
+from csp.constants import SELF
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+
+from .admin_host import ADMIN_PREFIXES
+
+# Stripe's documented hosts: Stripe.js (and its versioned subdomains), the Card Element's and
+# 3-D Secure's frames, and the API the Card Element talks to.
+STRIPE_JS_HOSTS = ["https://js.stripe.com", "https://*.js.stripe.com"]
+STRIPE_FRAME_HOSTS = [*STRIPE_JS_HOSTS, "https://hooks.stripe.com"]
+STRIPE_API_HOSTS = ["https://api.stripe.com"]
+
+# Google's documented hosts for reCAPTCHA (v2 checkbox and v3): its script, and its frame.
+RECAPTCHA_SCRIPT_HOSTS = ["https://www.google.com/recaptcha/", "https://www.gstatic.com/recaptcha/"]
+RECAPTCHA_FRAME_HOSTS = ["https://www.google.com/recaptcha/", "https://recaptcha.google.com/recaptcha/"]
+
+# The admin's additions to the public policy, for signed-in staff (its sign-in page is as strict as the
+# public pages, and it has no more script sources than they do: sections/wagtail_csp_patches.py starts
+# Wagtail's widgets without inline scripts).
+ADMIN_POLICY = {
+    # Wagtail 8.0's rich text editor (Draftail) writes <style> elements for its placeholders and list
+    # depths, and its widgets set style attributes from HTML strings (wagtail#1288, wagtail#7053); styles
+    # cannot run code, and the admin has its own host (ADMIN_HOST), apart from the public pages.
+    "style-src": ["'unsafe-inline'"],
+    # Wagtail's live preview shows the page in an iframe of the editor, from the admin's own host.
+    "frame-src": [SELF],
+    "frame-ancestors": [SELF],
+    # Image uploads are previewed from blob: URLs before they are sent, and Wagtail's widgets and
+    # stylesheets draw small icons as data: images (wagtail#12368).
+    "img-src": ["data:", "blob:"],
+}
+
+
+def origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def add_sources(response, directives):
+    """Adds `directives` to this response's policy, as django-csp's `csp_update` decorator does."""
+    update = dict(getattr(response, "_csp_update", None) or {})
+    for directive, sources in directives.items():
+        update[directive] = [*update.get(directive, []), *sources]
+    response._csp_update = update
+    return response
+
+
+def allow_stripe(response):
+    """The donation page loads Stripe.js, which draws the card field in Stripe's frames and calls Stripe's API.
+
+    Where Stripe.js comes from another place (the local fake, STRIPE_JS_URL), that place stands for
+    all three.
+    """
+    if urlsplit(settings.STRIPE_JS_URL).hostname == "js.stripe.com":
+        directives = {
+            "script-src": STRIPE_JS_HOSTS,
+            "frame-src": STRIPE_FRAME_HOSTS,
+            "connect-src": STRIPE_API_HOSTS,
+        }
+    else:
+        fake = [origin(settings.STRIPE_JS_URL)]
+        directives = {"script-src": fake, "frame-src": fake, "connect-src": fake}
+    return add_sources(response, directives)
+
+
+def is_admin(request):
+    """An admin page of a signed-in staff member, or a page previewed in the editor.
+
+    Wagtail renders a preview through the whole middleware chain with a request of the page's own
+    path, marked `is_preview`; the editor shows it in its iframe, so it takes the admin's policy.
+    """
+    if getattr(request, "is_preview", False):
+        return True
+    user = getattr(request, "user", None)
+    return request.path_info.startswith(ADMIN_PREFIXES) and bool(user and user.is_authenticated)
+
+
+class SectionPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the admin's policy on admin URLs and reCAPTCHA where a section chose it."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if report_only:
+            return parts
+        update = dict(parts.update or {})
+        extra = ADMIN_POLICY if is_admin(request) else recaptcha_sources(request, response)
+        for directive, sources in extra.items():
+            update[directive] = [*update.get(directive, []), *sources]
+        if is_admin(request):
+            # The admin's frame-ancestors replaces the public 'none' rather than adding to it.
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": update.pop("frame-ancestors")}
+        parts.update = update
+        return parts
+
+
+def recaptcha_sources(request, response):
+    """Google's reCAPTCHA hosts on the pages of a section whose forms use it; nothing for any other."""
+    from wagtail.models import Site
+
+    from sections.models import CaptchaMode, SectionSettings
+    from supporters.captcha import captcha_keys
+
+    if not response.get("Content-Type", "").startswith("text/html") or not Site.find_for_request(request):
+        return {}
+    section = SectionSettings.for_request(request)
+    if section.captcha_mode in (CaptchaMode.V2, CaptchaMode.V3) and all(captcha_keys(section)):
+        return {"script-src": RECAPTCHA_SCRIPT_HOSTS, "frame-src": RECAPTCHA_FRAME_HOSTS}
+    return {}
