@@ -1,7 +1,9 @@
 """StreamField blocks shared by every section's pages."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 
 
@@ -95,6 +97,34 @@ class QuoteBlock(blocks.StructBlock):
         icon = "openquote"
         template = "blocks/quote_block.html"
         description = _("A quotation with its speaker")
+
+
+class MenuLinkBlock(blocks.StructBlock):
+    """One link of a menu: a page of the section (in the visitor's language) or another address."""
+
+    page = blocks.PageChooserBlock(label=_("page"), required=False)
+    url = blocks.URLBlock(label=_("or another address"), required=False)
+    text = blocks.CharBlock(
+        label=_("link text"),
+        max_length=80,
+        required=False,
+        help_text=_("Leave empty to use the page's title. Required for another address."),
+    )
+
+    class Meta:
+        icon = "link"
+        label = _("link")
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        if not value.get("page") and not value.get("url"):
+            errors["page"] = ValidationError(_("Choose a page or enter an address."))
+        if value.get("url") and not value.get("page") and not value.get("text"):
+            errors["text"] = ValidationError(_("Give the link to another address a text."))
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return value
 
 
 class BodyBlock(blocks.StreamBlock):

@@ -79,6 +79,9 @@ JOIN_PAGE = {
     ),
 }
 
+# The footer menu's own wording (other links show their page's title).
+PRESS_LINK = "Communiqués de presse"
+
 # German and Italian for the Swiss section (translated through wagtail-localize).
 SWISS = {
     "de": {
@@ -135,6 +138,7 @@ SWISS = {
         RELEASE["quote"]: "Nur die sofortige und bedingungslose Freilassung aller wegen ihrer Meinung "
         "Inhaftierten kann diese Krise beenden.",
         "Spécialiste du Bélarus": "Belarus-Expertin",
+        PRESS_LINK: "Medienmitteilungen",
     },
     "it": {
         HERO["heading"]: "Agisci ora per salvare vite",
@@ -186,6 +190,7 @@ SWISS = {
         RELEASE["quote"]: "Solo la liberazione immediata e incondizionata di tutte le persone detenute per "
         "le loro opinioni può porre fine a questa crisi.",
         "Spécialiste du Bélarus": "Esperta di Bielorussia",
+        PRESS_LINK: "Comunicati stampa",
     },
 }
 
@@ -214,6 +219,32 @@ def _featured_actions(home):
         for page in home.get_children().live().specific()
         if page._meta.app_label not in ("home", "prisoners")
     ]
+
+
+def _show_in_menus(page):
+    """Tick "Show in menus" on the page and on each of its translations (a field they share)."""
+    for translation in page.get_translations(inclusive=True).specific():
+        if translation.show_in_menus:
+            continue
+        translation.show_in_menus = True
+        revision = translation.save_revision()
+        if translation.live:
+            revision.publish()
+
+
+def _menus(home, news_index, join):
+    """The main menu: the prisoner index, the donation page, the news and "join us" (each language
+    follows); the footer: join us, the press releases, the donation page."""
+    main = [
+        page
+        for page in home.get_children().specific()
+        if page._meta.app_label in ("prisoners", "donations") or page.pk in (news_index.pk, join.pk)
+    ]
+    for page in main:
+        _show_in_menus(page)
+    donations = [page for page in main if page._meta.app_label == "donations"]
+    links = [(join, ""), (news_index, PRESS_LINK)] + [(page, "") for page in donations]
+    return [("link", {"page": page, "url": "", "text": text}) for page, text in links]
 
 
 def load(sections):
@@ -286,6 +317,7 @@ def load(sections):
                 },
             ),
         ]
+        home.footer_links = _menus(home, news_index, join)
         _publish(home)
         section.settings.privacy_page = privacy
         section.settings.save()

@@ -3,12 +3,12 @@
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import BodyBlock, HomeBodyBlock
+from .blocks import BodyBlock, HomeBodyBlock, MenuLinkBlock
 
 
 class HomePage(Page):
@@ -16,12 +16,40 @@ class HomePage(Page):
 
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(HomeBodyBlock(), blank=True, verbose_name=_("body"))
+    footer_links = StreamField(
+        [("link", MenuLinkBlock())],
+        blank=True,
+        verbose_name=_("footer menu"),
+        help_text=_("The links at the foot of every page of the section, in this language."),
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                HelpPanel(
+                    content=_(
+                        'The main menu lists the pages directly under this home page that have "Show in '
+                        'menus" ticked in their Promote tab, in the order of the page tree.'
+                    )
+                ),
+                FieldPanel("footer_links"),
+            ],
+            heading=_("Menus"),
+        ),
+    ]
     parent_page_types = ["wagtailcore.Page"]
 
     class Meta:
         verbose_name = _("section home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from .actions import home_page_actions
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_page_actions(self, request))
+        return context
 
 
 class StandardPage(Page):

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -145,6 +146,17 @@ class PetitionPage(RoutablePageMixin, Page):
             return {"target": count, "goal_reached": True, "next_milestone": None}
         target = goal * (math.floor(count / goal) + 1)
         return {"target": target, "goal_reached": True, "next_milestone": target}
+
+    def action_progress(self, count):
+        """(target, text) for the petition's card on the home page (home.actions)."""
+        from .templatetags.petition_tags import grouped
+
+        target = self.progress(count)["target"]
+        text = ngettext("%(count)s signature of %(target)s", "%(count)s signatures of %(target)s", count) % {
+            "count": grouped(count),
+            "target": grouped(target),
+        }
+        return target, text
 
     def get_consent_text(self, section):
         return (self.consent_text or (section.consent_text if section else "")).strip()

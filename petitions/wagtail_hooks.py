@@ -8,6 +8,9 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.models import Locale, Site
 from wagtail.permissions import register_permission_policy
 
+from home.actions import OPEN_ACTIONS_HOOK
+from sections.models import SectionSettings
+
 from .admin_views import (
     SignaturePermissionPolicy,
     SignatureViewSet,
@@ -73,5 +76,19 @@ def open_petitions_for_prisoner(record, site, locale):
             open_petitions_filter(), locale_id=locale_id, prisoners__translation_key=record.translation_key
         )
         .distinct()
+        .order_by("-first_published_at")
+    )
+
+
+@hooks.register(OPEN_ACTIONS_HOOK)
+def open_petitions_of_section(site, locale):
+    """Live, open, public petitions of `site` in `locale`, for its home page (home.actions)."""
+    if not SectionSettings.for_site(site).petitions_enabled:
+        return []
+    return list(
+        petitions_in_sites(Site.objects.filter(pk=site.pk))
+        .live()
+        .public()
+        .filter(open_petitions_filter(), locale=locale)
         .order_by("-first_published_at")
     )

@@ -70,6 +70,8 @@ class HomePageTypeTests(WagtailPageTestCase):
             data["intro"] = page.intro
         if hasattr(page, "body"):
             data["body"] = streamfield([("paragraph", rich_text("<p>Aperçu du texte.</p>"))])
+        if hasattr(page, "footer_links"):
+            data["footer_links"] = streamfield([])
         if isinstance(page, NewsPage):
             data.update(kind=page.kind, date="2025-09-01", summary=page.summary, show_press_contact="on")
         return nested_form_data(data)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -163,6 +163,16 @@ class LetterActionPage(RoutablePageMixin, Page):
         from supporters.models import ActionCount
 
         return ActionCount.total_for(self.translation_key)
+
+    def action_progress(self, count):
+        """(target, text) for the action's card on the home page (home.actions)."""
+        from petitions.templatetags.petition_tags import grouped
+
+        text = ngettext("%(count)s letter sent of %(goal)s", "%(count)s letters sent of %(goal)s", count) % {
+            "count": grouped(count),
+            "goal": grouped(self.goal),
+        }
+        return self.goal, text
 
     def approved_messages(self):
         """Approved solidarity messages from every translation of this action (never pending ones)."""

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail import hooks
 
+from home.actions import OPEN_ACTIONS_HOOK
 from sections.models import SectionSettings
 
 from .admin_views import LettersViewSetGroup
@@ -27,5 +28,21 @@ def open_letter_actions(record, site, locale):
         .filter(locale=locale, prisoners__translation_key=record.translation_key)
         .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=timezone.localdate()))
         .distinct()
+        .order_by("-first_published_at")
+    )
+
+
+@hooks.register(OPEN_ACTIONS_HOOK)
+def open_letter_actions_of_section(site, locale):
+    """Live, open, public letter actions of `site` in `locale`, for its home page (home.actions)."""
+    root = site.root_page.get_translation_or_none(locale)
+    if root is None or not SectionSettings.for_site(site).letters_enabled:
+        return []
+    return list(
+        LetterActionPage.objects.live()
+        .public()
+        .descendant_of(root)
+        .filter(locale=locale)
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=timezone.localdate()))
         .order_by("-first_published_at")
     )

@@ -133,6 +133,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every admin user signs in with a second factor (TOTP) before reaching any admin page.
     "wagtail_2fa.middleware.VerifyUserMiddleware",
+    # Another section's page URLs in the admin are 404 (not a redirect that says the page exists).
+    "sections.page_scope.SectionPageScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
