@@ -1,6 +1,8 @@
 """The Content-Security-Policy: strict on every page type and in the admin, Stripe only on the donation page, and
 every page still works under it in Chromium, with no violation, in every section language."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -211,6 +213,33 @@ def test_the_admin_has_a_strict_script_policy_and_may_be_framed_only_by_itself(
     assert policy["frame-src"] == ["'self'"]  # the live preview
     assert policy["img-src"] == ["'self'", "data:", "blob:"]
     assert policy["connect-src"] == ["'self'"]
+
+
+@pytest.mark.parametrize("mode", ["v3", "v2"])
+def test_a_section_that_chose_recaptcha_lets_google_in_on_its_own_pages_and_writes_no_inline_script(
+    demo, client, settings, mode
+):
+    from plaidoyer.csp import RECAPTCHA_FRAME_HOSTS, RECAPTCHA_SCRIPT_HOSTS
+
+    settings.SECTION_SECRETS = {**settings.SECTION_SECRETS, "RECAPTCHA_PRIVATE_KEY_TG": "test-private-key"}
+    section = SectionSettings.objects.get(site__hostname="tg.localhost")
+    section.captcha_mode = mode
+    section.recaptcha_public_key = "test-site-key"
+    section.save()
+    for page_type in ("petition", "donation page"):
+        response = client.get(page_url("tg.localhost", "fr", page_type), HTTP_HOST="tg.localhost")
+        assert response.status_code == 200
+        policy = policy_of(response)
+        assert_strict(policy, frame_ancestors="'none'")
+        assert set(RECAPTCHA_SCRIPT_HOSTS) <= set(policy["script-src"])
+        assert set(RECAPTCHA_FRAME_HOSTS) <= set(policy["frame-src"])
+        markup = response.content.decode()
+        assert 'class="g-recaptcha"' in markup
+        # django-recaptcha's inline scripts are static files here (supporters/static/supporters/recaptcha.js).
+        assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", markup) == []
+    # The sections that keep the default protection let nobody else in.
+    other = client.get(page_url("fr.localhost", "fr", "petition"), HTTP_HOST="fr.localhost")
+    assert "google" not in other["Content-Security-Policy"]
 
 
 def test_a_report_uri_can_be_named(client, sections, settings):
