@@ -379,6 +379,21 @@ def test_a_petition_is_signed_and_the_language_switched_in_chromium_without_a_vi
         assert switcher.count() == 0
 
 
+@pytest.mark.parametrize(("host", "language"), SECTION_LANGUAGES)
+def test_the_menu_button_opens_the_menu_in_chromium_without_a_violation(demo, watched, host, language):
+    tab = watched.page
+    tab.goto(f"http://{host}:{port_of(demo)}{page_url(host, language, 'home')}")
+    toggle = tab.locator("#main-nav .main-nav__toggle")
+    assert toggle.is_visible()  # menu.js ran: on a narrow screen the menu sits behind its button
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert tab.locator("#main-nav.main-nav--open a").first.is_visible()
+    tab.keyboard.press("Escape")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert_no_violation(watched)
+
+
 def sign_in(tab, demo):
     tab.goto(f"http://localhost:{port_of(demo)}/admin/login/")
     tab.locator("[name=username]").fill("admin")
