@@ -119,6 +119,8 @@ def test_every_public_page_type_has_a_strict_policy_with_stripe_only_on_the_dona
     policy = policy_of(response)
     assert_strict(policy, frame_ancestors="'none'")
     assert policy["style-src"] == ["'self'"]
+    # And the features no page uses stay off (django-permissions-policy).
+    assert {"camera=()", "microphone=()", "geolocation=()"} <= set(response["Permissions-Policy"].split(", "))
     if page_type == "donation page":
         assert policy["script-src"] == ["'self'", "https://js.stripe.com", "https://*.js.stripe.com"]
         assert policy["frame-src"] == [
@@ -201,6 +203,7 @@ def test_the_admin_has_a_strict_script_policy_and_may_be_framed_only_by_itself(
     assert response.status_code == 200
     policy = policy_of(response)
     assert "stripe" not in response["Content-Security-Policy"]
+    assert {"camera=()", "microphone=()", "geolocation=()"} <= set(response["Permissions-Policy"].split(", "))
     assert policy["script-src"] == ["'self'"]
     if admin_page == "sign-in":
         # What anyone may open is as strict as the public pages.
