@@ -69,13 +69,12 @@ def cards_for(pages):
 
 def pinned_pages(block_value, locale):
     """The pages a "Featured actions" block pins, in `locale`, where that translation is live."""
-    pages = []
-    for page in block_value["pages"]:
-        if page is not None and page.locale_id != locale.pk:
-            page = page.get_translation_or_none(locale)
-        if page is not None and page.live:
-            pages.append(page.specific)
-    return pages
+    keys = [page.translation_key for page in block_value["pages"] if page is not None]
+    found = {
+        page.translation_key: page
+        for page in Page.objects.live().filter(translation_key__in=keys, locale=locale).specific()
+    }
+    return [found[key] for key in dict.fromkeys(keys) if key in found]
 
 
 def home_page_actions(home, request):
