@@ -10,14 +10,16 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from sections.models import SectionSettings
+from sections.texts import section_texts
 
 from . import money
 
 
-def sender(section):
-    """The legal entity's name on the project's sending address (the domain the mail server may send for)."""
+def sender(texts):
+    """The legal entity's name, in the donor's language, on the project's sending address (the domain
+    the mail server may send for)."""
     _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((section.legal_entity or section.name, address))
+    return formataddr((texts.entity, address))
 
 
 @task()
@@ -36,11 +38,13 @@ def send_receipt(payment_id):
             return False
         donation = payment.donation
         section = SectionSettings.for_site(donation.site)
+        texts = section_texts(donation.site, donation.language)
         with translation.override(donation.language), timezone.override(section.zone):
             context = {
                 "donation": donation,
                 "payment": payment,
                 "section": section,
+                "section_texts": texts,
                 "amount": money.format_amount(payment.amount, payment.currency),
                 "after_deduction": money.format_amount(
                     money.after_deduction(payment.amount, section.tax_deduction_rate), payment.currency
@@ -53,7 +57,7 @@ def send_receipt(payment_id):
         message = EmailMessage(
             subject=subject,
             body=body,
-            from_email=sender(section),
+            from_email=sender(texts),
             to=[donation.email],
             reply_to=[section.contact_email] if section.contact_email else None,
         )

@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sections.texts import section_texts
 from supporters.captcha import captcha_field
 from supporters.fields import NameField
 
@@ -54,11 +55,15 @@ class DonationForm(forms.Form):
         self.currency = section.currency
         labels = dict(Frequency.choices)
         self.fields["frequency"].choices = [(value, labels[value]) for value in page.frequencies]
-        self.fields["consent"].label = section.consent_text or _(
-            "I agree that my data is processed for this gift, as described in the privacy policy."
+        # The page's language, whatever the admin's or the browser's; the ledger records these words.
+        texts = section_texts(section.site_id, page.locale.language_code)
+        self.consent_wording = texts.consent_text.strip() or str(
+            _("I agree that my data is processed for this gift, as described in the privacy policy.")
         )
-        if section.newsletter_consent_text:
-            self.fields["newsletter"].label = section.newsletter_consent_text
+        self.newsletter_wording = texts.newsletter_consent_text.strip()
+        self.fields["consent"].label = self.consent_wording
+        if self.newsletter_wording:
+            self.fields["newsletter"].label = self.newsletter_wording
         else:
             del self.fields["newsletter"]
         if section.donation_requires_address:

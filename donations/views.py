@@ -156,7 +156,7 @@ def submit(page, request, site, section, reasons):
         return resume(page, request, section, form, existing)
     try:
         with transaction.atomic():
-            donation, started = create_donation(page, request, site, section, data)
+            donation, started = create_donation(page, request, site, section, form)
     except IntegrityError:
         # The same attempt submitted twice at once: the first one created the donation.
         existing = Donation.objects.filter(idempotency_key=data["idempotency_key"]).first()
@@ -178,8 +178,9 @@ def submit(page, request, site, section, reasons):
     return started_response(page, request, donation, started)
 
 
-def create_donation(page, request, site, section, data):
-    """Write the donation, its supporter and consents, and start the payment: all or nothing."""
+def create_donation(page, request, site, section, form):
+    """Write the donation, its supporter and the consents its form showed, and start the payment: all or nothing."""
+    data = form.cleaned_data
     language = get_language()
     supporter = Supporter.for_email(site, data["email"], data["first_name"], data["last_name"])
     with transaction.atomic():  # a savepoint, so that a concurrent twin surfaces as IntegrityError
@@ -208,8 +209,8 @@ def create_donation(page, request, site, section, data):
         site,
         f"donations.donation:{donation.pk}",
         language,
-        section.consent_text,
-        newsletter_wording=section.newsletter_consent_text,
+        form.consent_wording,
+        newsletter_wording=form.newsletter_wording,
         newsletter=data.get("newsletter"),
     )
     # Stripe is called inside the transaction: if it refuses the card, nothing of this attempt remains.

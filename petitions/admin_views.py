@@ -16,6 +16,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from sections.models import SectionSettings
 from sections.permissions import sites_for_user
+from sections.texts import section_texts
 from sections.viewsets import (
     OutsideUserSections,
     SectionScopedRecordViewSet,
@@ -269,6 +270,7 @@ def delivery_document(request, page_id):
             {
                 "petition": petition,
                 "section": SectionSettings.for_site(site) if site else None,
+                "section_texts": section_texts(site, petition.locale.language_code),
                 "online": count.count if count else 0,
                 "offset": count.offset if count else 0,
                 "total": count.total if count else 0,

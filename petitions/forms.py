@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from sections.texts import section_texts
 from supporters.captcha import captcha_field
 from supporters.fields import NameField
 from supporters.models import ConsentRecord
@@ -86,7 +87,8 @@ class SignatureForm(forms.Form):
         self.petition = petition
         self.section = section
         self.consent_wording = petition.get_consent_text(section)
-        self.newsletter_wording = (section.newsletter_consent_text or "").strip()
+        texts = section_texts(section.site_id, petition.locale.language_code) if section else None
+        self.newsletter_wording = texts.newsletter_consent_text.strip() if texts else ""
         self.base_fields = shared_fields(self.consent_wording, self.newsletter_wording, petition.postal_code)
         super().__init__(*args, **kwargs)
         # Raises CaptchaNotConfigured where a captcha is required but the section has no keys.

@@ -16,6 +16,7 @@ from wagtail.search import index
 
 from home.blocks import BodyBlock
 from prisoners.forms import PrisonerRecordsPageForm
+from sections.texts import section_texts
 from sections.trees import in_sections
 from supporters.models import ActionCount, SupporterAction
 
@@ -159,7 +160,10 @@ class PetitionPage(RoutablePageMixin, Page):
         return target, text
 
     def get_consent_text(self, section):
-        return (self.consent_text or (section.consent_text if section else "")).strip()
+        """The consent wording this petition shows: its own, else its section's, in the petition's language."""
+        if self.consent_text.strip() or section is None:
+            return self.consent_text.strip()
+        return section_texts(section.site_id, self.locale.language_code).consent_text.strip()
 
     # --- Serving (the form posts to the page itself; see views.py) -----------
     @path("", name="petition")

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from sections.models import SectionSettings
+from sections.texts import section_texts
 
 from .models import PetitionPage, Signature, SignatureState
 
@@ -34,6 +35,7 @@ def send_signature_email(signature_id, kind):
             "petition_title": petition.title if petition else "",
             "petition_url": petition.get_full_url() if petition else signature.site.root_url,
             "section": section,
+            "section_texts": section_texts(signature.site, signature.language),
             "confirm_url": confirmation_url(signature) if signature.state == SignatureState.PENDING else "",
         }
         subject = render_to_string(f"petitions/emails/{kind}_subject.txt", context).strip()

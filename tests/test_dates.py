@@ -79,13 +79,8 @@ def test_a_receipt_for_a_gift_on_the_first_says_1er_in_french():
             stripe_charge_id="ch_1",
             pk=1,
         ),
-        "section": SimpleNamespace(
-            tax_deduction_rate=None,
-            legal_entity="Plaidoyer",
-            name="Plaidoyer",
-            postal_address="",
-            contact_email="",
-        ),
+        "section": SimpleNamespace(tax_deduction_rate=None, contact_email=""),
+        "section_texts": SimpleNamespace(entity="Plaidoyer", signoff="Plaidoyer", postal_address=""),
         "amount": "CHF 50.00",
         "after_deduction": "",
     }

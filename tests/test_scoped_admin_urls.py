@@ -90,8 +90,16 @@ ROWS = {Signature: signature, Letter: letter, SolidarityMessage: message, Donati
 
 
 def scoped_viewsets():
+    """The viewsets of supporters' data, scoped through SectionStaffGroup.
+
+    Section texts are scoped by role instead (sections/tests/test_section_texts.py tries their URLs).
+    """
     get_resolver().check()  # loading the admin's URLs registers its viewsets
-    return [viewset for viewset in viewsets.viewsets if isinstance(viewset, SectionScopedViewSetMixin)]
+    return [
+        viewset
+        for viewset in viewsets.viewsets
+        if isinstance(viewset, SectionScopedViewSetMixin) and viewset.rows_for_user is None
+    ]
 
 
 def readable(response):

@@ -94,8 +94,13 @@ def test_the_receipt_is_in_the_donors_language(
         post_event(client, "ch", succeeded)
 
     (receipt,) = mail.outbox
-    assert receipt.from_email.startswith("Association Plaidoyer Suisse <")
-    assert "Association Plaidoyer Suisse" in receipt.body
+    # The section speaks German too: its German name, address and sign-off (its German texts).
+    assert receipt.from_email.startswith("Verein Plaidoyer Schweiz <")
+    assert receipt.subject == "Quittung für Ihre Spende an Verein Plaidoyer Schweiz"
+    assert (
+        "Das Team von Plaidoyer Schweiz\n\nVerein Plaidoyer Schweiz\nPostfach 1234\n3001 Bern" in receipt.body
+    )
+    assert "Suisse" not in receipt.body
     # Dates are written the German way (Django's own German catalog), e.g. "21. November 2026".
     payment = Payment.objects.get()
     day = timezone.localtime(payment.occurred_at)

@@ -4,6 +4,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from sections.texts import section_texts
 from supporters.captcha import captcha_field
 from supporters.fields import NameField
 from supporters.validators import validate_name
@@ -96,10 +97,14 @@ class LetterForm(PlainTextMixin, forms.Form):
         super().__init__(*args, section=section, captcha_action="letter", **kwargs)
         self.fields["language"].choices = page.language_choices()
         self.fields["language"].initial = page.locale.language_code
-        self.fields["country"].initial = section.country if section else ""
-        self.fields["consent"].label = section.consent_text if section else ""
-        self.fields["newsletter"].label = section.newsletter_consent_text if section else ""
-        if not (section and section.newsletter_consent_text):
+        # The page's language, whatever the admin's or the browser's.
+        texts = section_texts(section.site_id, page.locale.language_code) if section else None
+        self.consent_wording = texts.consent_text.strip() if texts else ""
+        self.newsletter_wording = texts.newsletter_consent_text.strip() if texts else ""
+        self.fields["country"].initial = texts.country if texts else ""
+        self.fields["consent"].label = self.consent_wording
+        self.fields["newsletter"].label = self.newsletter_wording
+        if not self.newsletter_wording:
             del self.fields["newsletter"]
 
     def clean_first_name(self):

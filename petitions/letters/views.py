@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from sections.models import SectionSettings
+from sections.texts import section_texts
 from supporters import ratelimit
 from supporters.captcha import captcha_missing
 from supporters.models import ActionCount, ConsentRecord, Supporter
@@ -160,10 +161,10 @@ def generate_letter(page, request):
             country=data["country"],
             letter_language=text.language,
             personalised=bool(paragraphs),
-            consent_version=ConsentRecord.version_of(section.consent_text),
+            consent_version=ConsentRecord.version_of(form.consent_wording),
         )
         if supporter is not None:
-            _record_consents(letter, supporter, section, form, language)
+            _record_consents(letter, supporter, form, language)
 
     filename = f"{slugify(page.title) or 'letter'}-{text.language}.pdf"
     emailed = email_failed = False
@@ -197,15 +198,15 @@ def generate_letter(page, request):
     )
 
 
-def _record_consents(letter, supporter, section, form, language):
+def _record_consents(letter, supporter, form, language):
     asked_newsletter = "newsletter" in form.fields
     ConsentRecord.record(
         supporter.pk,
         letter.site,
         f"letters.letter:{letter.pk}",
         language,
-        section.consent_text,
-        newsletter_wording=section.newsletter_consent_text if asked_newsletter else "",
+        form.consent_wording,
+        newsletter_wording=form.newsletter_wording if asked_newsletter else "",
         newsletter=form.cleaned_data.get("newsletter"),
     )
 
@@ -214,7 +215,12 @@ def _email_letter(page, address, full_name, pdf, filename):
     """Sends the PDF at once, from memory: it is never queued or stored (a task queue would keep a copy)."""
     with translation.override(page.locale.language_code):
         subject = _("Your letter: %(title)s") % {"title": page.title}
-        body = render_to_string("letters/email/letter.txt", {"page": page, "full_name": full_name})
+        context = {
+            "page": page,
+            "full_name": full_name,
+            "section_texts": section_texts(page.get_site(), page.locale.language_code),
+        }
+        body = render_to_string("letters/email/letter.txt", context)
     message = EmailMessage(subject, body, to=[address])
     message.attach(filename, pdf, "application/pdf")
     message.send()

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from petitions.models import Signature, SignatureState
+from sections.models import SectionTexts
 from supporters.models import ActionCount, ConsentPurpose, ConsentRecord, Supporter
 from supporters.network import hash_ip
 
@@ -156,7 +157,8 @@ def test_consent_ledger_records_wording_version_language_section_and_choices(sec
     signature = Signature.objects.get()
     records = {record.purpose: record for record in ConsentRecord.objects.all()}
     processing = records[ConsentPurpose.PROCESSING]
-    wording = sections["fr"].settings.consent_text
+    texts = SectionTexts.objects.get(site=sections["fr"].site)
+    wording = texts.consent_text
     assert processing.granted is True
     assert processing.wording == wording
     assert processing.wording_version == ConsentRecord.version_of(wording)
@@ -164,7 +166,7 @@ def test_consent_ledger_records_wording_version_language_section_and_choices(sec
     assert processing.site == sections["fr"].site
     assert processing.action == f"petitions.signature:{signature.pk}"
     assert records[ConsentPurpose.NEWSLETTER].granted is True
-    assert records[ConsentPurpose.NEWSLETTER].wording == sections["fr"].settings.newsletter_consent_text
+    assert records[ConsentPurpose.NEWSLETTER].wording == texts.newsletter_consent_text
     assert signature.newsletter is True
 
 

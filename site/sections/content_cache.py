@@ -4,8 +4,8 @@ Serving a request starts with the same lookups: the site of the host, the sectio
 languages and, to sign a petition, the petition itself. Through the ORM they cost more than the
 signature they lead to, and they change only when an editor saves something. So each process keeps
 them in memory, tagged with the *content generation*: a random token in the shared cache (Redis in
-production) that is replaced whenever a page, site, locale, view restriction or section setting is
-saved, deleted or moved (see `register_signal_handlers`).
+production) that is replaced whenever a page, site, locale, view restriction, section setting or
+section texts are saved, deleted or moved (see `register_signal_handlers`).
 
 - The process that saves drops its copies at once.
 - Every other process reads the token again at most CHECK_SECONDS later and then drops its copies
@@ -135,9 +135,9 @@ def prime_section(request):
 
 
 def on_save_or_delete(sender, instance, **kwargs):
-    from .models import SectionSettings
+    from .models import SectionSettings, SectionTexts
 
-    if isinstance(instance, (Page, Site, Locale, PageViewRestriction, SectionSettings)):
+    if isinstance(instance, (Page, Site, Locale, PageViewRestriction, SectionSettings, SectionTexts)):
         content_changed()
 
 

@@ -1,4 +1,5 @@
-"""A new section in one step: root page and its translations, Site, settings, collection, roles and workflow.
+"""A new section in one step: root page and its translations, Site, settings, texts and their translations,
+collection, roles and workflow.
 
 Used by the admin's "New section" form and by `manage.py create_section`; both validate through
 `NewSectionForm`, so a bad code, host or language gets the same message on its field.
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from wagtail.models import Locale, Page, Site
 
-from .models import CURRENCIES, AddressWindow, SectionSettings
+from .models import CURRENCIES, AddressWindow, SectionSettings, SectionTexts
 from .roles import set_up_roles
 from .translation import translate
 
@@ -94,6 +95,28 @@ def default_consent_texts(name, language):
         return str(consent), str(newsletter)
 
 
+def create_texts(site, locale, name, country, languages):
+    """The section's texts in its default language, and their translations into the others.
+
+    The translations start with the project's own wording of consent and newsletter in each
+    language (the catalogs'), so no form ever shows another language's; translators then take it
+    from there in wagtail-localize.
+    """
+    consent, newsletter = default_consent_texts(name, languages[0])
+    texts = SectionTexts.objects.create(
+        site=site,
+        locale=locale,
+        name=name,
+        country=country,
+        consent_text=consent,
+        newsletter_consent_text=newsletter,
+    )
+    for language in languages[1:]:
+        translated = dict(zip((consent, newsletter), default_consent_texts(name, language), strict=True))
+        translate(texts, language, translated)
+    return texts
+
+
 @transaction.atomic
 def create_section(
     *,
@@ -117,10 +140,10 @@ def create_section(
     section = SectionSettings.for_site(site)
     section.code, section.name, section.country, section.currency = code, name, country, currency
     section.time_zone, section.address_window = time_zone, address_window
-    section.consent_text, section.newsletter_consent_text = default_consent_texts(name, languages[0])
     section.save()
     for language in languages[1:]:
         translate(home, language, {})
+    create_texts(site, locales[languages[0]], name, country, languages)
     set_up_roles(code, name, site, home)
     return section
 

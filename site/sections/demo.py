@@ -1,4 +1,4 @@
-"""The three demo sections (Switzerland fr/de/it, France fr, Togo fr): sites, home pages, settings.
+"""The three demo sections (Switzerland fr/de/it, France fr, Togo fr): sites, home pages, settings, texts.
 
 Idempotent: running it again updates what it created and creates nothing twice.
 """
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from wagtail.models import Collection, Locale, Page, Site
 
-from .models import SectionSettings
+from .models import SectionSettings, SectionTexts
 from .roles import set_up_roles
 from .translation import translate
 
@@ -44,8 +44,6 @@ SECTIONS = [
             "country": "Suisse",
             "currency": "CHF",
             "time_zone": "Europe/Zurich",
-            "legal_entity": "Association Plaidoyer Suisse",
-            "postal_address": "Case postale 1234\n3001 Berne",
             "contact_email": "info@ch.localhost",
             "contact_phone": "+41 31 000 00 00",
             "press_email": "presse@ch.localhost",
@@ -64,8 +62,6 @@ SECTIONS = [
             "country": "France",
             "currency": "EUR",
             "time_zone": "Europe/Paris",
-            "legal_entity": "Association Plaidoyer France",
-            "postal_address": "76 boulevard de la Villette\n75940 Paris Cedex 19",
             "contact_email": "info@fr.localhost",
             "contact_phone": "+33 1 53 38 65 65",
             "press_email": "presse@fr.localhost",
@@ -87,8 +83,6 @@ SECTIONS = [
             "country": "Togo",
             "currency": "XOF",
             "time_zone": "Africa/Lome",
-            "legal_entity": "Association Plaidoyer Togo",
-            "postal_address": "BP 000\nLomé",
             "contact_email": "info@tg.localhost",
             "contact_phone": "+228 22 00 00 00",
             "press_email": "presse@tg.localhost",
@@ -100,12 +94,88 @@ SECTIONS = [
     },
 ]
 
-CONSENT_TEXT = {
-    "ch": "J'accepte que Plaidoyer Suisse traite mes données pour cette action, comme décrit dans sa politique de confidentialité.",
-    "fr": "J'accepte que Plaidoyer France traite mes données pour cette action, comme décrit dans sa politique de confidentialité.",
-    "tg": "J'accepte que Plaidoyer Togo traite mes données pour cette action, comme décrit dans sa politique de confidentialité.",
+# What visitors read of each section, per language: the first language's texts are the source,
+# the others their translations through wagtail-localize (as a translator would make them).
+TEXTS = {
+    "ch": {
+        "fr": {
+            "name": "Plaidoyer Suisse",
+            "country": "Suisse",
+            "legal_entity": "Association Plaidoyer Suisse",
+            "postal_address": "Case postale 1234\n3001 Berne",
+            "footer_text": "Association reconnue d'utilité publique : vos dons sont déductibles des impôts.",
+            "consent_text": "J'accepte que Plaidoyer Suisse traite mes données pour cette action, "
+            "comme décrit dans sa politique de confidentialité.",
+            "newsletter_consent_text": "Je souhaite recevoir des nouvelles des campagnes par email "
+            "(désinscription en un clic).",
+            "email_signoff": "L'équipe de Plaidoyer Suisse",
+        },
+        "de": {
+            "name": "Plaidoyer Schweiz",
+            "country": "Schweiz",
+            "legal_entity": "Verein Plaidoyer Schweiz",
+            "postal_address": "Postfach 1234\n3001 Bern",
+            "footer_text": "Gemeinnütziger Verein: Ihre Spenden sind von den Steuern abziehbar.",
+            "consent_text": "Ich bin einverstanden, dass Plaidoyer Schweiz meine Daten für diese Aktion "
+            "bearbeitet, wie in der Datenschutzerklärung beschrieben.",
+            "newsletter_consent_text": "Ich möchte per E-Mail Neuigkeiten über die Kampagnen erhalten "
+            "(Abmeldung mit einem Klick).",
+            "email_signoff": "Das Team von Plaidoyer Schweiz",
+        },
+        "it": {
+            "name": "Plaidoyer Svizzera",
+            "country": "Svizzera",
+            "legal_entity": "Associazione Plaidoyer Svizzera",
+            "postal_address": "Casella postale 1234\n3001 Berna",
+            "footer_text": "Associazione di utilità pubblica: le tue donazioni sono deducibili dalle imposte.",
+            "consent_text": "Accetto che Plaidoyer Svizzera tratti i miei dati per questa azione, "
+            "come descritto nella sua informativa sulla privacy.",
+            "newsletter_consent_text": "Desidero ricevere notizie delle campagne per email "
+            "(disiscrizione con un clic).",
+            "email_signoff": "Il team di Plaidoyer Svizzera",
+        },
+    },
+    "fr": {
+        "fr": {
+            "name": "Plaidoyer France",
+            "country": "France",
+            "legal_entity": "Association Plaidoyer France",
+            "postal_address": "76 boulevard de la Villette\n75940 Paris Cedex 19",
+            "footer_text": "Association loi 1901 : vos dons ouvrent droit à une réduction d'impôt de 66 %.",
+            "consent_text": "J'accepte que Plaidoyer France traite mes données pour cette action, "
+            "comme décrit dans sa politique de confidentialité.",
+            "newsletter_consent_text": "Je souhaite recevoir des nouvelles des campagnes par email "
+            "(désinscription en un clic).",
+            "email_signoff": "L'équipe de Plaidoyer France",
+        },
+    },
+    "tg": {
+        "fr": {
+            "name": "Plaidoyer Togo",
+            "country": "Togo",
+            "legal_entity": "Association Plaidoyer Togo",
+            "postal_address": "BP 000\nLomé",
+            "footer_text": "Association déclarée au Togo, indépendante de tout gouvernement et de tout parti.",
+            "consent_text": "J'accepte que Plaidoyer Togo traite mes données pour cette action, "
+            "comme décrit dans sa politique de confidentialité.",
+            "newsletter_consent_text": "Je souhaite recevoir des nouvelles des campagnes par email "
+            "(désinscription en un clic).",
+            "email_signoff": "L'équipe de Plaidoyer Togo",
+        },
+    },
 }
-NEWSLETTER_TEXT = "Je souhaite recevoir des nouvelles des campagnes par email (désinscription en un clic)."
+
+
+def set_up_texts(site, code, languages):
+    """The section's texts in its first language, updated, and translated into the others."""
+    specs = TEXTS[code]
+    source_spec = specs[languages[0]]
+    texts, _created = SectionTexts.objects.update_or_create(
+        site=site, locale=Locale.objects.get(language_code=languages[0]), defaults=source_spec
+    )
+    for language in languages[1:]:
+        translate(texts, language, {source_spec[name]: value for name, value in specs[language].items()})
+    return texts
 
 
 @transaction.atomic
@@ -147,14 +217,11 @@ def create_sections(port=DEFAULT_PORT):
         settings.code = code
         for name, value in spec["settings"].items():
             setattr(settings, name, value)
-        if not settings.consent_text:
-            settings.consent_text = CONSENT_TEXT[code]
-        if not settings.newsletter_consent_text:
-            settings.newsletter_consent_text = NEWSLETTER_TEXT
         settings.save()
         homes = {"fr": home}
         for language in spec["languages"][1:]:
             homes[language] = translate(home, language, {spec["title"]: spec["titles"][language]})
+        set_up_texts(site, code, spec["languages"])
         groups = set_up_roles(code, settings.name, site, home)
         sections[code] = Section(
             code=code, site=site, settings=settings, home=home, homes=homes, groups=groups

@@ -1,4 +1,9 @@
-"""A section: one Wagtail Site plus the settings every template and action reads."""
+"""A section: one Wagtail Site, the settings every template and action reads, and the texts its visitors read.
+
+Settings (codes, hosts, keys, flags) are one row per Site. What a visitor reads (the section's name,
+legal entity, address, footer, consent and newsletter wording, email sign-off) is `SectionTexts`, one
+row per section and language, translated in wagtail-localize like pages.
+"""
 
 import zoneinfo
 
@@ -9,6 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import TranslatableMixin
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 CURRENCIES = [("CHF", "CHF"), ("EUR", "EUR"), ("XOF", "XOF")]
 
@@ -40,7 +47,13 @@ class SectionSettings(BaseSiteSetting):
             "(STRIPE_SECRET_KEY_CH, RECAPTCHA_PRIVATE_KEY_CH…)."
         ),
     )
-    name = models.CharField(_("section name"), max_length=120)
+    name = models.CharField(
+        _("section name"),
+        max_length=120,
+        help_text=_(
+            "Its name in the admin. Visitors read the name in the section's texts, in their language."
+        ),
+    )
     country = models.CharField(_("country"), max_length=80)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
     time_zone = models.CharField(
@@ -50,8 +63,6 @@ class SectionSettings(BaseSiteSetting):
         validators=[validate_time_zone],
         help_text=_("Pages, emails and receipts show dates and times in it, e.g. Africa/Lome."),
     )
-    legal_entity = models.CharField(_("legal entity"), max_length=200, blank=True)
-    postal_address = models.TextField(_("postal address"), blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     press_email = models.EmailField(_("press email"), blank=True)
@@ -100,12 +111,6 @@ class SectionSettings(BaseSiteSetting):
         default=True,
         help_text=_("Signatures count only once the signer confirms by email."),
     )
-    consent_text = models.TextField(
-        _("consent wording"),
-        blank=True,
-        help_text=_("Default wording of the consent to process a supporter's data."),
-    )
-    newsletter_consent_text = models.TextField(_("newsletter opt-in wording"), blank=True)
     captcha_mode = models.CharField(
         _("captcha"), max_length=2, choices=CaptchaMode.choices, default=CaptchaMode.V3
     )
@@ -131,8 +136,6 @@ class SectionSettings(BaseSiteSetting):
                 FieldPanel("country"),
                 FieldPanel("currency"),
                 FieldPanel("time_zone"),
-                FieldPanel("legal_entity"),
-                FieldPanel("postal_address"),
             ],
             heading=_("Section"),
         ),
@@ -155,8 +158,6 @@ class SectionSettings(BaseSiteSetting):
                 FieldPanel("address_window"),
                 FieldPanel("donations_enabled"),
                 FieldPanel("double_opt_in"),
-                FieldPanel("consent_text"),
-                FieldPanel("newsletter_consent_text"),
                 FieldPanel("captcha_mode"),
                 FieldPanel("captcha_score_threshold"),
                 FieldPanel("recaptcha_public_key"),
@@ -187,6 +188,86 @@ class SectionSettings(BaseSiteSetting):
             return zoneinfo.ZoneInfo(self.time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+class SectionTexts(TranslatableMixin, models.Model):
+    """What a section's visitors read of the section itself, in one language.
+
+    One row per section and language: the default language's row is the source that editors
+    write, the others are its translations (wagtail-localize's Translate, then Sync).
+    """
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.CASCADE, related_name="texts"
+    )
+    name = models.CharField(_("section name"), max_length=120, help_text=_("e.g. Plaidoyer Switzerland"))
+    country = models.CharField(
+        _("country"), max_length=80, blank=True, help_text=_("Filled in for supporters in postal addresses.")
+    )
+    legal_entity = models.CharField(_("legal entity"), max_length=200, blank=True)
+    postal_address = models.TextField(_("postal address"), blank=True)
+    footer_text = models.TextField(
+        _("footer lines"),
+        blank=True,
+        help_text=_("Further lines at the foot of every page, e.g. the bank account for gifts."),
+    )
+    consent_text = models.TextField(
+        _("consent wording"),
+        blank=True,
+        help_text=_("Default wording of the consent to process a supporter's data."),
+    )
+    newsletter_consent_text = models.TextField(
+        _("newsletter opt-in wording"), blank=True, help_text=_("Leave empty to not offer the newsletter.")
+    )
+    email_signoff = models.TextField(
+        _("email sign-off"),
+        blank=True,
+        help_text=_("The last lines of every email to supporters, e.g. The team of Plaidoyer Switzerland."),
+    )
+
+    translatable_fields = [
+        SynchronizedField("site"),
+        TranslatableField("name"),
+        TranslatableField("country"),
+        TranslatableField("legal_entity"),
+        TranslatableField("postal_address"),
+        TranslatableField("footer_text"),
+        TranslatableField("consent_text"),
+        TranslatableField("newsletter_consent_text"),
+        TranslatableField("email_signoff"),
+    ]
+
+    panels = [
+        FieldPanel("site", read_only=True),
+        FieldPanel("name"),
+        FieldPanel("country"),
+        FieldPanel("legal_entity"),
+        FieldPanel("postal_address"),
+        FieldPanel("footer_text"),
+        FieldPanel("consent_text"),
+        FieldPanel("newsletter_consent_text"),
+        FieldPanel("email_signoff"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("section texts")
+        verbose_name_plural = _("section texts")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "locale"], name="unique_section_texts_language")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.locale.language_code})"
+
+    @property
+    def signoff(self):
+        """The sign-off of an email: the section's own, else its name."""
+        return self.email_signoff.strip() or self.name
+
+    @property
+    def entity(self):
+        """Who speaks in receipts and letters' headers: the legal entity, else the name."""
+        return self.legal_entity or self.name
 
 
 class SectionStaffGroup(models.Model):

@@ -27,7 +27,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from .models import SectionStaffGroup
+from .models import SectionSettings, SectionStaffGroup
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,9 @@ MEDIA = ("wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages
 MEDIA += ("wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document")
 PRISONER_RECORDS = ("prisoners.add_prisonerrecord", "prisoners.change_prisonerrecord")
 PRISONER_RECORDS += ("prisoners.add_theme", "prisoners.change_theme")
+# The section's texts (name, address, consent wording…): editors and moderators write them in the
+# section's default language, translators the other languages (sections.texts_admin says who may what).
+SECTION_TEXTS = ("sections.change_sectiontexts",)
 
 ROLES = (
     Role(
@@ -51,7 +54,7 @@ ROLES = (
         _("editors"),
         page_permissions=("wagtailcore.add_page", "wagtailcore.change_page"),
         collection_permissions=MEDIA,
-        permissions=PRISONER_RECORDS,
+        permissions=PRISONER_RECORDS + SECTION_TEXTS,
     ),
     Role(
         "moderator",
@@ -64,7 +67,7 @@ ROLES = (
             "wagtailcore.unlock_page",
         ),
         collection_permissions=(*MEDIA, "wagtailimages.delete_image", "wagtaildocs.delete_document"),
-        permissions=PRISONER_RECORDS,
+        permissions=PRISONER_RECORDS + SECTION_TEXTS,
     ),
     Role(
         "translator",
@@ -76,6 +79,7 @@ ROLES = (
             "wagtail_localize.submit_translation",
             "prisoners.change_prisonerrecord",
             "prisoners.change_theme",
+            *SECTION_TEXTS,
         ),
     ),
     Role(
@@ -98,6 +102,27 @@ ROLES = (
 def group_name(code, role):
     """E.g. "ch editors": stable, so that setting a section up again finds its groups."""
     return f"{code} {role.slug}s"
+
+
+def user_roles(user, site_id):
+    """The slugs of the roles `user` holds in the section of `site_id` (through its groups' names)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    code = SectionSettings.objects.filter(site_id=site_id).values_list("code", flat=True).first()
+    if code is None:
+        return set()
+    names = set(user.groups.values_list("name", flat=True))
+    return {role.slug for role in ROLES if group_name(code, role) in names}
+
+
+def sites_with_roles(user, slugs):
+    """Ids of the sites in whose sections `user` holds one of the roles `slugs`."""
+    names = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
+    return [
+        site_id
+        for code, site_id in SectionSettings.objects.values_list("code", "site_id")
+        if any(group_name(code, role) in names for role in ROLES if role.slug in slugs)
+    ]
 
 
 # Permissions that Wagtail's and wagtail-localize's data migrations create (so a flushed test

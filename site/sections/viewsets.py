@@ -42,6 +42,14 @@ class SectionScopedViewMixin:
     """Any view of a row (inspect, edit, delete, history, usage, ...) answers 404 for another section's."""
 
     section_field = "site"
+    # A function (queryset, user) -> the rows the user may see; by default those of the sections
+    # whose supporters' data they may see (SectionStaffGroup).
+    rows_for_user = None
+
+    def visible_rows(self, queryset, user):
+        if self.rows_for_user is not None:
+            return self.rows_for_user(queryset, user)
+        return filter_for_user(queryset, user, self.section_field)
 
     def setup(self, request, *args, **kwargs):
         # Checked before anything else, permissions included: another section's row (or none) is a
@@ -53,7 +61,7 @@ class SectionScopedViewMixin:
             super().setup(request, *args, **kwargs)
 
     def row_is_visible(self, user, quoted_pk):
-        rows = filter_for_user(self.model._default_manager.all(), user, self.section_field)
+        rows = self.visible_rows(self.model._default_manager.all(), user)
         try:
             return rows.filter(pk=unquote(str(quoted_pk))).exists()
         except (ValueError, ValidationError):
@@ -70,7 +78,7 @@ class SectionScopedIndexMixin(SafeSpreadsheetExportMixin):
     supporters' data never have a cell that runs as a formula."""
 
     def get_base_queryset(self):
-        return filter_for_user(super().get_base_queryset(), self.request.user, self.section_field)
+        return self.visible_rows(super().get_base_queryset(), self.request.user)
 
     def render_to_response(self, context, **response_kwargs):
         if self.is_export:
@@ -113,6 +121,7 @@ class SectionScopedViewSetMixin:
     """Wraps every generic view of a (Model|Snippet)ViewSet so it sees only the user's sections."""
 
     section_field = "site"
+    rows_for_user = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,7 +134,9 @@ class SectionScopedViewSetMixin:
                 setattr(self, name, _scoped(view_class, name))
 
     def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(section_field=self.section_field, **kwargs)
+        return super().get_common_view_kwargs(
+            section_field=self.section_field, rows_for_user=self.rows_for_user, **kwargs
+        )
 
 
 class SectionScopedModelViewSet(SectionScopedViewSetMixin, ModelViewSet):

@@ -1,5 +1,6 @@
 """Admin hooks of the site layer: "New section" and "Locked sign-ins" for superusers, "Data access" for data
-officers, "Translation status" for the people who work on a section's pages."""
+officers, "Translation status" for the people who work on a section's pages, "Section texts" for its
+editors and translators."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -10,11 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.models import Site
+from wagtail.snippets.models import register_snippet
 
 from .admin_views import DataAccessView, LockedSignInsView, NewSectionView, TranslationStatusView
 from .audit import ACTIONS
 from .languages import language_name
 from .permissions import sections_of_page_staff, sites_for_user
+from .texts_admin import SectionTextsViewSet
+
+register_snippet(SectionTextsViewSet)
 
 
 @hooks.register("insert_global_admin_js")

@@ -11,7 +11,7 @@ from django.utils import translation
 from wagtail.models import Collection, Page, Site, WorkflowPage
 
 from sections.demo import create_sections
-from sections.models import SectionSettings
+from sections.models import SectionSettings, SectionTexts
 
 VALID = {
     "code": "be",
@@ -61,7 +61,18 @@ class NewSectionFormTests(TestCase):
             (section.code, section.currency, section.country, section.time_zone, section.address_window),
             ("be", "EUR", "Belgique", "Europe/Brussels", "right"),
         )
-        self.assertIn("Plaidoyer Belgique", section.consent_text)
+        texts = {t.locale.language_code: t for t in SectionTexts.objects.filter(site=site)}
+        self.assertEqual(
+            texts["fr"].consent_text,
+            "J'accepte que Plaidoyer Belgique traite mes données pour cette action, "
+            "comme décrit dans sa politique de confidentialité.",
+        )
+        # Its other languages' forms never show the French wording: each starts with the project's own.
+        self.assertEqual(
+            texts["en"].consent_text,
+            "I agree that Plaidoyer Belgique processes my data for this action, as described in its privacy policy.",
+        )
+        self.assertEqual(texts["en"].translation_key, texts["fr"].translation_key)
         self.assertTrue(Collection.objects.filter(name="Plaidoyer Belgique").exists())
         self.assertEqual(
             sorted(Group.objects.filter(name__startswith="be ").values_list("name", flat=True)),

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from home.models import NewsIndexPage, NewsPage, StandardPage
+from sections.models import SectionTexts
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +35,10 @@ def test_privacy_page_link_follows_the_setting_and_the_language(client, sections
 
 
 def test_changing_a_setting_changes_the_site(client, sections):
+    texts = SectionTexts.objects.get(site=sections["tg"].site)
+    texts.name = "Section togolaise"
+    texts.save()
     settings = sections["tg"].settings
-    settings.name = "Section togolaise"
     settings.accent_colour = "#00a651"
     settings.contact_email = "contact@tg.localhost"
     settings.save()
