@@ -6,9 +6,9 @@ lists every Locale but the page's own. A section publishes the languages its roo
 translated into, so for any page below a section's root the dialog offers only those languages;
 the root page itself still offers every locale, which is how a section takes on a new language.
 
-2. Permissions. Its submit view checks only the global `submit_translation` permission, so a
-translator of one section could send another section's pages to translation. The view now answers
-404 for a page the user may not edit, as Wagtail's own page views do for pages out of reach.
+2. Permissions. Its submit and Sync views check only the global `submit_translation` permission, so
+a translator of one section could send another section's pages to translation, or sync them. Both
+now answer 404 for a page the user may not edit, as Wagtail's own page views do for pages out of reach.
 
 3. Its Translations report lists the translations of every section, with their titles, to anyone
 who may use the admin. It is for superusers now; section staff read their own sections' work in
@@ -98,6 +98,9 @@ def only_sources_the_user_may_sync(self):
     source = _original_get_source(self)
     instance = source.get_source_instance()
     if isinstance(instance, SectionTexts) and not may_translate_texts(self.request.user, instance):
+        raise Http404
+    # A page's translations are synced by those who may edit the page (its section's staff).
+    if isinstance(instance, Page) and not instance.permissions_for_user(self.request.user).can_edit():
         raise Http404
     return source
 

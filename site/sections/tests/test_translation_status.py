@@ -133,3 +133,15 @@ class TranslationStatusTests(TestCase):
         self.assertNotEqual(self.client.get(report).status_code, 200)
         self.client.force_login(self.superuser)
         self.assertEqual(self.client.get(report).status_code, 200)
+
+    def test_only_the_sections_staff_sync_its_pages_translations(self):
+        page = self.add_page("Nous rejoindre")
+        with self.captureOnCommitCallbacks(execute=True):
+            translate(page, "de", {"Nous rejoindre": "Mitmachen"})
+        source = TranslationSource.objects.get(object_id=page.translation_key, locale=page.locale)
+        sync = reverse("wagtail_localize:update_translations", args=[source.pk])
+        self.client.force_login(self.users["fr-translator"])
+        self.assertEqual(self.client.get(sync).status_code, 404)
+        self.assertEqual(self.client.post(sync).status_code, 404)
+        self.client.force_login(self.users["ch-translator"])
+        self.assertEqual(self.client.get(sync).status_code, 200)
