@@ -12,13 +12,9 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.admin_url_finder import AdminURLFinder
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, get_translatable_models
+from wagtail.snippets.models import get_snippet_models
 from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
-
-from prisoners.models import PrisonerRecord, Theme
-
-# Translatable snippets that every section shares: each section translates them into its languages.
-SHARED_SNIPPETS = (PrisonerRecord, Theme)
 
 NOT_TRANSLATED = "not-translated"
 WAITING = "waiting"
@@ -68,10 +64,19 @@ def translation_status(site, language_code):
     root = site.root_page
     sources = list(Page.objects.descendant_of(root, inclusive=True).order_by("path").specific())
     rows = _rows_for(sources, target, kind=_("Page"))
-    for model in SHARED_SNIPPETS:
-        snippets = list(model.objects.filter(locale=root.locale).order_by("pk"))
-        rows += _rows_for(snippets, target, kind=model._meta.verbose_name)
+    for model in translatable_snippets():
+        snippets = model.objects.filter(locale=root.locale).order_by("pk")
+        if any(field.name == "site" for field in model._meta.fields):
+            snippets = snippets.filter(site=site)
+        rows += _rows_for(list(snippets), target, kind=model._meta.verbose_name)
     return rows
+
+
+def translatable_snippets():
+    """Snippet models translated in wagtail-localize: a section's own (they have a `site`, e.g. its
+    texts) and those every section shares and translates into its languages (e.g. prisoner records)."""
+    translatable = set(get_translatable_models())
+    return [model for model in get_snippet_models() if model in translatable]
 
 
 def _rows_for(objects, target, kind):

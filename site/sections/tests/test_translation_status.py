@@ -145,3 +145,21 @@ class TranslationStatusTests(TestCase):
         self.assertEqual(self.client.post(sync).status_code, 404)
         self.client.force_login(self.users["ch-translator"])
         self.assertEqual(self.client.get(sync).status_code, 200)
+
+    def test_the_sections_own_texts_are_listed_when_their_source_changed(self):
+        from sections.models import SectionTexts
+
+        french = SectionTexts.objects.get(site=self.sections["ch"].site, locale__language_code="fr")
+        self.assertIsNone(self.status_of(str(french)), "the demo's texts are translated")
+        with self.captureOnCommitCallbacks(execute=True):
+            translate(french, "de", {})
+        source = TranslationSource.objects.get(object_id=french.translation_key, locale=french.locale)
+        french.footer_text = "Nouveau pied de page de la section, à traduire."
+        french.save()
+        with self.captureOnCommitCallbacks(execute=True):
+            source.update_from_db()
+        row = self.status_of(str(french))
+        self.assertEqual(row.status, WAITING, "the new footer line waits for its German")
+        self.client.force_login(self.users["fr-translator"])
+        response = self.client.get(URL)
+        self.assertNotContains(response, str(french))
