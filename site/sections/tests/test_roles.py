@@ -207,3 +207,22 @@ class SectionRoleTests(TestCase):
         page.refresh_from_db()
         self.assertEqual(page.title, "Rejoignez-nous")
         self.assertTrue(page.live)
+
+    def test_workflows_and_their_tasks_are_not_for_section_staff(self):
+        from wagtail.models import Task, Workflow
+
+        french = Workflow.objects.get(name="fr moderation")
+        task = Task.objects.get(name="fr moderators approve")
+        for username in ("ch-editor", "ch-moderator", "ch-translator", "ch-data-officer"):
+            client = self.as_user(username)
+            for url in (
+                reverse("wagtailadmin_workflows:index"),
+                reverse("wagtailadmin_workflows:edit", args=[french.pk]),
+                reverse("wagtailadmin_workflows:edit_task", args=[task.pk]),
+            ):
+                response = client.get(url)
+                self.assertNotEqual(response.status_code, 200, (username, url))
+                self.assertNotContains(response, "fr moderation", status_code=response.status_code)
+            client.post(reverse("wagtailadmin_workflows:disable", args=[french.pk]))
+        french.refresh_from_db()
+        self.assertTrue(french.active)
