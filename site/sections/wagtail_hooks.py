@@ -16,6 +16,7 @@ from wagtail.snippets.models import register_snippet
 from .admin_views import DataAccessView, LockedSignInsView, NewSectionView, TranslationStatusView
 from .audit import ACTIONS
 from .languages import language_name
+from .page_scope import only_the_users_sections_in_the_chooser
 from .permissions import sections_of_page_staff, sites_for_user
 from .texts_admin import SectionTextsViewSet
 
@@ -123,3 +124,6 @@ def explain_removing_a_language_or_a_section(request, page):
             % {"language": language_name(page.locale.language_code), "name": site.site_name or site.hostname},
         )
     return None
+
+
+hooks.register("construct_page_chooser_queryset", only_the_users_sections_in_the_chooser)
