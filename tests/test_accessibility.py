@@ -4,11 +4,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.test import override_settings
-from pytest_django.live_server_helper import LiveServer
 
-from sections.models import SectionSettings
+from tests.demo_server import served_demo
 
 # The demo content is committed once for the module (see `demo`); each test reads it.
 pytestmark = pytest.mark.django_db
@@ -55,17 +52,8 @@ ABSENT = {("tg.localhost", "letter action")}
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo content, built once for this module, committed, and served by a live server."""
-    # The donation form needs each section's Stripe secrets to show; a failed submit never reaches Stripe.
-    secrets = {
-        f"{name}_{code}": "test" for name in settings.SECTION_SECRET_NAMES for code in ("CH", "FR", "TG")
-    }
-    with django_db_blocker.unblock(), override_settings(SECTION_SECRETS=secrets):
-        call_command("load_demo", verbosity=0)
-        SectionSettings.objects.update(stripe_publishable_key="pk_test_accessibility")
-        server = LiveServer("localhost")
+    with served_demo(django_db_blocker, stripe_publishable_key="pk_test_accessibility") as server:
         yield server
-        server.stop()
-        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture(scope="module")

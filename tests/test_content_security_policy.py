@@ -6,14 +6,12 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.test import override_settings
 from django.urls import reverse
 from django.utils.translation import override
-from pytest_django.live_server_helper import LiveServer
 
 from plaidoyer.tests.test_production_settings import PRODUCTION_ENV, manage
 from sections.models import SectionSettings
+from tests.demo_server import served_demo
 from tests.test_accessibility import ABSENT, PAGE_TYPES, SECTION_LANGUAGES, page_url
 
 pytestmark = pytest.mark.django_db
@@ -22,16 +20,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo content, committed for this module and served by a live server (as for the axe-core tests)."""
-    secrets = {
-        f"{name}_{code}": "test" for name in settings.SECTION_SECRET_NAMES for code in ("CH", "FR", "TG")
-    }
-    with django_db_blocker.unblock(), override_settings(SECTION_SECRETS=secrets):
-        call_command("load_demo", verbosity=0)
-        SectionSettings.objects.update(stripe_publishable_key="pk_test_content_security_policy")
-        server = LiveServer("localhost")
+    with served_demo(django_db_blocker, stripe_publishable_key="pk_test_content_security_policy") as server:
         yield server
-        server.stop()
-        call_command("flush", interactive=False, verbosity=0)
 
 
 PUBLIC_PAGES = [

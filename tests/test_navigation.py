@@ -6,18 +6,15 @@ The demo (`manage.py load_demo`) is built once for the module and served by a se
 test_reflow.
 """
 
-import io
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from django.conf import settings
-from django.core.management import call_command
-from django.test import Client, override_settings
-from pytest_django.live_server_helper import LiveServer
+from django.test import Client
 from wagtail.models import Locale, Page, Site
 
 from sections.models import SectionSettings
+from tests.demo_server import served_demo
 
 SECTION_LANGUAGES = [("ch", "fr"), ("ch", "de"), ("ch", "it"), ("fr", "fr"), ("tg", "fr")]
 MAX_PAGES = 300
@@ -27,16 +24,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    secrets = {
-        f"{name}_{code}": "test" for name in settings.SECTION_SECRET_NAMES for code in ("CH", "FR", "TG")
-    }
-    with django_db_blocker.unblock(), override_settings(SECTION_SECRETS=secrets):
-        server = LiveServer("localhost:0")
-        port = server.url.rsplit(":", 1)[1]
-        call_command("load_demo", port=int(port), stdout=io.StringIO())
-        yield {"port": port, "types": published_page_types()}
-        server.stop()
-        call_command("flush", interactive=False, verbosity=0)
+    with served_demo(django_db_blocker, links_to_server_port=True) as server:
+        yield {"port": server.url.rsplit(":", 1)[1], "types": published_page_types()}
 
 
 def published_page_types():

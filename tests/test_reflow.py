@@ -4,16 +4,11 @@ The demo (`manage.py load_demo`) is built once for the module and served by a se
 pytest-django's `live_server` would make every test transactional, and so flush and rebuild the demo.
 """
 
-import io
-
 import pytest
-from django.conf import settings
-from django.core.management import call_command
-from django.test import override_settings
-from pytest_django.live_server_helper import LiveServer
 from wagtail.models import Page, Site, get_page_models
 
 from home.models import NewsPage
+from tests.demo_server import served_demo
 
 WIDTH = 320
 SECTION_LANGUAGES = [("ch", "fr"), ("ch", "de"), ("ch", "it"), ("fr", "fr"), ("tg", "fr")]
@@ -33,17 +28,9 @@ OVERFLOWING = """() => [...document.querySelectorAll("body *")]
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo sections on a server of their own; every public page of each section language, by URL."""
-    # The donation forms show only for sections with Stripe secrets; these pages never reach Stripe.
-    secrets = {
-        f"{name}_{code}": "test" for name in settings.SECTION_SECRET_NAMES for code in ("CH", "FR", "TG")
-    }
-    with django_db_blocker.unblock(), override_settings(SECTION_SECRETS=secrets):
-        server = LiveServer("localhost:0")
+    with served_demo(django_db_blocker, links_to_server_port=True) as server:
         port = server.url.rsplit(":", 1)[1]
-        call_command("load_demo", port=int(port), stdout=io.StringIO())
         yield {"port": port, "pages": pages_by_section_language(port)}
-        server.stop()
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def pages_by_section_language(port):
