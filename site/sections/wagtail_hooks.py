@@ -17,6 +17,7 @@ from .admin_views import DataAccessView, LockedSignInsView, NewSectionView, Tran
 from .audit import ACTIONS
 from .languages import language_name
 from .page_scope import only_the_users_sections_in_the_chooser
+from .passkeys import admin_urls as passkey_admin_urls
 from .permissions import sections_of_page_staff, sites_for_user
 from .texts_admin import SectionTextsViewSet
 
@@ -27,6 +28,12 @@ register_snippet(SectionTextsViewSet)
 def start_widgets_without_inline_scripts():
     """Starts the widgets that Wagtail would start with inline scripts (wagtail_csp_patches)."""
     return format_html('<script src="{}"></script>', static("sections/wagtail_csp.js"))
+
+
+@hooks.register("register_admin_urls")
+def register_passkey_urls():
+    """Passkeys' sign-in and registration (django-otp-webauthn's JSON endpoints), renaming and removal."""
+    return passkey_admin_urls
 
 
 @hooks.register("register_admin_urls")

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +108,7 @@ INSTALLED_APPS = [
     "wagtail_2fa",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -131,8 +133,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Every admin user signs in with a second factor (TOTP) before reaching any admin page.
-    "wagtail_2fa.middleware.VerifyUserMiddleware",
+    # Every admin user signs in with a second factor (a TOTP code or a passkey) before reaching any admin
+    # page: wagtail-2fa's middleware, letting the passkey sign-in through (sections.wagtail_2fa_patches).
+    "sections.wagtail_2fa_patches.VerifyUserMiddleware",
     # Another section's page URLs in the admin are 404 (not a redirect that says the page exists).
     "sections.page_scope.SectionPageScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -184,10 +187,26 @@ CONTENT_SECURITY_POLICY = {
 
 # The only host the admin answers on (e.g. admin.example.org); empty: every host (local use).
 ADMIN_HOST = env_str("ADMIN_HOST", "")
+# Where the admin's links (in emails, and passkeys' origin when ADMIN_HOST is empty) point.
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 
 # --- Second factor (wagtail-2fa, TOTP through django-otp): required for everyone with admin access.
 WAGTAIL_2FA_REQUIRED = True
 WAGTAIL_2FA_OTP_TOTP_NAME = "Plaidoyer"
+# Passkeys (WebAuthn, django-otp-webauthn) are the other second factor, after the password: never instead
+# of it (no passwordless sign-in, so django-axes still guards every sign-in). A passkey belongs to one
+# host, the relying party: the admin's own host (ADMIN_HOST) in production, the host of
+# WAGTAILADMIN_BASE_URL locally (http://localhost:8000, or the port `make run` is given). Changing it
+# invalidates every registered passkey.
+OTP_WEBAUTHN_RP_ID = ADMIN_HOST or urlsplit(WAGTAILADMIN_BASE_URL).hostname
+OTP_WEBAUTHN_RP_NAME = "Plaidoyer"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    f"https://{ADMIN_HOST}"
+    if ADMIN_HOST
+    else "{0.scheme}://{0.netloc}".format(urlsplit(WAGTAILADMIN_BASE_URL))
+]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "sections.passkeys.PasskeyHelper"
 
 # --- Logins: repeated failures lock the account and the address (django-axes) ------
 # AxesBackend refuses a locked-out sign-in, then leaves it to ModelBackend; it also loads the signed-in
@@ -292,7 +311,6 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 # --- Wagtail -----------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Plaidoyer"
-WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 # No avatars from Gravatar: the admin would send each staff member's email hash to a third party
 # (and the Content-Security-Policy lets no image in from elsewhere).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

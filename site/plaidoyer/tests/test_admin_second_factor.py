@@ -82,12 +82,15 @@ def test_wagtail_2fa_still_needs_its_patches():
     import inspect
 
     import wagtail_2fa.forms
+    import wagtail_2fa.middleware
     import wagtail_2fa.wagtail_hooks
 
     assert "from wagtail.users.widgets import UserListingButton" in inspect.getsource(
         wagtail_2fa.wagtail_hooks
     )
     assert "otp_device" not in inspect.getsource(wagtail_2fa.forms.TokenForm)
+    middleware = inspect.getsource(wagtail_2fa.middleware)
+    assert "_allowed_url_names = [" in middleware and "credential-authentication" not in middleware
 
 
 @override_settings(WAGTAIL_2FA_REQUIRED=True)
