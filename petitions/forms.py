@@ -10,52 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from sections.texts import section_texts
 from supporters.captcha import captcha_field
-from supporters.fields import NameField
+from supporters.fields import NameField, StrictConsentField
 from supporters.models import ConsentRecord
 from supporters.validators import MARKUP, has_control_characters
 
 from .models import PostalCodeField
 
 POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$")
-
-
-class StrictCheckboxInput(forms.CheckboxInput):
-    """A checkbox that hands the raw posted value to the field, so anything but "on" can be refused."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, check_test=lambda value: value is True or value == "on")
-
-    def format_value(self, value):
-        # Never echo a posted value back: the browser's own "on" is the only one accepted.
-        return None
-
-    def value_from_datadict(self, data, files, name):
-        if hasattr(data, "getlist"):
-            values = data.getlist(name)
-            if len(values) > 1:
-                return values
-            return values[0] if values else None
-        return data.get(name)
-
-
-class StrictConsentField(forms.Field):
-    """An unticked-by-default consent: absent means no, "on" means yes, anything else is tampering."""
-
-    widget = StrictCheckboxInput
-    default_error_messages = {
-        "invalid": _("This choice could not be read. Please tick or untick the box again."),
-    }
-
-    def to_python(self, value):
-        if value in (None, "", False):
-            return False
-        if value == "on" or value is True:
-            return True
-        raise ValidationError(self.error_messages["invalid"], code="invalid")
-
-    def validate(self, value):
-        if self.required and not value:
-            raise ValidationError(self.error_messages["required"], code="required")
 
 
 class SignatureForm(forms.Form):

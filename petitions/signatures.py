@@ -2,19 +2,20 @@
 
 from contextlib import nullcontext
 
-from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from supporters import ratelimit
 from supporters.actions import record_action
-from supporters.models import ActionCount, ConsentRecord, Supporter
+from supporters.confirmation import ConfirmationLink, confirm_pending
+from supporters.models import ConsentRecord, Supporter
 
 from .models import Signature, SignatureState
 
 CONFIRMATION_SALT = "petitions.signature.confirm"
-CONFIRMATION_MAX_AGE = 7 * 24 * 3600  # a week to find the email and click
+CONFIRMATION_LINK = ConfirmationLink(CONFIRMATION_SALT)
+CONFIRMATION_MAX_AGE = CONFIRMATION_LINK.max_age
 # A duplicate signing sends at most one "you already signed" email per signature in this window,
 # so nobody can flood a stranger's mailbox by signing with their address.
 DUPLICATE_EMAIL_WINDOW = 3600
@@ -22,13 +23,12 @@ DUPLICATE_EMAIL_WINDOW = 3600
 
 def confirmation_token(signature_id):
     """A signed, timestamped token naming only the signature's id (no email, nothing personal)."""
-    return signing.TimestampSigner(salt=CONFIRMATION_SALT).sign(str(signature_id))
+    return CONFIRMATION_LINK.token(signature_id)
 
 
 def signature_id_from_token(token):
     """The signature id in `token`; raises signing.SignatureExpired or signing.BadSignature."""
-    value = signing.TimestampSigner(salt=CONFIRMATION_SALT).unsign(token, max_age=CONFIRMATION_MAX_AGE)
-    return int(value)
+    return CONFIRMATION_LINK.row_id(token)
 
 
 def confirmation_url(signature):
@@ -98,15 +98,5 @@ def record_signature(petition, section, site, data, language, ip_hash):
 
 
 def confirm_signature(signature):
-    """Mark a pending signature confirmed and count it; True only for the call that changed it.
-
-    The conditional UPDATE makes a double click, or two clicks at once, count once:
-    PostgreSQL re-checks `state = pending` after the first transaction commits.
-    """
-    with transaction.atomic():
-        changed = Signature.objects.filter(pk=signature.pk, state=SignatureState.PENDING).update(
-            state=SignatureState.CONFIRMED, confirmed_at=timezone.now()
-        )
-        if changed == 1:
-            ActionCount.increment(signature.petition_key)
-    return changed == 1
+    """Mark a pending signature confirmed and count it; True only for the call that changed it."""
+    return confirm_pending(Signature.objects.filter(pk=signature.pk), signature.petition_key)

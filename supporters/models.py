@@ -119,6 +119,7 @@ class SupporterAction(models.Model):
 class ConsentPurpose(models.TextChoices):
     PROCESSING = "processing", _("Processing of this action")
     NEWSLETTER = "newsletter", _("Newsletter")
+    GROUP_CONTACT = "group_contact", _("Contact details passed to a local group")
 
 
 class ConsentRecord(models.Model):
@@ -152,15 +153,17 @@ class ConsentRecord(models.Model):
         return f"{self.get_purpose_display()}: {self.granted}"
 
     @classmethod
-    def asked(cls, site, language, wording, newsletter_wording="", newsletter=False, at=None):
+    def asked(cls, site, language, wording, newsletter_wording="", newsletter=False, at=None, also=()):
         """The ledger lines of one action, as rows: the processing consent, and the newsletter choice when asked.
 
+        `also` adds the action's own choices, as (purpose, granted, wording shown).
         Their supporter and action are filled in by `record` or by `actions.record_action`.
         """
         at = at or timezone.now()
         asked = [(ConsentPurpose.PROCESSING, True, wording)]
         if newsletter_wording:
             asked.append((ConsentPurpose.NEWSLETTER, bool(newsletter), newsletter_wording))
+        asked += [(purpose, bool(granted), text) for purpose, granted, text in also]
         return [
             {
                 "site_id": site.pk,

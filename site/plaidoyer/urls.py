@@ -29,6 +29,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("petitions/", include("petitions.urls")),
     path("letters/", include("petitions.letters.urls")),
+    path("join/", include("membership.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

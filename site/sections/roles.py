@@ -1,4 +1,4 @@
-"""A section's four roles: editors, moderators, translators and data officers, as Wagtail groups.
+"""A section's roles: editors, moderators, translators, data officers and group coordinators, as Wagtail groups.
 
 Each role is a Wagtail group whose permissions stop at the section: pages through Wagtail's page
 permissions on the section's root page and on each of its translations (a language's tree is a sibling
@@ -47,6 +47,8 @@ PRISONER_RECORDS += ("prisoners.add_theme", "prisoners.change_theme")
 # The section's texts (name, address, consent wording…): editors and moderators write them in the
 # section's default language, translators the other languages (sections.texts_admin says who may what).
 SECTION_TEXTS = ("sections.change_sectiontexts",)
+# The section's local groups (a translatable snippet of the membership app).
+LOCAL_GROUPS = ("membership.add_localgroup", "membership.change_localgroup", "membership.delete_localgroup")
 
 ROLES = (
     Role(
@@ -54,7 +56,7 @@ ROLES = (
         _("editors"),
         page_permissions=("wagtailcore.add_page", "wagtailcore.change_page"),
         collection_permissions=MEDIA,
-        permissions=PRISONER_RECORDS + SECTION_TEXTS,
+        permissions=PRISONER_RECORDS + SECTION_TEXTS + LOCAL_GROUPS,
     ),
     Role(
         "moderator",
@@ -67,7 +69,7 @@ ROLES = (
             "wagtailcore.unlock_page",
         ),
         collection_permissions=(*MEDIA, "wagtailimages.delete_image", "wagtaildocs.delete_document"),
-        permissions=PRISONER_RECORDS + SECTION_TEXTS,
+        permissions=PRISONER_RECORDS + SECTION_TEXTS + LOCAL_GROUPS,
     ),
     Role(
         "translator",
@@ -80,6 +82,7 @@ ROLES = (
             "prisoners.change_prisonerrecord",
             "prisoners.change_theme",
             *SECTION_TEXTS,
+            "membership.change_localgroup",
         ),
     ),
     Role(
@@ -92,10 +95,14 @@ ROLES = (
             "letters.view_solidaritymessage",
             "letters.moderate_solidaritymessage",
             "donations.view_donation",
+            "membership.view_membership",
             "supporters.erase_supporter",
         ),
         sees_supporters=True,
     ),
+    # Not staff of the section's supporters (no SectionStaffGroup): they see only the members of the
+    # local groups they coordinate (membership.admin_views).
+    Role("coordinator", _("group coordinators"), permissions=("membership.view_membership",)),
 )
 
 

@@ -68,6 +68,8 @@ CAPTCHA_REQUIRED = env_bool("CAPTCHA_REQUIRED", False)
 # Signing limits (supporters.ratelimit), each (attempts, seconds): per IP address, and per petition
 # across all its languages. Generous per IP: schools and mobile networks share addresses.
 PETITION_RATE_LIMITS = {"ip": (30, 600), "petition": (6000, 60)}
+# Join forms: per IP address, and per section (a flood of sign-ups from many addresses).
+JOIN_RATE_LIMITS = {"ip": (10, 600), "section": (600, 60)}
 # Where Stripe's API is reached (the local fake in tests and development).
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
 # Where pages load Stripe.js from (localstripe's fake copy in tests and development).
@@ -84,6 +86,7 @@ INSTALLED_APPS = [
     "petitions",
     "petitions.letters",
     "donations",
+    "membership",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

@@ -76,7 +76,7 @@ class NewSectionFormTests(TestCase):
         self.assertTrue(Collection.objects.filter(name="Plaidoyer Belgique").exists())
         self.assertEqual(
             sorted(Group.objects.filter(name__startswith="be ").values_list("name", flat=True)),
-            ["be data-officers", "be editors", "be moderators", "be translators"],
+            ["be coordinators", "be data-officers", "be editors", "be moderators", "be translators"],
         )
         self.assertEqual(WorkflowPage.objects.get(page=site.root_page).workflow.name, "be moderation")
 

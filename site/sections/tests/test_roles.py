@@ -37,11 +37,11 @@ class SectionRoleTests(TestCase):
         self.client.force_login(self.users[username])
         return self.client
 
-    def test_every_section_has_its_four_groups(self):
+    def test_every_section_has_its_five_groups(self):
         for code in ("ch", "fr", "tg"):
             self.assertEqual(
                 sorted(self.sections[code].groups),
-                ["data-officer", "editor", "moderator", "translator"],
+                ["coordinator", "data-officer", "editor", "moderator", "translator"],
             )
 
     def test_an_editor_edits_their_sections_pages_and_never_another_sections(self):
