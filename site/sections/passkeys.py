@@ -106,19 +106,9 @@ REFUSALS = {
 }
 
 
-class Unreadable(OTPWebAuthnApiError):
-    status_code = 400
-    default_detail = UNREADABLE
-    default_code = "unreadable"
-
-
 class TranslatedRefusals:
-    """A ceremony whose every refusal is a 4xx with a message in the admin's language, whatever it was sent.
-
-    The package answers most bodies it cannot use with a 4xx, but its parser lets a few through as
-    Python errors (a 500): a JSON list or number, a field of the wrong type. Those are the client's
-    mistakes too.
-    """
+    """A ceremony whose refusals (always a 4xx: the package turns every unusable body into one) are in the
+    admin's language rather than the package's English."""
 
     def handle_exception(self, exc):
         if isinstance(exc, OTPWebAuthnApiError):
@@ -126,8 +116,6 @@ class TranslatedRefusals:
                 exc.detail = REFUSALS[exc.code]
             elif isinstance(exc.detail, str):  # untranslated: not a lazy gettext string
                 exc.detail = UNREADABLE
-        elif isinstance(exc, (ValueError, TypeError, KeyError, AttributeError)):
-            exc = Unreadable()
         return super().handle_exception(exc)
 
 
