@@ -92,6 +92,7 @@ def test_someone_with_a_passkey_and_an_app_is_offered_both(sections):
     stored_passkey(user)
     TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True)
     html = password_only_client(user).get(reverse("wagtail_2fa_auth")).content.decode()
+    assert "Confirmez votre identité avec votre clé d’accès ou un code" in html
     assert 'id="passkey-verification-button"' in html
     assert 'name="otp_token"' in html
     assert "Ou saisissez un code de votre application" in html
