@@ -27,6 +27,9 @@ from wagtail.models import Page, Site
 from supporters.models import ActionCount
 
 OPEN_ACTIONS_HOOK = "register_section_open_actions"
+# Live figures of a section's home page (its impact figures block) that other apps count: each hook
+# returns {name: function(site) -> int}, e.g. {"members": ..., "groups": ...} (home.blocks.ImpactFigureBlock).
+LIVE_FIGURES_HOOK = "register_section_live_figures"
 DEFAULT_HEADING = _("Our open actions")
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 

@@ -50,6 +50,12 @@ class ImpactFigureBlock(blocks.StructBlock):
     count_actions = blocks.BooleanBlock(
         label=_("show the live count of actions taken on this site instead"), required=False
     )
+    # Figures that other apps count (home.actions.LIVE_FIGURES_HOOK): members and local groups.
+    live_figure = blocks.ChoiceBlock(
+        label=_("or show this live figure of the section"),
+        choices=[("members", _("its members")), ("groups", _("its local groups"))],
+        required=False,
+    )
     label = blocks.CharBlock(label=_("label"), max_length=120)
 
 

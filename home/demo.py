@@ -25,6 +25,8 @@ FIGURES = [
     ("5 828 323", False, "actions lors de la campagne Écrire pour les droits 2023"),
     ("52", False, "personnes détenues au Bélarus libérées le 1er septembre 2025"),
 ]
+# Figures the membership app counts (home.actions.LIVE_FIGURES_HOOK).
+LIVE_FIGURES = [("members", "membres de la section"), ("groups", "groupes locaux")]
 FEATURED_HEADING = "Nos actions en cours"
 JOIN = {
     "heading": "Rejoignez une communauté active",
@@ -95,6 +97,8 @@ SWISS = {
         FIGURES[0][2]: "Aktionen auf dieser Website",
         FIGURES[1][2]: "Aktionen beim Briefmarathon 2023",
         FIGURES[2][2]: "Gefangene in Belarus am 1. September 2025 freigelassen",
+        LIVE_FIGURES[0][1]: "Mitglieder der Sektion",
+        LIVE_FIGURES[1][1]: "Lokalgruppen",
         FEATURED_HEADING: "Unsere laufenden Aktionen",
         JOIN["heading"]: "Werden Sie Teil einer aktiven Gemeinschaft",
         JOIN[
@@ -151,6 +155,8 @@ SWISS = {
         FIGURES[0][2]: "azioni compiute su questo sito",
         FIGURES[1][2]: "azioni durante la Maratona di lettere 2023",
         FIGURES[2][2]: "detenuti in Bielorussia liberati il 1° settembre 2025",
+        LIVE_FIGURES[0][1]: "membri della sezione",
+        LIVE_FIGURES[1][1]: "gruppi locali",
         FEATURED_HEADING: "Le nostre azioni in corso",
         JOIN["heading"]: "Unisciti a una comunità attiva",
         JOIN["text"]: "Ogni anno migliaia di volontari si mobilitano per persone in pericolo. Perché non tu?",
@@ -212,12 +218,20 @@ def _child(parent, model, slug, **fields):
     return _publish(page)
 
 
+def _join_page(home):
+    """The section's "join us" page: the membership app's join page (its demo runs first), else a text page."""
+    page = home.get_children().filter(slug=JOIN_PAGE["slug"]).specific().first()
+    if page is not None and not isinstance(page, StandardPage):
+        return page
+    return _child(home, StandardPage, JOIN_PAGE["slug"], title=JOIN_PAGE["title"], intro=JOIN_PAGE["intro"])
+
+
 def _featured_actions(home):
-    """Live action pages (petitions, letters, donations) directly under the home page."""
+    """Live action pages (petitions, letters, donations) directly under the home page (not the join page)."""
     return [
         page
         for page in home.get_children().live().specific()
-        if page._meta.app_label not in ("home", "prisoners")
+        if page._meta.app_label not in ("home", "prisoners", "membership")
     ]
 
 
@@ -260,9 +274,7 @@ def load(sections):
             intro=PRIVACY_INTRO,
             body=[("paragraph", f"<p>{text}</p>") for text in PRIVACY_PARAGRAPHS],
         )
-        join = _child(
-            home, StandardPage, JOIN_PAGE["slug"], title=JOIN_PAGE["title"], intro=JOIN_PAGE["intro"]
-        )
+        join = _join_page(home)
         release = _child(
             news_index,
             NewsPage,
@@ -304,7 +316,8 @@ def load(sections):
                     "figures": [
                         {"figure": figure, "count_actions": live, "label": label}
                         for figure, live, label in FIGURES
-                    ],
+                    ]
+                    + [{"figure": "", "live_figure": name, "label": label} for name, label in LIVE_FIGURES],
                 },
             ),
             (
@@ -323,5 +336,7 @@ def load(sections):
         section.settings.save()
         for language in section.languages[1:]:
             strings = SWISS[language]
-            for page in (home, news_index, privacy, join, release):
+            # A join page of the membership app is translated by that app's demo.
+            own = [join] if isinstance(join, StandardPage) else []
+            for page in (home, news_index, privacy, *own, release):
                 translate(Page.objects.get(pk=page.pk).specific, language, strings)

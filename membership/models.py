@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page, TranslatableMixin
+from wagtail.models import Page, Site, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
@@ -221,6 +221,18 @@ class JoinPage(RoutablePageMixin, Page):
 
 def join_pages_in_sites(sites):
     return JoinPage.objects.filter(in_sections(sites.select_related("root_page")))
+
+
+def member_count(site):
+    """Confirmed members of the section: each person once (one membership per person and section),
+    counted on the join page they joined through, offline additions included."""
+    keys = set(join_pages_in_sites(Site.objects.filter(pk=site.pk)).values_list("translation_key", flat=True))
+    return sum(ActionCount.total_for(key) for key in keys)
+
+
+def group_count(site):
+    """The section's local groups, each once whatever its languages."""
+    return LocalGroup.objects.filter(site=site).values("translation_key").distinct().count()
 
 
 class MembershipState(models.TextChoices):

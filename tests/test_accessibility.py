@@ -24,6 +24,7 @@ PAGE_TYPES = [
     "home",
     "standard page",
     "join page",
+    "join thanks",
     "news index",
     "news article",
     "press release",
@@ -43,6 +44,7 @@ FORMS = {
     "letter": ("letter action", "section.letter-form button[type=submit]"),
     "solidarity message": ("letter action", "form.solidarity__form button[type=submit]"),
     "donation": ("donation page", "form.donation-form button[type=submit]"),
+    "join": ("join page", "form.join-form button[type=submit]"),
 }
 
 # Togo's demo has no letter-writing action.
@@ -79,6 +81,7 @@ def page_url(host, language, page_type):
 
     from donations.models import DonationPage
     from home.models import HomePage, NewsIndexPage, NewsPage, StandardPage
+    from membership.models import JoinPage
     from petitions.letters.models import LetterActionPage
     from petitions.models import PetitionPage
     from prisoners.models import PrisonerIndexPage, PrisonerPage
@@ -103,7 +106,8 @@ def page_url(host, language, page_type):
     pages = {
         "home": lambda: first(HomePage),
         "standard page": lambda: first(StandardPage),
-        "join page": lambda: first(StandardPage, slug__in=["nous-rejoindre", "mitmachen", "unisciti-a-noi"]),
+        "join page": lambda: first(JoinPage),
+        "join thanks": lambda: first(JoinPage),
         "news index": lambda: first(NewsIndexPage),
         "news article": lambda: first(NewsPage),
         "press release": lambda: first(NewsPage, kind=NewsPage.Kind.PRESS_RELEASE),
@@ -196,6 +200,7 @@ AUTOCOMPLETE = {
     "country": "country-name",
     "message-author_name": "given-name",
     "message-town": "address-level2",
+    "phone": "tel",
 }
 
 
@@ -265,6 +270,28 @@ def test_a_signature_confirmation_page_has_no_accessibility_violation(demo, tab,
     signature = Signature.objects.order_by("-pk").first()
     port = demo.url.rsplit(":", 1)[1]
     tab.goto(f"http://{host}:{port}/{language}/petitions/confirm/{confirmation_token(signature.pk)}/")
+    assert axe_violations(tab) == []
+    with tab.expect_navigation():
+        tab.locator("main form button[type=submit]").click()
+    assert axe_violations(tab) == []
+
+
+@pytest.mark.parametrize(("host", "language"), SECTION_LANGUAGES)
+def test_joining_and_its_confirmation_page_have_no_accessibility_violation(demo, tab, host, language):
+    from membership.joining import CONFIRMATION_LINK
+    from membership.models import Membership
+
+    open_page(tab, demo, host, language, "join page")
+    form = tab.locator("form.join-form")
+    form.locator("input[name=way][value=member]").check()
+    if form.locator("select[name=age_bracket]").count():
+        form.locator("select[name=age_bracket]").select_option("26")
+    fill_in(tab, form, email=f"veranika.join.{host}.{language}@example.org")
+    assert tab.url.endswith("/thanks/")
+    assert axe_violations(tab) == []
+    membership = Membership.objects.order_by("-pk").first()
+    port = demo.url.rsplit(":", 1)[1]
+    tab.goto(f"http://{host}:{port}/{language}/join/confirm/{CONFIRMATION_LINK.token(membership.pk)}/")
     assert axe_violations(tab) == []
     with tab.expect_navigation():
         tab.locator("main form button[type=submit]").click()

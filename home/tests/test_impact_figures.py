@@ -39,3 +39,54 @@ def test_the_live_figure_adds_up_the_sections_actions_in_every_language(client, 
 
     html = client.get("/fr/", HTTP_HOST="ch.localhost:8000").content.decode()
     assert '<strong class="impact__figure">17</strong>' in html
+
+
+def test_the_home_page_shows_the_sections_members_and_local_groups(
+    client, sections, django_capture_on_commit_callbacks
+):
+    from membership.models import JoinPage, LocalGroup
+    from sections.translation import translate
+
+    ch, fr = sections["ch"], sections["fr"]
+    with django_capture_on_commit_callbacks(execute=True):
+        join = JoinPage(title="Nous rejoindre", slug="nous-rejoindre")
+        ch.home.add_child(instance=join)
+        join.save_revision().publish()
+        translate(join, "de", {"nous-rejoindre": "mitmachen"})
+        lausanne = LocalGroup.objects.create(
+            site=ch.site,
+            locale=join.locale,
+            name="Groupe de Lausanne",
+            town="Lausanne",
+            contact_email="l@example.org",
+        )
+        translate(lausanne, "de", {})
+        LocalGroup.objects.create(
+            site=ch.site,
+            locale=join.locale,
+            name="Groupe de Genève",
+            town="Genève",
+            contact_email="g@example.org",
+        )
+    LocalGroup.objects.create(
+        site=fr.site, locale=join.locale, name="Groupe de Paris", town="Paris", contact_email="p@example.org"
+    )
+    for _ in range(3):  # three confirmed members (each person counts once: membership.joining)
+        ActionCount.increment(join.translation_key)
+    ch.home.body = [
+        (
+            "impact_figures",
+            {
+                "heading": "La section",
+                "figures": [
+                    {"live_figure": "members", "label": "membres"},
+                    {"live_figure": "groups", "label": "groupes locaux"},
+                ],
+            },
+        )
+    ]
+    ch.home.save_revision().publish()
+
+    html = client.get("/fr/", HTTP_HOST="ch.localhost:8000").content.decode()
+    assert '<strong class="impact__figure">3</strong> <span>membres</span>' in html
+    assert '<strong class="impact__figure">2</strong> <span>groupes locaux</span>' in html

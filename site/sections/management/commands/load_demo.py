@@ -10,7 +10,7 @@ from sections.demo import DEFAULT_PORT, create_sections
 
 # Each app that has demo content provides `<app>.demo.load(sections)`, run in this order
 # (home last: its home pages feature the action pages the others created).
-DEMO_APPS = ["prisoners", "petitions", "petitions.letters", "donations", "home"]
+DEMO_APPS = ["prisoners", "petitions", "petitions.letters", "donations", "membership", "home"]
 
 
 class Command(BaseCommand):
