@@ -12,6 +12,11 @@ from supporters.fields import NameField
 from . import money
 from .models import Frequency
 
+CARD_UNAVAILABLE = _(
+    "The card field could not be loaded from our payment provider, Stripe. Nothing was charged; "
+    "please check your connection and try again."
+)
+
 
 def new_idempotency_key():
     return uuid.uuid4().hex
@@ -157,6 +162,10 @@ class DonationForm(forms.Form):
     def require_card(self):
         """The card token is checked after the fields, so that a visitor sees every field error at once."""
         if not self.cleaned_data.get("stripe_token"):
-            self.add_error("stripe_token", _("Please enter your card details."))
+            if self.data.get("card_unavailable"):
+                # Set by donate.js when Stripe.js could not be loaded: there was no card field to fill in.
+                self.add_error("stripe_token", CARD_UNAVAILABLE)
+            else:
+                self.add_error("stripe_token", _("Please enter your card details."))
             return False
         return True

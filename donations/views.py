@@ -24,7 +24,7 @@ from supporters.network import hash_ip, request_ip_hash
 from supporters.ratelimit import allow, too_many_requests
 
 from . import money, payments, webhooks
-from .forms import DonationForm, new_idempotency_key
+from .forms import CARD_UNAVAILABLE, DonationForm, new_idempotency_key
 from .models import Donation
 
 logger = logging.getLogger(__name__)
@@ -76,6 +76,7 @@ def page_context(page, request, section, form, **extra):
             "maximum": money.format_amount(page.bounds(currency)[1], currency),
             "tax_deduction_rate": section.tax_deduction_rate,
             "stripe_js_url": settings.STRIPE_JS_URL,
+            "card_unavailable": CARD_UNAVAILABLE,
             "language": get_language(),
             "designation": page.designation_text(),
             "thanks_url": page.get_url(request) + page.reverse_subpage("thanks"),

@@ -121,3 +121,48 @@ def test_a_3d_secure_card_confirmed_in_the_page(
     donation = wait_for_status(DonationStatus.SUCCEEDED)
     assert (donation.frequency, donation.amount, donation.language) == ("monthly", 2000, "de")
     assert page.external_hosts == set()
+
+
+def test_stripe_js_loads_only_once_the_visitor_starts_to_fill_in_the_form(
+    sections, donation_pages, live_server, stripe_env, browser_page, settings
+):
+    page = browser_page
+    stripe_requests = []
+    page.on(
+        "request",
+        lambda request: request.url.startswith(settings.STRIPE_JS_URL) and stripe_requests.append(request),
+    )
+    port = live_server.url.rsplit(":", 1)[1]
+    page.goto(f"http://ch.localhost:{port}/it/donare/")
+    page.wait_for_load_state("networkidle")
+    assert stripe_requests == []
+    assert page.locator("#card-element input").count() == 0
+
+    page.locator("#id_first_name").fill("Veranika")
+    page.locator("#card-element input[placeholder=number]").wait_for()
+    assert len(stripe_requests) == 1
+
+
+def test_a_blocked_stripe_js_is_explained_next_to_the_card_field_and_nothing_is_charged(
+    sections, donation_pages, live_server, stripe_env, browser_page, settings
+):
+    page = browser_page
+    page.route(f"{settings.STRIPE_JS_URL}**", lambda route: route.abort())
+    port = live_server.url.rsplit(":", 1)[1]
+    page.goto(f"http://ch.localhost:{port}/fr/faire-un-don/")
+
+    fill_donor(page)
+    page.locator("#id_amount").fill("3")
+    with page.expect_navigation():
+        page.locator("[data-submit]").click()
+
+    # The server checked every field, and says why there was no card field to fill in.
+    assert page.locator("#id_amount_errors li").inner_text() == t(
+        "The minimum gift is %(minimum)s.", minimum="5\u00a0CHF"
+    )
+    assert page.locator("#id_stripe_token_errors li").inner_text() == t(
+        "The card field could not be loaded from our payment provider, Stripe. Nothing was charged; "
+        "please check your connection and try again."
+    )
+    assert page.locator("#id_email").input_value() == "veranika@example.org"
+    assert Donation.objects.count() == 0

@@ -1,19 +1,62 @@
 /* The donation form: preset amounts, Stripe's Card Element, and the payment without leaving the page.
  *
- * Card details go from the Card Element to Stripe (createToken); the server
- * starts the payment with the token; when the bank asks for 3-D Secure,
- * confirmCardPayment shows the bank's check. Messages come from the server or
- * from data attributes, already in the visitor's language.
+ * Stripe.js is loaded only when the visitor starts to pay (their first touch, click or key in this
+ * form): until then, opening the page tells no other host that someone is reading it. Card details
+ * go from the Card Element to Stripe (createToken); the server starts the payment with the token;
+ * when the bank asks for 3-D Secure, confirmCardPayment shows the bank's check. Messages come from
+ * the server or from data attributes, already in the visitor's language.
  */
 (function () {
   "use strict";
   var form = document.querySelector("[data-donation-form]");
-  if (!form || typeof Stripe === "undefined") {
+  if (!form) {
     return;
   }
-  var stripe = Stripe(form.dataset.publishableKey, { locale: form.dataset.locale });
-  var card = stripe.elements({ locale: form.dataset.locale }).create("card", { hidePostalCode: true });
-  card.mount("#card-element");
+  var stripe = null;
+  var card = null;
+  var loadingStripe = null;
+
+  // One <script> element for Stripe.js, added on the first step towards paying; resolves once the
+  // card field is drawn, rejects if Stripe.js could not be reached (a blocker, no network).
+  function loadStripe() {
+    if (!loadingStripe) {
+      loadingStripe = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = form.dataset.stripeJs;
+        script.onload = function () {
+          if (typeof Stripe === "undefined") {
+            reject(new Error("Stripe.js did not define Stripe"));
+            return;
+          }
+          stripe = Stripe(form.dataset.publishableKey, { locale: form.dataset.locale });
+          card = stripe.elements({ locale: form.dataset.locale }).create("card", { hidePostalCode: true });
+          card.mount("#card-element");
+          resolve();
+        };
+        script.onerror = function () {
+          loadingStripe = null;
+          script.remove();
+          reject(new Error("Stripe.js could not be loaded"));
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return loadingStripe;
+  }
+
+  // Said once next to the card field, however many attempts (a touch, then the submit) failed.
+  function stripeUnavailable() {
+    var list = form.querySelector("#id_stripe_token_errors");
+    if (list) { list.textContent = ""; }
+    showError("stripe_token", form.dataset.messageStripeUnavailable);
+  }
+
+  function startToPay() {
+    loadStripe().catch(stripeUnavailable);
+  }
+  ["focusin", "pointerdown", "keydown"].forEach(function (type) {
+    form.addEventListener(type, startToPay, { once: true });
+  });
 
   var amountInput = form.querySelector("[name=amount]");
   var submitButton = form.querySelector("[data-submit]");
@@ -146,6 +189,14 @@
     clearErrors();
     busy(true);
     try {
+      try {
+        await loadStripe();
+      } catch (error) {
+        // Without Stripe.js the server still checks every field and says, next to each, what to mend.
+        form.querySelector("[name=card_unavailable]").value = "1";
+        form.submit();
+        return;
+      }
       var name = (form.querySelector("[name=first_name]").value + " " + form.querySelector("[name=last_name]").value).trim();
       var tokenResult = await stripe.createToken(card, { name: name });
       if (!tokenResult || tokenResult.error || !tokenResult.token) {
