@@ -10,7 +10,7 @@ from supporters.captcha import captcha_field
 from supporters.fields import NameField
 
 from . import money
-from .models import Frequency
+from .models import FIXED_DESIGNATIONS, Frequency
 
 CARD_UNAVAILABLE = _(
     "The card field could not be loaded from our payment provider, Stripe. Nothing was charged; "
@@ -42,6 +42,11 @@ class DonationForm(forms.Form):
         error_messages={"required": _("Please agree so that we can process your gift.")},
     )
     newsletter = forms.BooleanField(required=False)
+    designation = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), *[(code, code) for code in FIXED_DESIGNATIONS]],
+        widget=forms.HiddenInput,
+    )
     # One key per attempt: a repeated submission of the same attempt reuses it.
     idempotency_key = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
     # The id of the card token made by Stripe.js in the browser (card numbers never reach this server).
@@ -53,7 +58,7 @@ class DonationForm(forms.Form):
 
     address_fields = ("address_line", "postal_code", "city", "country")
 
-    def __init__(self, *args, page, section, **kwargs):
+    def __init__(self, *args, page, section, query=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.page = page
         self.section = section
@@ -108,6 +113,7 @@ class DonationForm(forms.Form):
                     "idempotency_key": new_idempotency_key(),
                 }
             )
+            self.initial.update(initial_from_link(query or {}, page))
 
     def full_clean(self):
         super().full_clean()
@@ -169,3 +175,17 @@ class DonationForm(forms.Form):
                 self.add_error("stripe_token", _("Please enter your card details."))
             return False
         return True
+
+
+def initial_from_link(query, page):
+    """What a link to the page may preset: a fixed designation, and a whole amount within the page's limits."""
+    initial = {}
+    if query.get("designation") in FIXED_DESIGNATIONS:
+        initial["designation"] = query["designation"]
+        initial["frequency"] = (
+            Frequency.ONE_OFF if Frequency.ONE_OFF in page.frequencies else page.default_frequency
+        )
+    amount = query.get("amount", "")
+    if amount.isdigit() and page.minimum_amount <= int(amount) <= page.maximum_amount:
+        initial["amount"] = amount
+    return initial

@@ -16,6 +16,11 @@ from supporters.models import SupporterAction
 
 from . import money
 
+# Designations another part of the site may send a donor with (`?designation=membership&amount=50`):
+# the gift then carries that code as its designation instead of the page's. Only these, so a link
+# cannot write anything else into a donation.
+FIXED_DESIGNATIONS = {"membership": _("Membership fee")}
+
 
 class Frequency(models.TextChoices):
     ONE_OFF = "one_off", _("One-off")
@@ -224,6 +229,11 @@ class Donation(SupporterAction):
 
     def __str__(self):
         return f"{self.display_amount} ({self.get_frequency_display()})"
+
+    @property
+    def designation_label(self):
+        """The designation as a donor reads it (a fixed designation's code in their language)."""
+        return FIXED_DESIGNATIONS.get(self.designation, self.designation)
 
     @property
     def display_amount(self):

@@ -25,7 +25,7 @@ from supporters.ratelimit import allow, too_many_requests
 
 from . import money, payments, webhooks
 from .forms import CARD_UNAVAILABLE, DonationForm, new_idempotency_key
-from .models import Donation
+from .models import FIXED_DESIGNATIONS, Donation
 
 logger = logging.getLogger(__name__)
 
@@ -78,12 +78,20 @@ def page_context(page, request, section, form, **extra):
             "stripe_js_url": settings.STRIPE_JS_URL,
             "card_unavailable": CARD_UNAVAILABLE,
             "language": get_language(),
-            "designation": page.designation_text(),
+            "designation": fixed_designation(form) or page.designation_text(),
             "thanks_url": page.get_url(request) + page.reverse_subpage("thanks"),
         }
     )
     context.update(extra)
     return context
+
+
+def fixed_designation(form):
+    """The label of the fixed designation (e.g. a membership fee) the form carries, if any."""
+    if form is None:
+        return ""
+    code = form["designation"].value()
+    return FIXED_DESIGNATIONS.get(code, "")
 
 
 def render_page(page, request, section, form, status=200, **extra):
@@ -107,7 +115,8 @@ def donation_page_view(page, request):
         status = 503 if request.method == "POST" else 200
         return render_page(page, request, section, None, status=status, captcha_missing=missing)
     if request.method != "POST":
-        return render_page(page, request, section, DonationForm(page=page, section=section))
+        form = DonationForm(page=page, section=section, query=request.GET)
+        return render_page(page, request, section, form)
     return submit(page, request, site, section, reasons)
 
 
@@ -194,7 +203,7 @@ def create_donation(page, request, site, section, form):
             frequency=data["frequency"],
             amount=data["amount"],
             currency=section.currency,
-            designation=page.designation_text(),
+            designation=data.get("designation") or page.designation_text(),
             idempotency_key=data["idempotency_key"],
             first_name=data["first_name"],
             last_name=data["last_name"],

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from .emails import send_receipt
 from .models import Donation, DonationStatus, Frequency, Payment, PaymentStatus, StripeEvent
+from .signals import donation_succeeded
 
 
 class NotYetKnown(Exception):
@@ -129,6 +130,8 @@ def set_status(donation, status, at):
     donation.status = status
     donation.status_event_at = at
     donation.save(update_fields=["status", "status_event_at"])
+    if status == DonationStatus.SUCCEEDED:
+        donation_succeeded.send(sender=Donation, donation=donation)
     return True
 
 

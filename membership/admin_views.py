@@ -146,7 +146,7 @@ class MembershipViewSet(SupporterErasureViewSetMixin, SectionScopedRecordViewSet
     inspect_view_class = MembershipInspectView
     rows_for_user = staticmethod(memberships_for_user)
     filterset_class = MembershipFilterSet
-    list_display = ["full_name", "email", "town", "way", "group", "state", "created_at"]
+    list_display = ["full_name", "email", "town", "way", "group", "state", "fee_paid_at", "created_at"]
     list_export = [
         "first_name",
         "last_name",
@@ -160,6 +160,7 @@ class MembershipViewSet(SupporterErasureViewSetMixin, SectionScopedRecordViewSet
         "language",
         "created_at",
         "confirmed_at",
+        "fee_paid_at",
     ]
     export_filename = "members"
     search_fields = ["first_name", "last_name", "supporter__email", "town"]
@@ -180,6 +181,7 @@ class MembershipViewSet(SupporterErasureViewSetMixin, SectionScopedRecordViewSet
         "language",
         "created_at",
         "confirmed_at",
+        "fee_paid_at",
         "consents",
     ]
     add_to_reference_index = False

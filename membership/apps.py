@@ -8,3 +8,8 @@ class MembershipConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "membership"
     verbose_name = _("Membership")
+
+    def ready(self):
+        from .fees import register_signal_handlers
+
+        register_signal_handlers()

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 from wagtail.models import Locale, Page
 
+from donations.models import DonationPage
 from sections.translation import translate
 from supporters.models import ActionCount, ConsentPurpose, ConsentRecord, Supporter
 
@@ -66,7 +67,7 @@ PAGES = {
             "conventions internationales. Rejoignez l'un de nos groupes locaux ou restez actif·ve comme "
             "membre individuel·le."
         ),
-        "membership_fee": None,
+        "membership_fee": 50,
         "ask_age": False,
         "minimum_age": MinimumAge.NONE,
     },
@@ -194,6 +195,8 @@ def upsert_page(section, french):
         "minimum_age": spec["minimum_age"],
         "thank_you_text": THANK_YOU,
         "welcome_text": WELCOME,
+        # Members pay the fee on the section's donation page (the donations demo runs first).
+        "fee_page": DonationPage.objects.child_of(home).first() if spec["membership_fee"] else None,
     }
     page = JoinPage.objects.child_of(home).filter(slug=SLUG).first()
     if page is None:

@@ -1,6 +1,7 @@
 """Local groups, join pages and memberships: how a person becomes a member or volunteer of a section."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -183,6 +184,27 @@ class JoinPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("join page")
 
+    def clean(self):
+        super().clean()
+        if not self.membership_fee:
+            return
+        if self.fee_page is None:
+            raise ValidationError({"fee_page": _("Choose the donation page where members pay the fee.")})
+        fee_page = self.fee_page.specific
+        parent = self.get_parent() if self.pk else None
+        site = (parent or self).get_site() if (parent or self.pk) else None
+        if site is not None and fee_page.get_site() != site:
+            raise ValidationError({"fee_page": _("Choose a donation page of this section.")})
+        if not fee_page.minimum_amount <= self.membership_fee <= fee_page.maximum_amount:
+            raise ValidationError(
+                {
+                    "membership_fee": _(
+                        "The fee must lie between the donation page's minimum (%(minimum)s) and maximum (%(maximum)s)."
+                    )
+                    % {"minimum": fee_page.minimum_amount, "maximum": fee_page.maximum_amount}
+                }
+            )
+
     @property
     def asks_age(self):
         return self.ask_age or self.minimum_age > 0
@@ -201,6 +223,15 @@ class JoinPage(RoutablePageMixin, Page):
         if self.consent_text.strip() or section is None:
             return self.consent_text.strip()
         return section_texts(section.site_id, self.locale.language_code).consent_text.strip()
+
+    def fee_url(self, request=None):
+        """Where a member pays the fee: the fee page in this page's language, preset with the fee; or ""."""
+        if not self.membership_fee or self.fee_page_id is None:
+            return ""
+        fee_page = self.fee_page.get_translation_or_none(self.locale) or self.fee_page
+        if not fee_page.live:
+            return ""
+        return f"{fee_page.get_full_url(request)}?designation=membership&amount={self.membership_fee}"
 
     @property
     def member_count(self):
@@ -276,6 +307,16 @@ class Membership(SupporterAction):
         _("state"), max_length=10, choices=MembershipState.choices, default=MembershipState.PENDING
     )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # Set only by the verified webhook of the gift that paid it (membership.fees).
+    fee_paid_at = models.DateTimeField(_("fee paid"), null=True, blank=True)
+    fee_donation = models.ForeignKey(
+        "donations.Donation",
+        verbose_name=_("fee paid by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("membership")

@@ -20,6 +20,7 @@ def send_membership_email(membership_id, kind):
     confirmation, from the section. `coordinator`: to the local group's address, with only what the
     person agreed to share."""
     from .joining import confirmation_url
+    from .views import fee_url
 
     if kind not in EMAIL_KINDS:
         raise ValueError(f"Unknown membership email: {kind}")
@@ -46,6 +47,7 @@ def send_membership_email(membership_id, kind):
             "group": membership.group,
             "section": section,
             "section_texts": section_texts(membership.site, membership.language),
+            "fee_url": fee_url(membership, page.specific if page else None),
             "confirm_url": confirmation_url(membership)
             if membership.state == MembershipState.PENDING
             else "",

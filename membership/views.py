@@ -16,7 +16,7 @@ from supporters.ratelimit import allow, too_many_requests
 
 from .forms import JoinForm
 from .joining import CONFIRMATION_LINK, confirm_membership, record_join
-from .models import JoinPage, LocalGroup, Membership, MembershipState
+from .models import JoinPage, LocalGroup, Membership, MembershipState, Way
 
 
 def rate_limits(site):
@@ -131,9 +131,19 @@ def confirm(request, token):
     page = pages.filter(locale__language_code=membership.language).first() or pages.first()
     if request.method == "POST":
         confirm_membership(membership)
+        membership.refresh_from_db()
     elif membership.state != MembershipState.CONFIRMED:
         return render(request, "membership/confirm.html", {"page": page})
-    return render(request, "membership/confirmation.html", {"page": page})
+    return render(
+        request, "membership/confirmation.html", {"page": page, "fee_url": fee_url(membership, page, request)}
+    )
+
+
+def fee_url(membership, page, request=None):
+    """Where a confirmed member goes on to pay the fee, while it is not paid; else ""."""
+    if page is None or membership.way != Way.MEMBER or membership.fee_paid_at is not None:
+        return ""
+    return page.fee_url(request)
 
 
 def invalid_link(request, expired=False):

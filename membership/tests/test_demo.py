@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from wagtail.models import Locale
 
 from home.models import StandardPage
 from membership import demo
@@ -21,7 +22,7 @@ HOSTS = {"ch": "ch.localhost:8000", "fr": "fr.localhost:8000", "tg": "tg.localho
 
 
 @pytest.fixture
-def loaded(sections, django_capture_on_commit_callbacks):
+def loaded(sections, donation_pages, django_capture_on_commit_callbacks):
     # An older demo's text-only "join us" page gives way to the join page.
     sections["tg"].home.add_child(instance=StandardPage(title="Nous rejoindre", slug="nous-rejoindre"))
     for _ in range(2):
@@ -81,3 +82,11 @@ def test_the_demo_counts_its_members_and_a_visitor_joins_a_demo_group(client, lo
     client.post(confirmation_path(mail.outbox[-1]), HTTP_HOST=HOSTS["tg"])
     assert ActionCount.total_for(page.translation_key) == 3
     assert [message.to for message in mail.outbox][-1] == ["kara@tg.localhost"]
+
+
+def test_the_swiss_demo_asks_its_members_for_a_fee_on_its_donation_page(loaded, donation_pages):
+    page = JoinPage.objects.descendant_of(loaded["ch"].home).get(locale__language_code="fr")
+    assert page.membership_fee == 50
+    assert page.fee_url() == donation_pages["ch"].get_full_url() + "?designation=membership&amount=50"
+    german = page.get_translation(Locale.objects.get(language_code="de"))
+    assert german.fee_url().startswith(donation_pages["ch"].get_translation(german.locale).get_full_url())
