@@ -139,3 +139,19 @@ class AdminIsolationTests(TestCase):
         # Wagtail sends a user without the permission back to the dashboard.
         response = self.as_user("ch-editor").get("/admin/members/")
         self.assertEqual((response.status_code, response["Location"]), (302, "/admin/"))
+
+    def test_every_export_and_inspect_of_members_is_in_the_data_access_log_without_names(self):
+        from wagtail.models import ModelLogEntry
+
+        self.exported("paris-coordinator")
+        member = self.members["Paris-Partage"]
+        self.as_user("paris-coordinator").get(f"/admin/members/inspect/{member.pk}/")
+        entries = ModelLogEntry.objects.filter(user=self.users["paris-coordinator"]).order_by("pk")
+        self.assertEqual(
+            [(entry.action, entry.data["model"], entry.data["rows"]) for entry in entries],
+            [
+                ("plaidoyer.export", "membership.membership", 1),
+                ("plaidoyer.inspect", "membership.membership", 1),
+            ],
+        )
+        self.assertTrue(all("Paris-Partage" not in entry.label for entry in entries))
