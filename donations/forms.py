@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sections.texts import section_texts
-from supporters.captcha import captcha_field
+from supporters.captcha import NO_SCRIPT_NOTICES, SpamProtectedForm
 from supporters.fields import NameField
 
 from . import money
@@ -22,7 +22,7 @@ def new_idempotency_key():
     return uuid.uuid4().hex
 
 
-class DonationForm(forms.Form):
+class DonationForm(SpamProtectedForm, forms.Form):
     frequency = forms.ChoiceField(
         label=_("How often?"),
         widget=forms.RadioSelect,
@@ -99,9 +99,10 @@ class DonationForm(forms.Form):
                 initial=section.country,
                 widget=forms.TextInput(attrs={"autocomplete": "country-name"}),
             )
-        captcha = captcha_field(section, "donate")
-        if captcha is not None:
-            self.fields["captcha"] = captcha
+        self.add_spam_protection(section, "donate")
+        if "captcha" in self.fields and hasattr(self.fields["captcha"].widget, "auto"):
+            # donate.js solves the proof of work itself, after the card's token, before it posts.
+            self.fields["captcha"].widget.auto = "off"
         # The amount's limits are said under it (the page's help text).
         self.fields["amount"].widget.attrs["aria-describedby"] = "id_amount_help"
         if not self.is_bound:
@@ -115,8 +116,18 @@ class DonationForm(forms.Form):
             )
             self.initial.update(initial_from_link(query or {}, page))
 
+    def proof_of_work_owner(self):
+        # The same attempt sent twice (a double click, a retry) resumes the one donation it started.
+        return self.cleaned_data.get("idempotency_key", "")
+
     def full_clean(self):
         super().full_clean()
+        if self.without_proof_of_work:
+            # Card payments need Stripe's script anyway: a gift cannot be made without JavaScript.
+            self.add_error(
+                "captcha",
+                NO_SCRIPT_NOTICES["donate"],
+            )
         # Screen readers announce a field's errors (and the amount's limits) when the field gets focus.
         for name in self.errors:
             if name in self.fields and not self.fields[name].widget.is_hidden:

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sections.texts import section_texts
-from supporters.captcha import captcha_field
+from supporters.captcha import SpamProtectedForm
+from supporters.emails import canonical_email
 from supporters.fields import NameField, StrictConsentField
 from supporters.models import ConsentRecord
 from supporters.validators import MARKUP, has_control_characters
@@ -19,7 +20,7 @@ from .models import PostalCodeField
 POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$")
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(SpamProtectedForm, forms.Form):
     first_name = NameField(label=_("First name"), autocomplete="given-name")
     last_name = NameField(label=_("Last name"), autocomplete="family-name")
     email = forms.EmailField(
@@ -52,14 +53,12 @@ class SignatureForm(forms.Form):
         self.newsletter_wording = texts.newsletter_consent_text.strip() if texts else ""
         self.base_fields = shared_fields(self.consent_wording, self.newsletter_wording, petition.postal_code)
         super().__init__(*args, **kwargs)
-        # Raises CaptchaNotConfigured where a captcha is required but the section has no keys.
-        field = captcha_field(section, "sign")
-        if field is not None:
-            self.fields["captcha"] = field
+        # Raises CaptchaNotConfigured where reCAPTCHA is required but the section has no keys.
+        self.add_spam_protection(section, "sign")
 
-    @property
-    def has_captcha(self):
-        return "captcha" in self.fields
+    def proof_of_work_owner(self):
+        # The same person's form sent twice (a double click) signs once anyway: let it be answered alike.
+        return canonical_email(self.cleaned_data["email"])
 
     def clean_first_name(self):
         return " ".join(self.cleaned_data["first_name"].split())

@@ -37,17 +37,19 @@ def confirmation_url(signature):
     return signature.site.root_url + path
 
 
-def record_signature(petition, section, site, data, language, ip_hash):
+def record_signature(petition, section, site, data, language, ip_hash, double_opt_in=None):
     """Store a signature and its consents; returns the new signature's id, or None if this person had signed.
 
     Both outcomes look the same to the visitor; the existing signer is told by email.
+    `double_opt_in` is the section's setting unless given (a signature sent without JavaScript needs it).
     Without double opt-in the signature counts at once: supporter, signature, consents and count
     are one statement (`record_action`). With it, the confirmation email's task is queued in the
     same transaction, so neither exists without the other.
     """
     from .tasks import send_signature_email
 
-    double_opt_in = section.double_opt_in
+    if double_opt_in is None:
+        double_opt_in = section.double_opt_in
     now = timezone.now()
     signature = {
         "site_id": site.pk,

@@ -62,6 +62,13 @@ def petition_view(request, petition):
         if reason is not None:
             return render_petition(request, petition, section, None, reason, status=status)
         if form.is_valid():
+            # Without JavaScript there is no proof of work: the signature then counts only once
+            # confirmed from its email, and few are taken from one address.
+            without_script = form.without_proof_of_work
+            if without_script and not allow(
+                request, "petition-sign-noscript", [("ip", *settings.NO_SCRIPT_RATE_LIMITS["sign"])]
+            ):
+                return too_many_requests(request)
             data = dict(
                 form.cleaned_data,
                 consent_wording=form.consent_wording,
@@ -75,9 +82,13 @@ def petition_view(request, petition):
                 # Wagtail served the page of the URL's language (i18n_patterns).
                 language=get_language(),
                 ip_hash=request_ip_hash(request),
+                double_opt_in=section.double_opt_in or without_script,
             )
             # The same answer whether or not this address had signed: nothing personal in the URL.
-            return HttpResponseRedirect(petition.thanks_url(request), status=303)
+            thanks = petition.thanks_url(request)
+            if without_script and not section.double_opt_in:
+                thanks += "?" + urlencode({"confirm": "email"})
+            return HttpResponseRedirect(thanks, status=303)
     return render_petition(request, petition, section, form, reason)
 
 
@@ -175,7 +186,8 @@ def thanks_view(request, petition):
         template="petitions/petition_page_thanks.html",
         context_overrides={
             "share_links": share_links(petition, request),
-            "double_opt_in": section.double_opt_in,
+            # A signature sent without JavaScript must be confirmed by email even where others need not.
+            "double_opt_in": section.double_opt_in or request.GET.get("confirm") == "email",
             "count": petition.signature_count,
         },
     )

@@ -150,7 +150,9 @@ PAGE_PATH = "/fr/faire-un-don/"
 
 
 def form_data(code="ch", **overrides):
-    """A complete, valid donation for a section (CHF 60, EUR 50, XOF 5000 one-off)."""
+    """A complete, valid donation for a section (CHF 60, EUR 50, XOF 5000 one-off), with a solved proof of work."""
+    from supporters.tests.helpers import solution
+
     data = {
         "frequency": "one_off",
         "amount": {"ch": "60", "fr": "50", "tg": "5000"}[code],
@@ -161,6 +163,8 @@ def form_data(code="ch", **overrides):
         "consent": "on",
         "idempotency_key": uuid.uuid4().hex,
     }
+    if "captcha" not in overrides:
+        data["captcha"] = solution(HOSTS[code])
     if code == "fr":
         data.update(
             {
@@ -219,3 +223,20 @@ def t(message, language="fr", **params):
     with translation.override(language):
         text = translation.gettext(message)
     return text % params if params else text
+
+
+@pytest.fixture
+def browser_page(browser_page, localstripe):
+    """The browser tab, with localstripe's fake Stripe.js kept to itself.
+
+    That script declares a top-level `class Element`, which hides the browser's own `Element` from
+    every other script of the page, and web components (the ALTCHA widget) then fail to start. Run in
+    a block, its class stays inside; the `Stripe` it assigns still reaches the page.
+    """
+
+    def wrapped(route):
+        response = route.fetch()
+        route.fulfill(response=response, body="{\n" + response.text() + "\n}\n")
+
+    browser_page.page.route(f"{localstripe}/js.stripe.com/v3/**", wrapped)
+    return browser_page

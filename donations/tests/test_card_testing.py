@@ -1,4 +1,4 @@
-"""Card-testing defence: the section's captcha, rate limits, and caps on payment attempts per email and per IP."""
+"""Card-testing defence: reCAPTCHA where the section chose it, rate limits, and caps on payment attempts per email and per IP."""
 
 import io
 import json
@@ -33,7 +33,9 @@ def google_says(**answer):
 
 def test_without_a_captcha_answer_nothing_reaches_stripe(client, captcha_on, donation_pages, localstripe):
     with google_says(success=True, score=0.9, action="donate") as google:
-        response = donate(client, "ch", stripe_token=card_token(localstripe, "4242424242424242"))
+        response = donate(
+            client, "ch", captcha=None, stripe_token=card_token(localstripe, "4242424242424242")
+        )
 
     assert response.status_code == 400
     assert response.json()["errors"]["captcha"][0]["message"] == t("Please confirm that you are not a robot.")
@@ -69,8 +71,12 @@ def test_the_page_loads_the_sections_captcha(client, captcha_on, donation_pages)
 
 
 def test_without_captcha_keys_where_required_no_payment_is_taken(
-    client, stripe_env, donation_pages, settings, localstripe
+    client, stripe_env, sections, donation_pages, settings, localstripe
 ):
+    # The section chose reCAPTCHA but has no keys.
+    section = sections["ch"].settings
+    section.captcha_mode = "v3"
+    section.save()
     settings.CAPTCHA_REQUIRED = True
 
     page = client.get("/fr/faire-un-don/", HTTP_HOST="ch.localhost:8000")

@@ -5,7 +5,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from sections.texts import section_texts
-from supporters.captcha import captcha_field
+from supporters.captcha import SpamProtectedForm
 from supporters.fields import NameField
 from supporters.validators import validate_name
 
@@ -28,14 +28,12 @@ def token_value(token):
         return None
 
 
-class PlainTextMixin:
+class PlainTextMixin(SpamProtectedForm):
     """Normalises every text field and checks it can be printed; the captcha gets the section's settings."""
 
     def __init__(self, *args, section=None, captcha_action="letters", **kwargs):
         super().__init__(*args, **kwargs)
-        field = captcha_field(section, captcha_action) if section is not None else None
-        if field is not None:
-            self.fields["captcha"] = field
+        self.add_spam_protection(section, captcha_action)
 
     def full_clean(self):
         super().full_clean()

@@ -45,6 +45,11 @@ SENT_LIMITS = [("ip", 60, 3600)]
 MESSAGE_LIMITS = [("ip", 10, 3600)]
 
 
+def no_script_limits(name):
+    """Without JavaScript (no proof of work), fewer from one address: settings.NO_SCRIPT_RATE_LIMITS."""
+    return [("ip", *settings.NO_SCRIPT_RATE_LIMITS[name])]
+
+
 def _section(request):
     site = Site.find_for_request(request)
     return site, (SectionSettings.for_site(site) if site else None)
@@ -129,6 +134,10 @@ def generate_letter(page, request):
     form = LetterForm(request.POST, page=page, section=section)
     if not form.is_valid():
         return _render(page, request, status=400, letter_form=form)
+    if form.without_proof_of_work and not ratelimit.allow(
+        request, "letters:generate-noscript", no_script_limits("letter")
+    ):
+        return ratelimit.too_many_requests(request)
 
     data = form.cleaned_data
     text = page.letter_texts[data["language"]]
@@ -287,6 +296,10 @@ def post_message(page, request):
     form = MessageForm(request.POST, section=section, prefix=MESSAGE_PREFIX)
     if not form.is_valid():
         return _render(page, request, status=400, message_form=form)
+    if form.without_proof_of_work and not ratelimit.allow(
+        request, "letters:message-noscript", no_script_limits("message")
+    ):
+        return ratelimit.too_many_requests(request)
     with transaction.atomic():
         message = form.save(commit=False)
         message.site = site

@@ -70,11 +70,14 @@ def host_of(petition):
 
 @pytest.fixture
 def sign(client):
-    """POST the signing form of `petition` as a visitor would (None removes a field)."""
+    """POST the signing form of `petition` as a visitor would, with a solved proof of work (None removes a field)."""
     from sections.models import SectionSettings
+    from supporters.tests.helpers import solution
 
     def _sign(petition, client=client, meta=None, **overrides):
         settings = SectionSettings.for_site(petition.get_site())
+        if "captcha" not in overrides:
+            overrides["captcha"] = solution(host_of(petition), client)
         data = form_data(petition, settings, **overrides)
         return client.post(sign_path(petition), data, HTTP_HOST=host_of(petition), **(meta or {}))
 

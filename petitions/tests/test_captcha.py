@@ -1,4 +1,4 @@
-"""reCAPTCHA on the signing form: pass, fail, unreachable, missing keys in development and production."""
+"""reCAPTCHA, a section's own choice, on the signing form: pass, fail, unreachable, missing keys in development and production."""
 
 import io
 import json
@@ -96,7 +96,18 @@ def test_unreachable_verification_fails_closed_with_a_clear_message(v2_section, 
     assert Signature.objects.count() == 0 and Supporter.objects.count() == 0
 
 
-def test_without_keys_in_development_the_form_warns_that_the_captcha_is_off(client, petition, sign):
+@pytest.fixture
+def recaptcha_without_keys(sections):
+    settings = sections["fr"].settings
+    settings.captcha_mode = "v3"
+    settings.recaptcha_public_key = ""
+    settings.save()
+    return settings
+
+
+def test_without_keys_in_development_the_form_warns_that_the_captcha_is_off(
+    client, recaptcha_without_keys, petition, sign
+):
     response = client.get(page_path(petition), HTTP_HOST=host_of(petition))
     assert t(
         "Development: the anti-spam check (reCAPTCHA) is off because this section has no keys."
@@ -105,7 +116,7 @@ def test_without_keys_in_development_the_form_warns_that_the_captcha_is_off(clie
 
 
 @override_settings(CAPTCHA_REQUIRED=True)
-def test_without_keys_in_production_the_form_is_unavailable(client, petition, sign):
+def test_without_keys_in_production_the_form_is_unavailable(client, recaptcha_without_keys, petition, sign):
     # The petition can still be read; only the form is withheld.
     response = client.get(page_path(petition), HTTP_HOST=host_of(petition))
     assert response.status_code == 200
@@ -116,3 +127,12 @@ def test_without_keys_in_production_the_form_is_unavailable(client, petition, si
     assert 'name="consent"' not in response.content.decode()
     assert sign(petition).status_code == 503
     assert Signature.objects.count() == 0
+
+
+@override_settings(CAPTCHA_REQUIRED=True)
+def test_in_production_the_default_proof_of_work_needs_no_recaptcha_keys(client, petition, sign):
+    response = client.get(page_path(petition), HTTP_HOST=host_of(petition))
+    assert 'name="consent"' in response.content.decode()
+    assert "<altcha-widget" in response.content.decode() and "g-recaptcha" not in response.content.decode()
+    assert sign(petition).status_code == 303
+    assert Signature.objects.count() == 1

@@ -9,6 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from sections.views import section_css
+from supporters import proof_of_work
 
 # Django's own 400 view renders without the request: no section, no language of the URL.
 handler400 = "plaidoyer.views.bad_request"
@@ -19,6 +20,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap),
     path("section.css", section_css, name="section_css"),
     path("donations/", include("donations.urls")),
+    # The proof-of-work challenge of every form (ALTCHA): one URL for the whole site.
+    path("altcha/challenge/", proof_of_work.challenge, name="altcha-challenge"),
 ]
 
 if settings.DEBUG:

@@ -33,8 +33,9 @@ class AddressWindow(models.TextChoices):
 
 
 class CaptchaMode(models.TextChoices):
-    V3 = "v3", _("reCAPTCHA v3 (invisible, scored)")
-    V2 = "v2", _("reCAPTCHA v2 checkbox")
+    ALTCHA = "altcha", _("Proof of work (ALTCHA, served by this site: no third party)")
+    V3 = "v3", _("Google reCAPTCHA v3 (invisible, scored)")
+    V2 = "v2", _("Google reCAPTCHA v2 checkbox")
 
 
 @register_setting(icon="site")
@@ -112,7 +113,17 @@ class SectionSettings(BaseSiteSetting):
         help_text=_("Signatures count only once the signer confirms by email."),
     )
     captcha_mode = models.CharField(
-        _("captcha"), max_length=2, choices=CaptchaMode.choices, default=CaptchaMode.V3
+        _("spam protection"),
+        max_length=8,
+        choices=CaptchaMode.choices,
+        default=CaptchaMode.ALTCHA,
+        help_text=_(
+            "The proof of work is checked by this site alone; without JavaScript, signatures then count "
+            "only once confirmed by email. Google reCAPTCHA loads Google's script on every form page as it "
+            "opens, before the visitor does anything: it sends Google the page's address, the visitor's IP "
+            "address and data about their browser and device. It needs a site key below and the "
+            "RECAPTCHA_PRIVATE_KEY_<CODE> environment variable; without JavaScript, its forms cannot be sent."
+        ),
     )
     captcha_score_threshold = models.DecimalField(
         _("reCAPTCHA v3 score threshold"), max_digits=3, decimal_places=2, default=0.5

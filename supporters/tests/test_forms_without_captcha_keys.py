@@ -1,4 +1,4 @@
-"""Where a captcha is required (production) and a section has no keys, every action's page says so and its forms create nothing."""
+"""Where a section chose reCAPTCHA without its keys in production, every action's page says so and its forms create nothing."""
 
 import pytest
 from bs4 import BeautifulSoup
@@ -21,10 +21,11 @@ MISSING = (
 
 @pytest.fixture
 def production_without_keys(sections, settings):
-    """Production's rule (CAPTCHA_REQUIRED) and the Swiss section's Stripe keys, but no reCAPTCHA keys."""
+    """Production's rule (CAPTCHA_REQUIRED) and the Swiss section's Stripe keys; it chose reCAPTCHA, without keys."""
     settings.CAPTCHA_REQUIRED = True
     settings.SECTION_SECRETS = {"STRIPE_SECRET_KEY_CH": "sk_test_ch", "STRIPE_WEBHOOK_SECRET_CH": "whsec_ch"}
     section = sections["ch"].settings
+    section.captcha_mode = "v3"
     section.stripe_publishable_key = "pk_test_ch"
     section.save()
     return section

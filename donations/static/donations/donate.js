@@ -174,9 +174,18 @@
     });
   }
 
+  // ALTCHA (the default): solved just before each post, and solved anew after a failed attempt.
+  var proofOfWork = form.querySelector("altcha-widget");
+
+  async function proofOfWorkSolved() {
+    if (!proofOfWork || typeof proofOfWork.verify !== "function") { return; }
+    if (proofOfWork.getState() !== "verified") { await proofOfWork.verify(); }
+  }
+
   function retryWith(key) {
     if (key) { form.querySelector("[name=idempotency_key]").value = key; }
     form.querySelector("[name=stripe_token]").value = "";
+    if (proofOfWork && typeof proofOfWork.reset === "function") { proofOfWork.reset(); }
     if (!captchaV3 && typeof grecaptcha !== "undefined" && grecaptcha.reset) {
       try { grecaptcha.reset(); } catch (error) { /* no checkbox on this page */ }
     }
@@ -207,6 +216,7 @@
       }
       form.querySelector("[name=stripe_token]").value = tokenResult.token.id;
       await captchaToken();
+      await proofOfWorkSolved();
       var response = await fetch(form.action, {
         method: "POST",
         body: new FormData(form),

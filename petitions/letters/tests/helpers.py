@@ -110,6 +110,11 @@ def shown_plural(singular, plural, number, language="fr", **params):
 
 
 def generate(client, page, host=CH, **overrides):
+    """POST the letter form as a visitor would, with a solved proof of work (captcha=None: without one)."""
+    from supporters.tests.helpers import solution
+
+    if "captcha" not in overrides:
+        overrides["captcha"] = solution(host, client)
     return client.post(page_url(page, "letter/"), letter_data(**overrides), HTTP_HOST=host)
 
 

@@ -1,4 +1,4 @@
-"""The section's reCAPTCHA guards the letter form: a pass creates the letter, a fail or an outage creates nothing."""
+"""reCAPTCHA, where a section chose it, guards the letter form: a pass creates the letter, a fail or an outage creates nothing."""
 
 import io
 import json
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 def captcha_on(sections, settings):
     section = sections["ch"].settings
     section.recaptcha_public_key = "site-key-ch"
+    section.captcha_mode = "v3"
     section.save()
     settings.SECTION_SECRETS = {"RECAPTCHA_PRIVATE_KEY_CH": "private-key-ch"}
 

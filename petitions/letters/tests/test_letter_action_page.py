@@ -31,7 +31,10 @@ def test_page_renders_the_letter_guidance_count_and_form(client, action):
         '<progress max="500" value="0"',
         'action="' + page_url(action, "letter/") + '"',
         'action="' + page_url(action, "message/") + '"',
-        shown("Spam protection is off on this server (no reCAPTCHA keys)."),
+        "<altcha-widget",
+        shown(
+            "Without JavaScript you can still prepare your letter; fewer letters are accepted from one connection."
+        ),
     ]:
         assert expected in content, expected
     assert "style=" not in content

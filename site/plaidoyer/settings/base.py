@@ -62,8 +62,19 @@ SECTION_SECRETS = {
     for key, value in os.environ.items()
     if key.startswith(tuple(f"{name}_" for name in SECTION_SECRET_NAMES))
 }
-# Forms refuse to work for a section without reCAPTCHA keys (production); in
-# development the captcha is off, with a warning on the form.
+# The key that signs the proof-of-work challenges (ALTCHA, supporters.proof_of_work); each section's
+# key is derived from it. Production refuses to start without it.
+ALTCHA_HMAC_KEY = env_str("ALTCHA_HMAC_KEY", "") or "dev-only-altcha-key-change-me"
+# The challenges issued: PBKDF2 rounds per try, and a derived key starting with this hex prefix
+# ("00": 256 tries on average, about half a second in a phone's browser).
+ALTCHA_CHALLENGE = {"algorithm": "PBKDF2/SHA-256", "cost": 5000, "key_prefix": "00", "expires_seconds": 600}
+# Where used solutions are kept until they expire (Redis in production, shared by every app server).
+ALTCHA_REPLAY_CACHE = "default"
+# Without JavaScript no proof of work can be solved: such a POST takes a stricter path, limited per
+# IP address, each (attempts, seconds). A signature must then be confirmed by email in any case.
+NO_SCRIPT_RATE_LIMITS = {"sign": (5, 3600), "letter": (5, 3600), "message": (3, 3600)}
+# A section that chose reCAPTCHA has its forms withheld without its keys (production); in
+# development its captcha is off, with a warning on the form. ALTCHA needs no per-section keys.
 CAPTCHA_REQUIRED = env_bool("CAPTCHA_REQUIRED", False)
 # Signing limits (supporters.ratelimit), each (attempts, seconds): per IP address, and per petition
 # across all its languages. Generous per IP: schools and mobile networks share addresses.

@@ -8,7 +8,8 @@ from .base import DATABASE_URL, SECURE_HSTS_SECONDS, SILENCED_SYSTEM_CHECKS, env
 # REDIS_URL: rate limits and the content generation (sections.content_cache) must be shared by
 # every process; a cache in each process's memory would let them drift apart.
 # ADMIN_HOST: the admin answers on its own host only, never on a section's public host.
-for _name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "REDIS_URL", "ADMIN_HOST"):
+# ALTCHA_HMAC_KEY: a known key would let anyone make challenges of their own, as easy as they like.
+for _name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "REDIS_URL", "ADMIN_HOST", "ALTCHA_HMAC_KEY"):
     if not env_str(_name):
         raise ImproperlyConfigured(f"Production needs the environment variable {_name}.")
 if not DATABASE_URL.startswith(("postgres://", "postgresql://")):

@@ -29,3 +29,7 @@ WAGTAIL_2FA_REQUIRED = False
 # Django's test client signs in without a request, which django-axes refuses; the lockout is tested
 # with it on (test_admin_sign_in).
 AXES_ENABLED = False
+# Challenges as the real ones but cheap to solve (a few PBKDF2 rounds, 16 tries on average), so
+# that tests solve them in Python and in Chromium in milliseconds; verification is the real one.
+ALTCHA_CHALLENGE = {"algorithm": "PBKDF2/SHA-256", "cost": 10, "key_prefix": "0", "expires_seconds": 600}
+ALTCHA_HMAC_KEY = "test-altcha-key"

@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "ch.example.org,fr.example.org,tg.example.org",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "ADMIN_HOST": "admin.example.org",
+    "ALTCHA_HMAC_KEY": "a-production-altcha-key-that-is-long-and-random-0123456789",
 }
 
 
@@ -41,7 +42,7 @@ def test_check_deploy_is_clean():
 
 
 def test_production_refuses_to_start_without_each_required_variable():
-    for name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "REDIS_URL", "ADMIN_HOST"):
+    for name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "REDIS_URL", "ADMIN_HOST", "ALTCHA_HMAC_KEY"):
         env = {key: value for key, value in PRODUCTION_ENV.items() if key != name}
         result = manage("check", env=env)
         assert result.returncode != 0
