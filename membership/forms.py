@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sections.texts import section_texts
-from supporters.captcha import captcha_field
+from supporters.captcha import SpamProtectedForm
+from supporters.emails import canonical_email
 from supporters.fields import NameField, StrictConsentField
 from supporters.models import ConsentRecord
 from supporters.validators import MARKUP, has_control_characters
@@ -19,7 +20,7 @@ GROUP_CONTACT_WORDING = _(
 )
 
 
-class JoinForm(forms.Form):
+class JoinForm(SpamProtectedForm, forms.Form):
     way = forms.ChoiceField(
         label=_("How would you like to take part?"),
         widget=forms.RadioSelect,
@@ -93,14 +94,12 @@ class JoinForm(forms.Form):
             del self.fields["newsletter"]
         if not page.asks_age:
             del self.fields["age_bracket"]
-        # Raises CaptchaNotConfigured where a captcha is required but the section has no keys.
-        field = captcha_field(section, "join")
-        if field is not None:
-            self.fields["captcha"] = field
+        # Raises CaptchaNotConfigured where reCAPTCHA is required but the section has no keys.
+        self.add_spam_protection(section, "join")
 
-    @property
-    def has_captcha(self):
-        return "captcha" in self.fields
+    def proof_of_work_owner(self):
+        # The same person's form sent twice (a double click) joins once anyway: let it be answered alike.
+        return canonical_email(self.cleaned_data["email"])
 
     @property
     def group_contact_wording(self):

@@ -75,6 +75,12 @@ def join_view(request, page):
         if reason is not None:
             return render_join_page(request, page, section, None, reason, status=status)
         if form.is_valid():
+            # Without JavaScript (no proof of work) fewer are taken from one address; a membership is
+            # confirmed by email in any case.
+            if form.without_proof_of_work and not allow(
+                request, "membership-join-noscript", [("ip", *settings.NO_SCRIPT_RATE_LIMITS["join"])]
+            ):
+                return too_many_requests(request)
             data = dict(
                 form.cleaned_data,
                 consent_wording=form.consent_wording,

@@ -98,6 +98,10 @@ NO_SCRIPT_NOTICES = {
         "Without JavaScript you can still sign: your signature then counts once you confirm it "
         "with the button in the email we send you."
     ),
+    "join": _(
+        "Without JavaScript you can still join: your membership then starts once you confirm it "
+        "with the button in the email we send you."
+    ),
     "letter": _(
         "Without JavaScript you can still prepare your letter; fewer letters are accepted from one connection."
     ),

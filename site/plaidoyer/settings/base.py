@@ -72,7 +72,7 @@ ALTCHA_CHALLENGE = {"algorithm": "PBKDF2/SHA-256", "cost": 5000, "key_prefix": "
 ALTCHA_REPLAY_CACHE = "default"
 # Without JavaScript no proof of work can be solved: such a POST takes a stricter path, limited per
 # IP address, each (attempts, seconds). A signature must then be confirmed by email in any case.
-NO_SCRIPT_RATE_LIMITS = {"sign": (5, 3600), "letter": (5, 3600), "message": (3, 3600)}
+NO_SCRIPT_RATE_LIMITS = {"sign": (5, 3600), "join": (5, 3600), "letter": (5, 3600), "message": (3, 3600)}
 # A section that chose reCAPTCHA has its forms withheld without its keys (production); in
 # development its captcha is off, with a warning on the form. ALTCHA needs no per-section keys.
 CAPTCHA_REQUIRED = env_bool("CAPTCHA_REQUIRED", False)
