@@ -203,6 +203,7 @@
       } catch (error) {
         // Without Stripe.js the server still checks every field and says, next to each, what to mend.
         form.querySelector("[name=card_unavailable]").value = "1";
+        try { await proofOfWorkSolved(); } catch (powError) { /* the server then says what is missing */ }
         form.submit();
         return;
       }
