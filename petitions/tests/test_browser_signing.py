@@ -38,7 +38,8 @@ def test_signing_a_petition_on_a_phone(live_server, sections, browser_page):
     page.locator("#id_country").fill("Suisse")
     page.locator("input[name=consent]").check()
     page.get_by_role("button", name=t("Sign")).click()
-    page.wait_for_load_state()
+    # The widget solves its proof of work first, then sends the form: wait for the answer's message.
+    page.locator("input[name=email][aria-describedby]").wait_for()
     email = page.locator("input[name=email]")
     described = email.get_attribute("aria-describedby")
     assert page.locator(f"#{described}").inner_text() == t(
