@@ -34,6 +34,14 @@ def demo(django_db_setup, django_db_blocker):
         yield server
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Earlier browser modules post from the same address: each test starts with empty rate-limit buckets."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def url_of(model, code="fr", language="fr"):
     site = SectionSettings.objects.get(code=code).site
     for page in model.objects.live().filter(locale__language_code=language):
