@@ -32,7 +32,10 @@ class Clock:
 
 
 def sign(client, petition, email, **overrides):
+    from supporters.tests.helpers import solution
+
     settings = SectionSettings.for_site(petition.get_site())
+    overrides.setdefault("captcha", solution(host_of(petition), client))
     data = form_data(petition, settings, email=email, **overrides)
     return client.post(sign_path(petition), data, HTTP_HOST=host_of(petition))
 
