@@ -2,7 +2,7 @@
 
 - The proof of work (ALTCHA, the default) is verified on every POST as in production (same algorithm
   and rounds, so the server's work is the same), but its challenges ask for a shorter key prefix, so
-  that the bench's client solves them 16 times faster before each run (solving is the browser's work).
+  that the bench's client solves them 256 times faster before each run (solving is the browser's work).
 - Rate limits raised far above the bench's volume (every bench client shares one IP address).
 - Plain HTTP on loopback: no SSL redirect, no secure-only cookies, static files without a manifest.
 """
