@@ -27,10 +27,7 @@ import argparse
 import http.client
 import os
 import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -38,6 +35,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.serving import create_database, environment, start_gunicorn, stop_gunicorn, wait_for_port  # noqa: E402
+
 HOST = "fr.localhost:8000"  # the France section; the Host header picks the site, whatever the port
 
 
@@ -52,34 +53,6 @@ def parse_args():
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--double-opt-in", action="store_true")
     return parser.parse_args()
-
-
-def environment(database_url):
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "bench-only-secret-key",
-            "ALLOWED_HOSTS": ".localhost,127.0.0.1",
-            "ADMIN_HOST": "admin.localhost",
-            "ALTCHA_HMAC_KEY": "bench-only-altcha-key",
-            "REDIS_URL": env.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
-            "PYTHONPATH": f"{ROOT / 'site'}:{ROOT}",
-            # The bench serves no static files: WhiteNoise need not warn, once per worker, that none were collected.
-            "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
-        }
-    )
-    return env
-
-
-def create_database(database_url):
-    import psycopg
-
-    name = database_url.rsplit("/", 1)[1]
-    with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def prepare(double_opt_in):
@@ -115,17 +88,6 @@ def prepare(double_opt_in):
     key = petition.translation_key
     connection.close()
     return path, key
-
-
-def wait_for_port(port, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
 
 
 def request(port, method, path, body=None, headers=None):
@@ -276,22 +238,7 @@ def main():
 
     redis.Redis.from_url(env["REDIS_URL"]).flushdb()
 
-    gunicorn = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "plaidoyer.wsgi:application",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    gunicorn = start_gunicorn(env, args.port, args.workers)
     try:
         wait_for_port(args.port)
         for _ in range(20):  # warm every worker (imports, connections, site caches)
@@ -314,8 +261,7 @@ def main():
             sign_rate, sign_p95 = report("signing", sign_seconds, sign_latencies, sign_statuses, 303)
             rounds.append((base_rate, sign_rate, sign_p95, sign_rate / base_rate))
     finally:
-        gunicorn.send_signal(signal.SIGTERM)
-        gunicorn.wait(timeout=30)
+        stop_gunicorn(gunicorn)
 
     from django.db import connection
 

@@ -1,4 +1,4 @@
-"""The site's URLs plus the baseline: a bare view doing one INSERT per POST."""
+"""The site's URLs plus two baselines: a bare view doing one INSERT per POST, and a bare GET view."""
 
 from django.db import connection
 from django.http import HttpResponse
@@ -15,4 +15,9 @@ def baseline(request):
     return HttpResponse(status=204)
 
 
-urlpatterns = [path("bench-baseline/", baseline)] + site_urlpatterns
+def bare(request):
+    """What any page costs at least: the site's middleware and a tiny response, no query of its own."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [path("bench-baseline/", baseline), path("bench-bare/", bare)] + site_urlpatterns
