@@ -10,10 +10,10 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 @pytest.fixture(autouse=True)
 def fresh_content_cache():
-    """Each test starts without the previous test's copies of sites, settings and pages."""
-    from sections.content_cache import forget_in_this_process
+    """Each test starts with an empty cache: a rolled-back test's content must not be read by the next."""
+    from django.core.cache import cache
 
-    forget_in_this_process()
+    cache.clear()
 
 
 @pytest.fixture

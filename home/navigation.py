@@ -8,7 +8,7 @@ translation is still a draft is not in that language's menu.
 The footer menu is the home page's `footer_links` field: translated with the home page, edited
 only by those who may edit it (the section's editors, through its workflow).
 
-Both change only when a page is saved, so each process keeps them in `content_cache`.
+Both change only when a page is saved, so they are cached (see `sections.content_cache`).
 """
 
 from dataclasses import dataclass
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.utils import translation
 from wagtail.models import Locale, Site
 
-from sections.content_cache import remember
+from sections.content_cache import cached
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def _menu(kind, build, request):
     if site is None:
         return []
     language_code = translation.get_language()
-    return remember((f"{kind}-menu", site.pk, language_code), lambda: build(request, site, language_code))
+    return cached((f"{kind}-menu", site.pk, language_code), lambda: build(request, site, language_code))
 
 
 def main_menu(request):

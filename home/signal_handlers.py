@@ -5,7 +5,7 @@ section's open actions, and every page of a language shows its main and footer m
 - an action (a page with `action_progress`, see home.actions) purges its language's home page;
 - a home page (its footer menu) or a page directly under it that is, or was, in the main menu
   purges every live page of that language.
-Each process's own copies (sections.content_cache) are dropped on every page save already.
+What sections.content_cache keeps is dropped on every page save already.
 """
 
 from django.conf import settings

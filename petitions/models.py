@@ -181,7 +181,7 @@ class PetitionPage(RoutablePageMixin, Page):
     def thanks_url(self, request):
         """Where every signer lands after signing: the same for all, nothing personal in it.
 
-        Kept on the instance, so a petition from the content cache computes it once per process.
+        Kept on the instance, so a petition from the content cache computes it once per content generation.
         """
         if "_thanks_url" not in self.__dict__:
             self._thanks_url = self.get_url(request) + self.reverse_subpage("thanks")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from wagtail.models import PageViewRestriction, Site
 
-from sections.content_cache import remember
+from sections.content_cache import cached
 from sections.models import SectionSettings
 from supporters.captcha import captcha_missing
 from supporters.network import request_ip_hash
@@ -96,13 +96,13 @@ def sign(request, page_id):
     """The signing form's target: the same form handling as the page, found by id.
 
     Signing is the hot path under load: Wagtail's routing walks the tree with a query per level,
-    where this finds the petition in the process's copy of published content (content_cache).
+    where this finds the petition in the cache of published content (sections.content_cache).
     Only a live petition of this site, in the URL's language and without view restrictions, is
     signed here; anything else is not found.
     """
     site = Site.find_for_request(request)
     language = get_language()
-    petition = site and remember(
+    petition = site and cached(
         ("signable-petition", site.pk, language, page_id),
         lambda: signable_petition(request, site, language, page_id),
     )
@@ -131,7 +131,7 @@ def signable_petition(request, site, language, page_id):
     ]
     if PageViewRestriction.objects.filter(page__path__in=ancestors).exists():
         return None
-    petition.thanks_url(request)  # computed once, with the copy kept for this site
+    petition.thanks_url(request)  # computed once, cached with the petition for this site
     return petition
 
 

@@ -10,7 +10,6 @@ from .texts import section_texts
 
 def section(request):
     def current_section():
-        # for_request: the copy that SectionLanguageMiddleware put on the request, where it did.
         return SectionSettings.for_request(request) if Site.find_for_request(request) else None
 
     return {

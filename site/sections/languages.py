@@ -4,14 +4,14 @@ from django.conf import settings
 from django.utils.translation import get_language_info
 from wagtail.models import Page
 
-from .content_cache import remember
+from .content_cache import cached
 
 
 def section_languages(site):
-    """Language codes that a section publishes, its default language first (kept per process, see content_cache)."""
+    """Language codes that a section publishes, its default language first (cached, see content_cache)."""
     if site is None:
         return []
-    return remember(("section-languages", site.pk), lambda: published_languages(site))
+    return cached(("section-languages", site.pk), lambda: published_languages(site))
 
 
 def published_languages(site):

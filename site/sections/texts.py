@@ -2,12 +2,12 @@
 
 from django.utils.translation import get_language
 
-from .content_cache import remember
+from .content_cache import cached
 from .models import SectionSettings, SectionTexts
 
 
 def section_texts(site, language=None):
-    """`site`'s texts in `language` (the active language by default), kept per process and language.
+    """`site`'s texts in `language` (the active language by default), cached per language.
 
     A language that has no translation yet reads the section's default language, never another.
     None for no site.
@@ -16,7 +16,7 @@ def section_texts(site, language=None):
         return None
     site_id = getattr(site, "pk", site)
     language = language or get_language()
-    return remember(("section-texts", site_id, language), lambda: find_texts(site_id, language))
+    return cached(("section-texts", site_id, language), lambda: find_texts(site_id, language))
 
 
 def find_texts(site_id, language):

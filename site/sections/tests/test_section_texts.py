@@ -21,7 +21,6 @@ from wagtail_localize.models import StringSegment, Translation, TranslationSourc
 from wagtail_localize.strings import StringValue
 
 from petitions.models import PetitionPage
-from sections import content_cache
 from sections.demo import create_sections
 from sections.models import SectionTexts
 from sections.texts_admin import SectionTextsViewSet
@@ -77,7 +76,6 @@ class SectionTextsTestCase(TestCase):
 
     def setUp(self):
         cache.clear()
-        content_cache.forget_in_this_process()
 
     def as_user(self, name):
         client = self.client_class()
