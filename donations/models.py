@@ -12,6 +12,7 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from home.blocks import BodyBlock
+from sections.view_restrictions import CachedViewRestrictions
 from supporters.models import SupporterAction
 
 from . import money
@@ -27,7 +28,7 @@ class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("Monthly")
 
 
-class DonationPage(RoutablePageMixin, Page):
+class DonationPage(CachedViewRestrictions, RoutablePageMixin, Page):
     """A page where visitors give once or every month, paid by card through the section's Stripe account."""
 
     intro = StreamField(BodyBlock(), blank=True, verbose_name=_("introduction"))
@@ -128,8 +129,18 @@ class DonationPage(RoutablePageMixin, Page):
         if self.designation:
             return self.designation
         if self.prisoner_id:
-            prisoner = self.prisoner.localized
-            return prisoner.full_name
+            from django.utils.translation import get_language
+
+            from prisoners.models import PrisonerRecord
+
+            # The record in the visitor's language, else the one chosen: its translations in one query.
+            chosen = PrisonerRecord.objects.filter(pk=self.prisoner_id).values("translation_key")
+            names = dict(
+                PrisonerRecord.objects.filter(translation_key__in=chosen).values_list(
+                    "locale__language_code", "full_name"
+                )
+            )
+            return names.get(get_language()) or self.prisoner.full_name
         return ""
 
     # --- Serving -------------------------------------------------------------

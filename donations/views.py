@@ -107,7 +107,7 @@ def render_page(page, request, section, form, status=200, **extra):
 
 def donation_page_view(page, request):
     site = Site.find_for_request(request)
-    section = SectionSettings.for_site(site)
+    section = SectionSettings.for_request(request)
     reasons = payments.unavailable_reasons(section)
     missing = captcha_missing(section)
     if missing is not None:

@@ -70,13 +70,19 @@ def cards_for(pages):
     return cards
 
 
-def pinned_pages(block_value, locale):
-    """The pages a "Featured actions" block pins, in `locale`, where that translation is live."""
+def pinned_pages(block_value, locale, open_pages=()):
+    """The pages a "Featured actions" block pins, in `locale`, where that translation is live.
+
+    Pinned actions that are open are among `open_pages` already: only the others are read.
+    """
     keys = [page.translation_key for page in block_value["pages"] if page is not None]
-    found = {
-        page.translation_key: page
-        for page in Page.objects.live().filter(translation_key__in=keys, locale=locale).specific()
-    }
+    found = {page.translation_key: page for page in open_pages if page.translation_key in keys}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        found.update(
+            (page.translation_key, page)
+            for page in Page.objects.live().filter(translation_key__in=missing, locale=locale).specific()
+        )
     return [found[key] for key in dict.fromkeys(keys) if key in found]
 
 
@@ -94,7 +100,7 @@ def home_page_actions(home, request):
         if block.block_type != "featured_actions":
             items.append({"block": block})
             continue
-        pages = [page for page in pinned_pages(block.value, home.locale) if page.pk not in shown]
+        pages = [page for page in pinned_pages(block.value, home.locale, open_pages) if page.pk not in shown]
         if not listed_open:
             pinned = {page.pk for page in pages}
             pages += [page for page in open_pages if page.pk not in pinned and page.pk not in shown]

@@ -8,10 +8,13 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from sections.view_restrictions import CachedViewRestrictions
+
 from .blocks import BodyBlock, HomeBodyBlock, MenuLinkBlock
+from .routing import RoutesInOneQuery
 
 
-class HomePage(Page):
+class HomePage(CachedViewRestrictions, RoutesInOneQuery, Page):
     """The root of a section's site, one per language."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -52,7 +55,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(CachedViewRestrictions, Page):
     """Any plain content page: about us, join us, privacy policy."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -67,7 +70,7 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(CachedViewRestrictions, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -86,7 +89,7 @@ class NewsIndexPage(Page):
         return context
 
 
-class NewsPage(Page):
+class NewsPage(CachedViewRestrictions, Page):
     """A news item or press release."""
 
     class Kind(models.TextChoices):

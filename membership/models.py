@@ -3,17 +3,20 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Sum
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page, Site, TranslatableMixin
+from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import BodyBlock
 from sections.texts import section_texts
 from sections.trees import in_sections
+from sections.view_restrictions import CachedViewRestrictions
 from supporters.models import ActionCount, SupporterAction
 
 
@@ -111,7 +114,7 @@ class Way(models.TextChoices):
     ACTIVIST = "activist", _("As an individual activist")
 
 
-class JoinPage(RoutablePageMixin, Page):
+class JoinPage(CachedViewRestrictions, RoutablePageMixin, Page):
     """The section's "join us" page: the ways to take part, its local groups, and the form to join."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -251,14 +254,18 @@ class JoinPage(RoutablePageMixin, Page):
 
 
 def join_pages_in_sites(sites):
-    return JoinPage.objects.filter(in_sections(sites.select_related("root_page")))
+    return JoinPage.objects.filter(in_sections(sites))
 
 
 def member_count(site):
     """Confirmed members of the section: each person once (one membership per person and section),
     counted on the join page they joined through, offline additions included."""
-    keys = set(join_pages_in_sites(Site.objects.filter(pk=site.pk)).values_list("translation_key", flat=True))
-    return sum(ActionCount.total_for(key) for key in keys)
+    keys = join_pages_in_sites([site]).values("translation_key")
+    # Each join page's count as ActionCount.total_for gives it (never below zero), in one query.
+    total = ActionCount.objects.filter(key__in=keys).aggregate(
+        total=Sum(Greatest(F("count") + F("offset"), 0))
+    )
+    return total["total"] or 0
 
 
 def group_count(site):

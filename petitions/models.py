@@ -18,6 +18,7 @@ from home.blocks import BodyBlock
 from prisoners.forms import PrisonerRecordsPageForm
 from sections.texts import section_texts
 from sections.trees import in_sections
+from sections.view_restrictions import CachedViewRestrictions
 from supporters.models import ActionCount, SupporterAction
 
 
@@ -39,10 +40,10 @@ def open_petitions_filter(now=None):
 
 def petitions_in_sites(sites):
     """Petition pages (every language) of the sections `sites`."""
-    return PetitionPage.objects.filter(in_sections(sites.select_related("root_page")))
+    return PetitionPage.objects.filter(in_sections(sites))
 
 
-class PetitionPage(RoutablePageMixin, Page):
+class PetitionPage(CachedViewRestrictions, RoutablePageMixin, Page):
     """A petition: who it is addressed to, what it demands, and the form to sign it."""
 
     addressee_name = models.CharField(

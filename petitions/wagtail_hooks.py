@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.models import Locale, Site
+from wagtail.models import Locale
 from wagtail.permissions import register_permission_policy
 
 from home.actions import OPEN_ACTIONS_HOOK
 from sections.models import SectionSettings
+from sections.view_restrictions import public
 
 from .admin_views import (
     SignaturePermissionPolicy,
@@ -67,9 +68,11 @@ def register_petitions_admin_urls():
 @hooks.register("register_prisoner_actions")
 def open_petitions_for_prisoner(record, site, locale):
     """Live, open petitions of `site` in `locale` that name this prisoner (in any of the record's translations)."""
-    language = getattr(locale, "language_code", locale)
-    locale_id = Locale.objects.filter(language_code=language).values_list("pk", flat=True).first()
-    petitions = petitions_in_sites(Site.objects.filter(pk=site.pk))
+    if isinstance(locale, Locale):
+        locale_id = locale.pk
+    else:
+        locale_id = Locale.objects.filter(language_code=locale).values_list("pk", flat=True).first()
+    petitions = petitions_in_sites([site])
     return list(
         petitions.live()
         .filter(
@@ -83,12 +86,10 @@ def open_petitions_for_prisoner(record, site, locale):
 @hooks.register(OPEN_ACTIONS_HOOK)
 def open_petitions_of_section(site, locale):
     """Live, open, public petitions of `site` in `locale`, for its home page (home.actions)."""
-    if not SectionSettings.for_site(site).petitions_enabled:
+    if not SectionSettings.for_site_cached(site).petitions_enabled:
         return []
     return list(
-        petitions_in_sites(Site.objects.filter(pk=site.pk))
-        .live()
-        .public()
+        public(petitions_in_sites([site]).live())
         .filter(open_petitions_filter(), locale=locale)
         .order_by("-first_published_at")
     )

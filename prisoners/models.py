@@ -2,17 +2,19 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.models import Orderable, Page, Site, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import BodyBlock, CallToActionBlock
+from sections.view_restrictions import CachedViewRestrictions
 
 from .search import name_variants
 
@@ -203,14 +205,16 @@ class PrisonerRecord(TranslatableMixin, index.Indexed, ClusterableModel):
         return self.get_translation_or_none(locale) or self
 
     def localized_themes(self, locale):
-        themes = list(self.themes.all())
-        translated = {
-            theme.translation_key: theme
-            for theme in Theme.objects.filter(
-                translation_key__in=[theme.translation_key for theme in themes], locale=locale
+        """The record's themes in `locale` where translated, else as chosen; read in one query."""
+        chosen = self.themes.through.objects.filter(prisonerrecord_id=self.pk, theme_id=OuterRef("pk"))
+        candidates = list(
+            Theme.objects.filter(translation_key__in=self.themes.values("translation_key")).annotate(
+                chosen=Exists(chosen)
             )
-        }
-        return sorted((translated.get(t.translation_key, t) for t in themes), key=lambda t: t.name)
+        )
+        translated = {theme.translation_key: theme for theme in candidates if theme.locale_id == locale.pk}
+        themes = [translated.get(theme.translation_key, theme) for theme in candidates if theme.chosen]
+        return sorted(themes, key=lambda theme: theme.name)
 
     def timeline_entries(self):
         """Newest first."""
@@ -238,7 +242,7 @@ class PrisonerTimelineEntry(TranslatableMixin, Orderable):
         return f"{self.date}: {self.text[:50]}"
 
 
-class PrisonerIndexPage(Page):
+class PrisonerIndexPage(CachedViewRestrictions, Page):
     """A section's list of people it campaigns for, with filters and a name search."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -258,7 +262,7 @@ class PrisonerIndexPage(Page):
         return context
 
 
-class PrisonerPage(Page):
+class PrisonerPage(CachedViewRestrictions, Page):
     """A person's profile in one section: the shared record plus the section's narrative and appeals."""
 
     record = models.ForeignKey(
@@ -285,8 +289,22 @@ class PrisonerPage(Page):
 
     @cached_property
     def shown_record(self):
-        """The record in this page's language, falling back to the one the page points at."""
-        return self.record.in_locale(self.locale)
+        """The record in this page's language, falling back to the one the page points at.
+
+        Both, with their portraits, come in one query.
+        """
+        records = list(
+            PrisonerRecord.objects.filter(
+                Q(pk=self.record_id) | Q(locale_id=self.locale_id),
+                translation_key__in=PrisonerRecord.objects.filter(pk=self.record_id).values(
+                    "translation_key"
+                ),
+            ).select_related("portrait")
+        )
+        by_locale = {record.locale_id: record for record in records}
+        return by_locale.get(self.locale_id) or next(
+            record for record in records if record.pk == self.record_id
+        )
 
     def get_context(self, request, *args, **kwargs):
         from .hooks import open_actions
@@ -296,5 +314,6 @@ class PrisonerPage(Page):
         context["record"] = record
         context["themes"] = record.localized_themes(self.locale)
         context["timeline"] = record.timeline_entries()
-        context["open_actions"] = open_actions(record, self.get_site(), self.locale)
+        site = Site.find_for_request(request) or self.get_site()
+        context["open_actions"] = open_actions(record, site, self.locale)
         return context

@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from home.blocks import BodyBlock
 from prisoners.forms import PrisonerRecordsPageForm
+from sections.view_restrictions import CachedViewRestrictions
 from supporters.models import Supporter, SupporterAction
 
 from .pdf import AddressDoesNotFit, check_address_fits
@@ -53,7 +54,7 @@ def language_label(code):
         return code
 
 
-class LetterActionPage(RoutablePageMixin, Page):
+class LetterActionPage(CachedViewRestrictions, RoutablePageMixin, Page):
     """A model letter to an authority that visitors personalise, print and post."""
 
     intro = models.TextField(_("introduction"), blank=True)

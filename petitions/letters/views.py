@@ -52,7 +52,7 @@ def no_script_limits(name):
 
 def _section(request):
     site = Site.find_for_request(request)
-    return site, (SectionSettings.for_site(site) if site else None)
+    return site, (SectionSettings.for_request(request) if site else None)
 
 
 def _route_url(page, request, name):

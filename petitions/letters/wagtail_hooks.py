@@ -6,6 +6,8 @@ from wagtail import hooks
 
 from home.actions import OPEN_ACTIONS_HOOK
 from sections.models import SectionSettings
+from sections.trees import in_sections
+from sections.view_restrictions import public
 
 from .admin_views import LettersViewSetGroup
 from .models import LetterActionPage
@@ -19,13 +21,11 @@ def register_letter_viewsets():
 @hooks.register("register_prisoner_actions")
 def open_letter_actions(record, site, locale):
     """Live, open letter actions of `site` in `locale` that concern `record` (in any of its translations)."""
-    root = site.root_page.get_translation_or_none(locale)
-    if root is None or not SectionSettings.for_site(site).letters_enabled:
+    if not SectionSettings.for_site_cached(site).letters_enabled:
         return []
     return list(
         LetterActionPage.objects.live()
-        .descendant_of(root)
-        .filter(locale=locale, prisoners__translation_key=record.translation_key)
+        .filter(in_sections([site]), locale=locale, prisoners__translation_key=record.translation_key)
         .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=timezone.localdate()))
         .distinct()
         .order_by("-first_published_at")
@@ -35,14 +35,11 @@ def open_letter_actions(record, site, locale):
 @hooks.register(OPEN_ACTIONS_HOOK)
 def open_letter_actions_of_section(site, locale):
     """Live, open, public letter actions of `site` in `locale`, for its home page (home.actions)."""
-    root = site.root_page.get_translation_or_none(locale)
-    if root is None or not SectionSettings.for_site(site).letters_enabled:
+    if not SectionSettings.for_site_cached(site).letters_enabled:
         return []
     return list(
-        LetterActionPage.objects.live()
-        .public()
-        .descendant_of(root)
-        .filter(locale=locale)
+        public(LetterActionPage.objects.live())
+        .filter(in_sections([site]), locale=locale)
         .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=timezone.localdate()))
         .order_by("-first_published_at")
     )

@@ -1,10 +1,12 @@
 """Template tags that action pages use to name the people they concern, linked to their profiles."""
 
 from django import template
-from wagtail.models import Site
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Substr
+from wagtail.models import Page, Site
 
-from prisoners.hooks import section_root
-from prisoners.models import PrisonerPage
+from prisoners.models import PrisonerPage, PrisonerRecord
+from sections.view_restrictions import public
 
 register = template.Library()
 
@@ -14,27 +16,41 @@ def people_concerned(context, page):
     """[{"record": the record in the page's language, "profile": its live profile page or None}].
 
     The profile is the one of the page's own section and language: a Swiss German petition links
-    to the Swiss German profile, never to another section's.
+    to the Swiss German profile, never to another section's. However many people, a few queries.
     """
     records = list(page.prisoners.all())
     if not records:
         return []
+    keys = [record.translation_key for record in records]
+    translated = {
+        record.translation_key: record
+        for record in PrisonerRecord.objects.filter(translation_key__in=keys, locale_id=page.locale_id)
+    }
     request = context.get("request")
     site = (Site.find_for_request(request) if request is not None else None) or page.get_site()
-    root = section_root(site, page.locale) if site is not None else None
     profiles = {}
-    if root is not None:
+    if site is not None:
+        root = site.root_page
+        # The section's home pages are translations of its root, siblings at the root's depth.
+        in_section = Exists(
+            Page.objects.filter(
+                translation_key=root.translation_key,
+                locale_id=page.locale_id,
+                path=Substr(OuterRef("path"), 1, root.depth * Page.steplen),
+            )
+        )
         found = (
-            PrisonerPage.objects.live()
-            .public()
-            .descendant_of(root)
-            .filter(locale=page.locale, record__translation_key__in=[r.translation_key for r in records])
+            public(PrisonerPage.objects.live())
+            .filter(in_section, locale_id=page.locale_id, record__translation_key__in=keys)
             .select_related("record")
             .order_by("path")
         )
         for profile in found:
             profiles.setdefault(profile.record.translation_key, profile)
     return [
-        {"record": record.in_locale(page.locale), "profile": profiles.get(record.translation_key)}
+        {
+            "record": translated.get(record.translation_key, record),
+            "profile": profiles.get(record.translation_key),
+        }
         for record in records
     ]

@@ -200,6 +200,17 @@ class SectionSettings(BaseSiteSetting):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
+    @classmethod
+    def for_site_cached(cls, site):
+        """`for_site`, kept in Django's cache with the content (see content_cache).
+
+        For code that has a site but no request (hooks listing a section's actions); with a request,
+        `for_request` is Wagtail's own, kept on the request.
+        """
+        from .content_cache import cached
+
+        return cached(("section-settings", site.pk), lambda: cls.for_site(site))
+
 
 class SectionTexts(TranslatableMixin, models.Model):
     """What a section's visitors read of the section itself, in one language.

@@ -7,11 +7,25 @@ would miss every language but the default.
 from django.db.models import Q
 from wagtail.models import Page
 
+from .content_cache import cached
+
 
 def in_sections(sites):
     """A Q() keeping the pages, in every language, of the sections `sites` (a queryset or a list)."""
-    root_keys = [site.root_page.translation_key for site in sites]
     condition = Q(pk__in=[])
-    for root_path in Page.objects.filter(translation_key__in=root_keys).values_list("path", flat=True):
-        condition |= Q(path__startswith=root_path)
+    for site in sites:
+        for root_path in section_root_paths(site):
+            condition |= Q(path__startswith=root_path)
     return condition
+
+
+def section_root_paths(site):
+    """The tree paths of the section's root page and its translations (cached with the content)."""
+    return cached(
+        ("section-root-paths", site.pk),
+        lambda: list(
+            Page.objects.filter(
+                translation_key__in=Page.objects.filter(pk=site.root_page_id).values("translation_key")
+            ).values_list("path", flat=True)
+        ),
+    )

@@ -1,8 +1,11 @@
-"""Template tags for the section layer: language switcher and hreflang alternates."""
+"""Template tags for the section layer: language switcher, hreflang alternates, links to a page in the visitor's language."""
 
 from django import template
-from wagtail.models import Locale, Site
+from django.db.models import Q
+from django.utils.translation import get_language
+from wagtail.models import Page, Site
 
+from sections.content_cache import cached
 from sections.languages import language_name, section_languages
 
 register = template.Library()
@@ -10,27 +13,46 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def section_language_links(context, page=None):
-    """One link per language the section publishes, to this page's translation when it has one."""
+    """One link per language the section publishes, to this page's translation when it has one.
+
+    They change only with the content, so they are cached with it (see content_cache); a page not
+    saved yet (a preview) has no cached links.
+    """
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     if site is None:
         return []
     page = page or None  # an undefined template variable arrives as ""
+    current = getattr(request, "LANGUAGE_CODE", None)
+    if page is None or page.pk is None:
+        return language_links(request, site, page, current)
+    return cached(
+        ("language-links", site.pk, page.pk, current),
+        lambda: language_links(request, site, page, current),
+    )
+
+
+def language_links(request, site, page, current):
+    """Every translation, and the section's home pages for the languages the page lacks, in one query."""
     codes = section_languages(site)
-    locales = {locale.language_code: locale for locale in Locale.objects.filter(language_code__in=codes)}
-    current = page.locale.language_code if page is not None else getattr(request, "LANGUAGE_CODE", None)
+    root = site.root_page
+    wanted = Q(translation_key=root.translation_key)
+    if page is not None:
+        wanted |= Q(translation_key=page.translation_key, live=True)
+    rows = Page.objects.filter(wanted, locale__language_code__in=codes).select_related("locale")
+    homes, translations, code_of = {}, {}, {}
+    for row in rows:
+        code = row.locale.language_code
+        code_of[row.locale_id] = code
+        if page is not None and row.translation_key == page.translation_key and row.live:
+            translations[code] = row
+        if row.translation_key == root.translation_key:
+            homes[code] = row
+    if page is not None:
+        current = code_of.get(page.locale_id) or page.locale.language_code
     links = []
     for code in codes:
-        locale = locales.get(code)
-        if locale is None:
-            continue
-        target = None
-        if page is not None:
-            target = page.get_translation_or_none(locale)
-            if target is not None and not target.live:
-                target = None
-        if target is None:
-            target = site.root_page.get_translation_or_none(locale)
+        target = translations.get(code) or homes.get(code)
         if target is None:
             continue
         links.append(
@@ -43,3 +65,26 @@ def section_language_links(context, page=None):
             }
         )
     return links
+
+
+@register.simple_tag(takes_context=True)
+def localized_pageurl(context, page):
+    """The URL of `page` (a page or its id) in the visitor's language, as `{% pageurl page.localized %}`.
+
+    Blocks and the footer link to pages chosen in the source language: one such link costs two
+    queries through `localized`, so the URL is cached with the content (see content_cache).
+    """
+    request = context.get("request")
+    page_id = getattr(page, "pk", page)
+    if not page_id:
+        return ""
+    site = Site.find_for_request(request) if request else None
+    return cached(
+        ("localized-url", getattr(site, "pk", None), get_language(), page_id),
+        lambda: localized_url(page_id, request),
+    )
+
+
+def localized_url(page_id, request):
+    page = Page.objects.filter(pk=page_id).first()
+    return (page.localized.get_url(request) or "") if page is not None else ""
