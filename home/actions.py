@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.models import Page, Site
 
+from sections.content_cache import cached
 from supporters.models import ActionCount
 
 OPEN_ACTIONS_HOOK = "register_section_open_actions"
@@ -70,20 +71,22 @@ def cards_for(pages):
     return cards
 
 
-def pinned_pages(block_value, locale, open_pages=()):
-    """The pages a "Featured actions" block pins, in `locale`, where that translation is live.
-
-    Pinned actions that are open are among `open_pages` already: only the others are read.
-    """
-    keys = [page.translation_key for page in block_value["pages"] if page is not None]
-    found = {page.translation_key: page for page in open_pages if page.translation_key in keys}
-    missing = [key for key in keys if key not in found]
-    if missing:
-        found.update(
-            (page.translation_key, page)
-            for page in Page.objects.live().filter(translation_key__in=missing, locale=locale).specific()
-        )
+def pinned_pages(page_ids, locale):
+    """The pages a "Featured actions" block pins (by id, as stored), in `locale`, where that translation is live."""
+    keys = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "translation_key"))
+    keys = [keys[page_id] for page_id in page_ids if page_id in keys]
+    found = {
+        page.translation_key: page
+        for page in Page.objects.live().filter(translation_key__in=keys, locale=locale).specific()
+    }
     return [found[key] for key in dict.fromkeys(keys) if key in found]
+
+
+def pinned_ids(raw_value):
+    """The page ids a "Featured actions" block stores (a ListBlock's items, or bare ids as once stored)."""
+    items = raw_value.get("pages") or []
+    ids = [item.get("value") if isinstance(item, dict) else item for item in items]
+    return [page_id for page_id in ids if page_id]
 
 
 def home_page_actions(home, request):
@@ -92,21 +95,33 @@ def home_page_actions(home, request):
     Each item is {"block": a body block} or {"heading": …, "cards": [ActionCard]}.
     """
     site = Site.find_for_request(request) or home.get_site()
+    # Wagtail's routing hands over the home page without its locale: the cached one, not a query.
+    home.locale = cached(("locale", home.locale_id), lambda: home.locale)
     open_pages = open_action_pages(site, home.locale) if site is not None else []
     shown = set()
     items = []
     listed_open = False
-    for block in home.body:
-        if block.block_type != "featured_actions":
-            items.append({"block": block})
+    # Featured blocks are read from the stored data, their pages from the cache (content changes only
+    # with a save): the other blocks, shown as they are, are the only ones StreamField converts.
+    for index, raw in enumerate(home.body.raw_data):
+        if raw["type"] != "featured_actions":
+            items.append({"block": home.body[index]})
             continue
-        pages = [page for page in pinned_pages(block.value, home.locale, open_pages) if page.pk not in shown]
+        page_ids = pinned_ids(raw["value"])
+        if getattr(request, "is_preview", False):  # the editor's unsaved choice
+            pinned = pinned_pages(page_ids, home.locale)
+        else:
+            pinned = cached(
+                ("pinned-actions", home.pk, raw.get("id") or index),
+                lambda page_ids=page_ids: pinned_pages(page_ids, home.locale),
+            )
+        pages = [page for page in pinned if page.pk not in shown]
         if not listed_open:
-            pinned = {page.pk for page in pages}
-            pages += [page for page in open_pages if page.pk not in pinned and page.pk not in shown]
+            pinned_pks = {page.pk for page in pages}
+            pages += [page for page in open_pages if page.pk not in pinned_pks and page.pk not in shown]
             listed_open = True
         shown.update(page.pk for page in pages)
-        items.append({"heading": block.value["heading"], "cards": cards_for(pages)})
+        items.append({"heading": raw["value"].get("heading", ""), "cards": cards_for(pages)})
     if not listed_open:
         after = next((i + 1 for i, item in enumerate(items) if item["block"].block_type == "hero"), 0)
         items.insert(after, {"heading": DEFAULT_HEADING, "cards": cards_for(open_pages)})

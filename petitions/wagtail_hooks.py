@@ -9,6 +9,7 @@ from wagtail.models import Locale
 from wagtail.permissions import register_permission_policy
 
 from home.actions import OPEN_ACTIONS_HOOK
+from sections.content_cache import cached
 from sections.models import SectionSettings
 from sections.view_restrictions import public
 
@@ -88,8 +89,15 @@ def open_petitions_of_section(site, locale):
     """Live, open, public petitions of `site` in `locale`, for its home page (home.actions)."""
     if not SectionSettings.for_site_cached(site).petitions_enabled:
         return []
-    return list(
-        public(petitions_in_sites([site]).live())
-        .filter(open_petitions_filter(), locale=locale)
-        .order_by("-first_published_at")
-    )
+
+    def live_petitions():
+        return list(
+            public(petitions_in_sites([site]).live())
+            .filter(closed=False, locale=locale)
+            .order_by("-first_published_at")
+        )
+
+    # The section's live petitions change with an editor's save (cached with the content); whether
+    # each is open changes with the time, so that is checked now.
+    petitions = cached(("section-petitions", site.pk, locale.pk), live_petitions)
+    return [petition for petition in petitions if petition.is_open]

@@ -14,6 +14,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import BodyBlock, CallToActionBlock
+from sections.content_cache import cached
 from sections.view_restrictions import CachedViewRestrictions
 
 from .search import name_variants
@@ -310,10 +311,17 @@ class PrisonerPage(CachedViewRestrictions, Page):
         from .hooks import open_actions
 
         context = super().get_context(request, *args, **kwargs)
-        record = self.shown_record
-        context["record"] = record
-        context["themes"] = record.localized_themes(self.locale)
-        context["timeline"] = record.timeline_entries()
+
+        def read_record():
+            record = self.shown_record
+            return record, record.localized_themes(self.locale), record.timeline_entries()
+
+        if getattr(request, "is_preview", False):
+            record, themes, timeline = read_record()
+        else:
+            # Records, themes and timelines change only with an editor's save (see content_cache).
+            record, themes, timeline = cached(("prisoner-profile", self.pk, self.locale_id), read_record)
+        context.update(record=record, themes=themes, timeline=timeline)
         site = Site.find_for_request(request) or self.get_site()
         context["open_actions"] = open_actions(record, site, self.locale)
         return context

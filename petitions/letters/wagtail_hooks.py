@@ -5,6 +5,7 @@ from django.utils import timezone
 from wagtail import hooks
 
 from home.actions import OPEN_ACTIONS_HOOK
+from sections.content_cache import cached
 from sections.models import SectionSettings
 from sections.trees import in_sections
 from sections.view_restrictions import public
@@ -37,9 +38,14 @@ def open_letter_actions_of_section(site, locale):
     """Live, open, public letter actions of `site` in `locale`, for its home page (home.actions)."""
     if not SectionSettings.for_site_cached(site).letters_enabled:
         return []
-    return list(
-        public(LetterActionPage.objects.live())
-        .filter(in_sections([site]), locale=locale)
-        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=timezone.localdate()))
-        .order_by("-first_published_at")
-    )
+
+    def live_letter_actions():
+        return list(
+            public(LetterActionPage.objects.live())
+            .filter(in_sections([site]), locale=locale)
+            .order_by("-first_published_at")
+        )
+
+    # Cached with the content; whether each is still open changes with the date, checked now.
+    actions = cached(("section-letter-actions", site.pk, locale.pk), live_letter_actions)
+    return [action for action in actions if action.is_open]

@@ -6,6 +6,7 @@ from django.db.models.functions import Substr
 from wagtail.models import Page, Site
 
 from prisoners.models import PrisonerPage, PrisonerRecord
+from sections.content_cache import cached
 from sections.view_restrictions import public
 
 register = template.Library()
@@ -16,8 +17,17 @@ def people_concerned(context, page):
     """[{"record": the record in the page's language, "profile": its live profile page or None}].
 
     The profile is the one of the page's own section and language: a Swiss German petition links
-    to the Swiss German profile, never to another section's. However many people, a few queries.
+    to the Swiss German profile, never to another section's. However many people, a few queries,
+    and none once cached with the content (a preview shows the page's unsaved choice instead).
     """
+    request = context.get("request")
+    site = (Site.find_for_request(request) if request is not None else None) or page.get_site()
+    if getattr(request, "is_preview", False) or page.pk is None:
+        return find_people(page, site)
+    return cached(("people-concerned", page.pk, getattr(site, "pk", None)), lambda: find_people(page, site))
+
+
+def find_people(page, site):
     records = list(page.prisoners.all())
     if not records:
         return []
@@ -26,8 +36,6 @@ def people_concerned(context, page):
         record.translation_key: record
         for record in PrisonerRecord.objects.filter(translation_key__in=keys, locale_id=page.locale_id)
     }
-    request = context.get("request")
-    site = (Site.find_for_request(request) if request is not None else None) or page.get_site()
     profiles = {}
     if site is not None:
         root = site.root_page

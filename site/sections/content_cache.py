@@ -6,8 +6,9 @@ first two per request (`Site.find_for_request`, `SectionSettings.for_request`) a
 paths in Django's cache; the others cost queries on every page, yet change only when an editor
 saves something. So they go into Django's cache (Redis in production, shared by every process)
 with the content generation in their key: a random token, itself in the cache, that is replaced
-whenever a page, site, locale, view restriction, section setting or section texts are saved,
-deleted or moved (see `register_signal_handlers`). Values cached under the previous token are no
+whenever a page, site, locale, view restriction, section setting or translatable record (section
+texts, prisoner records and their themes and timelines, local groups…) is saved, deleted or
+moved (see `register_signal_handlers`). Values cached under the previous token are no
 longer read, and expire.
 
 The token is read from the cache on every call, so a change is seen by every process at its next
@@ -20,7 +21,7 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Locale, Page, PageViewRestriction, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site, TranslatableMixin
 from wagtail.signals import post_page_move
 
 GENERATION_KEY = "sections:content-generation"
@@ -57,9 +58,9 @@ def content_changed():
 
 
 def on_save_or_delete(sender, instance, **kwargs):
-    from .models import SectionSettings, SectionTexts
+    from .models import SectionSettings
 
-    if isinstance(instance, (Page, Site, Locale, PageViewRestriction, SectionSettings, SectionTexts)):
+    if isinstance(instance, (Page, Site, Locale, PageViewRestriction, SectionSettings, TranslatableMixin)):
         content_changed()
 
 
