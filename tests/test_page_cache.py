@@ -97,6 +97,10 @@ class PageCacheTests(TestCase):
         editor.force_login(_superuser())
         preview = editor.get(f"/admin/pages/{page.pk}/edit/preview/", HTTP_HOST=CH)
         self.assertNotIn("X-Page-Cache", preview)
+        # Wagtail renders a preview through the middleware with the page's own URL, without cookies.
+        dummy = page.make_preview_request()
+        self.assertContains(dummy, "Brouillon jamais publié")
+        self.assertNotIn("X-Page-Cache", dummy)
         for _ in range(2):
             response = self.get(path)
             self.assertNotContains(response, "Brouillon jamais publié")

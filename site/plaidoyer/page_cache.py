@@ -10,7 +10,7 @@ view, the session, the section lookups or any query.
   cached page of every language is left behind at once (see `register_signal_handlers` for what counts
   as a change, on top of the generation's own handlers).
 - Served from the cache: GET or HEAD without a session or messages cookie (so never to a signed-in
-  editor, nor to a visitor in the middle of a form or a letter).
+  editor, nor to a visitor in the middle of a form or a letter), and never to a preview.
 - Stored: only what `serve` below marked as a page's own URL (not its routes: thank-you steps, letters,
   messages, previews are never stored), for a request that could have been served from the cache,
   when the response is a 200 that sets no cookie, is not streamed and is not private or no-store.
@@ -46,9 +46,15 @@ def private_cookies():
 
 
 def servable_from_cache(request):
-    """An anonymous GET or HEAD: no session (so nobody signed in), no message waiting for the visitor."""
-    return request.method in ("GET", "HEAD") and not any(
-        name in request.COOKIES for name in private_cookies()
+    """An anonymous GET or HEAD: no session (so nobody signed in), no message waiting for the visitor.
+
+    Never Wagtail's dummy requests (previews, moderation): they go through this middleware with the
+    page's own URL, and the editor's cookies only when the admin passed its request along.
+    """
+    return (
+        request.method in ("GET", "HEAD")
+        and not getattr(request, "is_dummy", False)
+        and not any(name in request.COOKIES for name in private_cookies())
     )
 
 
