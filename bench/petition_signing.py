@@ -104,11 +104,15 @@ def csrf_session(port, path):
     """GET the petition once, as a browser would: the CSRF cookie and the form's token."""
     status, headers, body = request(port, "GET", path)
     assert status == 200, status
+    # Pages served to visitors carry no CSRF token any more (the form's Referer is checked instead,
+    # plaidoyer.csrf): both are empty then.
     cookie = next(
-        value for name, value in headers if name.lower() == "set-cookie" and value.startswith("csrftoken=")
+        (value for name, value in headers if name.lower() == "set-cookie" and value.startswith("csrftoken=")),
+        "",
     )
     cookie = cookie.split(";", 1)[0]
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    token = token.group(1).decode() if token else ""
     version = re.search(rb'name="consent_version" value="([^"]+)"', body).group(1).decode()
     action = re.search(rb'<form class="petition-form" method="post" action="([^"]+)"', body).group(1).decode()
     return cookie, token, version, action

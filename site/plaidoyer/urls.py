@@ -2,14 +2,17 @@
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import serve_pattern
 
 from sections.views import section_css
 from supporters import proof_of_work
+
+from . import page_cache
 
 # Django's own 400 view renders without the request: no section, no language of the URL.
 handler400 = "plaidoyer.views.bad_request"
@@ -29,10 +32,16 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+wagtail_non_page_urls = [url for url in wagtail_urls.urlpatterns if url.name != "wagtail_serve"]
+
 urlpatterns += i18n_patterns(
     path("petitions/", include("petitions.urls")),
     path("letters/", include("petitions.letters.urls")),
     path("join/", include("membership.urls")),
-    path("", include(wagtail_urls)),
+    # Wagtail's own URLs, its page view replaced by ours: the same view, kept by the anonymous page cache
+    # and checked for the origin of the forms posted to it instead of a CSRF token (plaidoyer.csrf).
+    path(
+        "", include([*wagtail_non_page_urls, re_path(serve_pattern, page_cache.serve, name="wagtail_serve")])
+    ),
     prefix_default_language=True,
 )

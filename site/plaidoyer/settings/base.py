@@ -47,8 +47,12 @@ STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "static_collected"))
 DEMO_ADMIN_PASSWORD = env_str("DEMO_ADMIN_PASSWORD", "plaidoyer-demo")
 # `load_demo` builds demo content and resets the demo superuser's password: never in production.
 DEMO_CONTENT_ALLOWED = True
-# Frontend cache purge on publish (e.g. a CDN); empty means no purge.
+# Where Wagtail's frontend cache sends its PURGE requests (a CDN or cache in front: Varnish, nginx…, through
+# Wagtail's HTTPBackend) when pages change (plaidoyer.page_cache); empty means no purge.
 FRONTEND_CACHE_URL = env_str("FRONTEND_CACHE_URL", "")
+# How long anonymous visitors are served a page from the page cache (plaidoyer.page_cache), in seconds;
+# 0: no page cache. It is also how old a live count on a cached page may be: a few seconds.
+PAGE_CACHE_SECONDS = int(env_str("PAGE_CACHE_SECONDS", "5"))
 # Keyed hash for IP addresses; falls back to SECRET_KEY.
 IP_HASH_KEY = env_str("IP_HASH_KEY", "") or SECRET_KEY
 # How many proxies (load balancers) stand in front of the app servers: the client's address is the
@@ -139,6 +143,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A cached page for an anonymous visitor skips everything below, headers included (they are kept
+    # with the page: its Content-Security-Policy depends only on the page and its section).
+    "plaidoyer.page_cache.PageCacheMiddleware",
     # Content-Security-Policy (django-csp), with the admin's and the donation page's additions.
     "plaidoyer.csp.SectionPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -346,6 +353,10 @@ if FRONTEND_CACHE_URL:
             "LOCATION": FRONTEND_CACHE_URL,
         }
     }
+# Purge the URLs as they are: Wagtail would otherwise swap each URL's language prefix for every content
+# language, which misses translated slugs and languages a section does not publish; plaidoyer.page_cache
+# purges each translation's own URL instead.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
 
 # --- Security defaults shared by every environment -------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -19,6 +19,8 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# No page cache: tests change counts and pages and expect them on the next GET. Its own tests turn it on.
+PAGE_CACHE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECRET_KEY = "test-secret-key-not-for-production"
 IP_HASH_KEY = "test-ip-hash-key"
