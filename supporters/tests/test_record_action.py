@@ -1,11 +1,11 @@
-"""Recording an action: the supporter, the action, its consent lines and its count, in one statement or in steps."""
+"""Recording an action: the supporter, the action, its consent lines and its count, or nothing for a repeat."""
 
 import uuid
 
 import pytest
 
 from petitions.models import Signature, SignatureState
-from supporters.actions import record_action, record_action_in_steps
+from supporters.actions import record_action
 from supporters.models import ActionCount, ConsentPurpose, ConsentRecord, Supporter
 
 pytestmark = pytest.mark.django_db
@@ -13,32 +13,34 @@ pytestmark = pytest.mark.django_db
 WORDING = "J'accepte que Plaidoyer France traite mes données pour cette pétition."
 NEWSLETTER_WORDING = "Je souhaite recevoir des nouvelles des campagnes par email."
 
-# The one-statement version (PostgreSQL) and the one SQLite uses: both must write the same rows.
-recorders = pytest.mark.parametrize("record", [record_action, record_action_in_steps])
 
+def act(site, email, petition_key, *, first_name="Jane", count=True, newsletter=False):
+    """Jane signs the petition `petition_key` with `email`, as `record_signature` stores it.
 
-def act(record, site, email, petition_key, *, first_name="Jane", count=True, newsletter=False):
-    """Jane signs the petition `petition_key` with `email`, as `record_signature` stores it."""
-    signature = {
-        "site_id": site.pk,
-        "language": "fr",
-        "petition_key": petition_key,
-        "first_name": first_name,
-        "last_name": "Doe",
-        "country": "France",
-        "state": SignatureState.CONFIRMED,
-    }
+    Returns (supporter id, signature id or None), as `record_action` leaves them on the signature.
+    """
+    signature = Signature(
+        site=site,
+        language="fr",
+        petition_key=petition_key,
+        first_name=first_name,
+        last_name="Doe",
+        country="France",
+        state=SignatureState.CONFIRMED,
+    )
     consents = ConsentRecord.asked(
         site, "fr", WORDING, newsletter_wording=NEWSLETTER_WORDING, newsletter=newsletter
     )
-    return record(
-        Signature,
-        Supporter.row_for_email(site, email, first_name, "Doe"),
+    recorded = record_action(
         signature,
         consents,
-        label="petitions.signature",
+        email=email,
+        first_name=first_name,
+        last_name="Doe",
         count_key=petition_key if count else None,
     )
+    assert recorded == (signature.pk is not None)
+    return signature.supporter_id, signature.pk
 
 
 def consent_lines():
@@ -56,14 +58,13 @@ def consent_lines():
     )
 
 
-@recorders
-def test_a_first_action_stores_supporter_signature_consents_and_count(record, sections):
+def test_a_first_action_stores_supporter_signature_consents_and_count(sections):
     site = sections["fr"].site
     key = uuid.uuid4()
     ActionCount.ensure(key)
     ActionCount.objects.filter(key=key).update(count=41)
 
-    supporter_id, signature_id = act(record, site, " Jane.Doe@Gmail.com ", key)
+    supporter_id, signature_id = act(site, " Jane.Doe@Gmail.com ", key)
 
     supporter = Supporter.objects.get()
     assert supporter.pk == supporter_id
@@ -107,15 +108,14 @@ def test_a_first_action_stores_supporter_signature_consents_and_count(record, se
     assert ActionCount.total_for(key) == 42
 
 
-@recorders
-def test_the_same_person_again_writes_and_counts_nothing(record, sections):
+def test_the_same_person_again_writes_and_counts_nothing(sections):
     site = sections["fr"].site
     key = uuid.uuid4()
-    supporter_id, signature_id = act(record, site, "Jane.Doe@gmail.com", key)
+    supporter_id, signature_id = act(site, "Jane.Doe@gmail.com", key)
     lines = consent_lines()
 
     # Another case, other dots and a plus tag: the same mailbox.
-    again = act(record, site, "janedoe+petition@GMAIL.com", key, first_name="J.", newsletter=True)
+    again = act(site, "janedoe+petition@GMAIL.com", key, first_name="J.", newsletter=True)
 
     assert again == (supporter_id, None)
     assert Supporter.objects.get().first_name == "Jane"
@@ -124,13 +124,12 @@ def test_the_same_person_again_writes_and_counts_nothing(record, sections):
     assert ActionCount.total_for(key) == 1
 
 
-@recorders
-def test_a_known_supporter_signing_another_petition_is_recorded_and_counted(record, sections):
+def test_a_known_supporter_signing_another_petition_is_recorded_and_counted(sections):
     site = sections["fr"].site
     first, second = uuid.uuid4(), uuid.uuid4()
-    supporter_id, _signature_id = act(record, site, "jane.doe@gmail.com", first)
+    supporter_id, _signature_id = act(site, "jane.doe@gmail.com", first)
 
-    again_supporter_id, signature_id = act(record, site, "JaneDoe@gmail.com", second)
+    again_supporter_id, signature_id = act(site, "JaneDoe@gmail.com", second)
 
     assert again_supporter_id == supporter_id and signature_id is not None
     assert Supporter.objects.count() == 1
@@ -143,18 +142,16 @@ def test_a_known_supporter_signing_another_petition_is_recorded_and_counted(reco
     assert (ActionCount.total_for(first), ActionCount.total_for(second)) == (1, 1)
 
 
-@recorders
-def test_a_missing_count_is_created_at_one(record, sections):
+def test_a_missing_count_is_created_at_one(sections):
     key = uuid.uuid4()
     assert not ActionCount.objects.filter(key=key).exists()
-    act(record, sections["fr"].site, "jane@example.org", key)
+    act(sections["fr"].site, "jane@example.org", key)
     assert ActionCount.objects.get(key=key).count == 1
 
 
-@recorders
-def test_without_a_count_key_nothing_is_counted(record, sections):
+def test_without_a_count_key_nothing_is_counted(sections):
     key = uuid.uuid4()
-    supporter_id, signature_id = act(record, sections["fr"].site, "jane@example.org", key, count=False)
+    supporter_id, signature_id = act(sections["fr"].site, "jane@example.org", key, count=False)
     assert supporter_id is not None and signature_id is not None
     assert Signature.objects.count() == 1 and ConsentRecord.objects.count() == 2
     assert not ActionCount.objects.exists()
