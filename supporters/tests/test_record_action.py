@@ -1,9 +1,12 @@
 """Recording an action: the supporter, the action, its consent lines and its count, or nothing for a repeat."""
 
 import uuid
+from unittest import mock
 
 import pytest
 
+# The donation tests' fixtures: localstripe on loopback, the sections' Stripe keys, the donation pages.
+from donations.tests.conftest import donation_pages, localstripe, stripe_env, stripe_keys  # noqa: F401
 from petitions.models import Signature, SignatureState
 from supporters.actions import record_action
 from supporters.models import ActionCount, ConsentPurpose, ConsentRecord, Supporter
@@ -155,3 +158,84 @@ def test_without_a_count_key_nothing_is_counted(sections):
     assert supporter_id is not None and signature_id is not None
     assert Signature.objects.count() == 1 and ConsentRecord.objects.count() == 2
     assert not ActionCount.objects.exists()
+
+
+def recorded_by_the_kernel(target):
+    """Patch `record_action` where an app imports it, still recording, to see that the app calls it."""
+    return mock.patch(target, wraps=record_action)
+
+
+def test_petitions_letters_donations_and_joins_all_record_through_the_kernels_one_function(
+    client,
+    sections,
+    stripe_env,  # noqa: F811 (the donation tests' fixtures, imported above)
+    donation_pages,  # noqa: F811
+    localstripe,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from donations.models import Donation
+    from donations.tests.conftest import card_token, donate
+    from membership.models import JoinPage, Membership
+    from membership.tests.helpers import join
+    from petitions.letters.models import Letter
+    from petitions.letters.tests.helpers import generate, make_action
+    from petitions.tests.conftest import form_data, host_of, make_petition, sign_path
+    from sections.models import SectionSettings
+    from supporters.tests.helpers import solution
+
+    def stored(action, email, purposes):
+        """The action's supporter, found by canonical email, and the purposes of its consent lines."""
+        supporter = Supporter.objects.get(site=action.site, canonical_email=email)
+        assert action.supporter_id == supporter.pk
+        label = f"{action._meta.label_lower}:{action.pk}"
+        lines = ConsentRecord.objects.filter(action=label)
+        assert sorted(lines.values_list("purpose", flat=True)) == sorted(purposes)
+        assert set(lines.values_list("supporter_id", "site_id")) == {(supporter.pk, action.site_id)}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        petition = make_petition(sections["fr"].home)
+        letter_action = make_action(sections["ch"].home)
+        join_page = JoinPage(title="Nous rejoindre", slug="nous-rejoindre", intro="Rejoignez-nous.")
+        sections["tg"].home.add_child(instance=join_page)
+        join_page.save_revision().publish()
+        fr = SectionSettings.for_site(sections["fr"].site)
+        fr.double_opt_in = False
+        fr.save()
+
+    # A petition signed where there is no double opt-in: counted at once, by the kernel.
+    with recorded_by_the_kernel("petitions.signatures.record_action") as kernel:
+        data = form_data(petition, fr, email="Anna.Muster@Example.org", newsletter="on")
+        data["captcha"] = solution(host_of(petition), client)
+        response = client.post(sign_path(petition), data, HTTP_HOST=host_of(petition))
+    assert response.status_code == 303
+    kernel.assert_called_once()
+    signature = Signature.objects.get()
+    stored(signature, "anna.muster@example.org", [ConsentPurpose.PROCESSING, ConsentPurpose.NEWSLETTER])
+    assert ActionCount.total_for(petition.translation_key) == 1
+
+    # A letter with an email: its writer becomes a supporter; it counts only once posted.
+    with recorded_by_the_kernel("petitions.letters.views.record_action") as kernel:
+        response = generate(client, letter_action, email="anne-sophie@example.ch")
+    assert response.status_code == 200
+    kernel.assert_called_once()
+    letter = Letter.objects.get()
+    stored(letter, "anne-sophie@example.ch", [ConsentPurpose.PROCESSING, ConsentPurpose.NEWSLETTER])
+    assert ActionCount.total_for(letter_action.translation_key) == 0
+
+    # A gift: recorded before Stripe is asked for the payment.
+    with recorded_by_the_kernel("donations.views.record_action") as kernel:
+        response = donate(client, "ch", stripe_token=card_token(localstripe, "4242424242424242"))
+    assert response.status_code == 200
+    kernel.assert_called_once()
+    donation = Donation.objects.get()
+    stored(donation, "veranika@example.org", [ConsentPurpose.PROCESSING, ConsentPurpose.NEWSLETTER])
+    assert donation.stripe_payment_intent_id
+
+    # A join: pending until confirmed, so not counted yet.
+    with recorded_by_the_kernel("membership.joining.record_action") as kernel:
+        response = join(client, join_page, email="Afi@Example.org")
+    assert response.status_code == 303
+    kernel.assert_called_once()
+    membership = Membership.objects.get()
+    stored(membership, "afi@example.org", [ConsentPurpose.PROCESSING, ConsentPurpose.NEWSLETTER])
+    assert ActionCount.total_for(join_page.translation_key) == 0
