@@ -1,7 +1,7 @@
 """Recording a supporter's action, the one way every app does it: supporter, action, consent lines, count."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from .emails import canonical_email
 from .models import ActionCount, ConsentRecord, Supporter
@@ -11,33 +11,30 @@ def record_action(action, consents=(), *, email=None, first_name="", last_name="
     """Store `action` unless its supporter already did it; True if it was stored, False for a repeat.
 
     `action` is an unsaved SupporterAction (a signature, a letter, a donation, a membership) with its
-    section (`site`) set. In one transaction:
+    section (`site`) set. Atomically, and within the caller's transaction if there is one:
     - with an `email`, the section's supporter with that canonical email is found, or created with
       `first_name` and `last_name`, and becomes `action.supporter_id` (without one, as a letter
       may be, the action has no supporter and no consent lines);
-    - the action is saved; if its unique constraint refuses it (this supporter already did it),
-      the transaction is rolled back, so nothing at all is written, and the result is False;
-    - the `consents` (rows from `ConsentRecord.asked`) are stored for the supporter and the action;
-    - the count `count_key`, if given, goes up by one.
+    - if a stored row already holds what the action's unique fields or constraints make unique (this
+      supporter already did it), nothing else is written and the result is False;
+    - otherwise the action is saved, the `consents` (rows from `ConsentRecord.asked`) are stored for
+      the supporter and the action, and the count `count_key`, if given, goes up by one.
     """
-    try:
-        with transaction.atomic():
-            if email:
-                action.supporter_id = supporter_id(action.site_id, email, first_name, last_name)
-            action.save(force_insert=True)
-            if action.supporter_id is not None and consents:
-                label = f"{action._meta.label_lower}:{action.pk}"
-                ConsentRecord.objects.bulk_create(
-                    ConsentRecord(**row, supporter_id=action.supporter_id, action=label) for row in consents
-                )
-            if count_key is not None:
-                ActionCount.increment(count_key)
-    except IntegrityError:
-        action.pk = None
-        action._state.adding = True
-        if not is_repeat(action):
-            raise
-        return False
+    # No savepoint inside a caller's transaction (two statements fewer): a repeat is found before
+    # anything is written, so only a real error can end the block, and that ends the caller's too.
+    with transaction.atomic(savepoint=False):
+        if email:
+            action.supporter_id = supporter_id(action.site_id, email, first_name, last_name)
+        if is_repeat(action):
+            return False
+        action.save(force_insert=True)
+        if action.supporter_id is not None and consents:
+            label = f"{action._meta.label_lower}:{action.pk}"
+            ConsentRecord.objects.bulk_create(
+                ConsentRecord(**row, supporter_id=action.supporter_id, action=label) for row in consents
+            )
+        if count_key is not None:
+            ActionCount.increment(count_key)
     return True
 
 
@@ -65,7 +62,12 @@ def supporter_id(site_id, email, first_name, last_name):
 
 
 def is_repeat(action):
-    """Whether a stored row already holds what `action`'s unique fields or constraints make unique."""
+    """Whether a stored row already holds what `action`'s unique fields or constraints make unique.
+
+    Race-free for actions with a supporter: `supporter_id` holds the supporter's row locked until the
+    transaction ends, so the same person's other actions wait, and then see this one. The unique
+    constraints stay the last guard (an IntegrityError) for rows written any other way.
+    """
     try:
         action.validate_unique()
         action.validate_constraints()

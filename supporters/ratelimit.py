@@ -9,17 +9,19 @@ from .network import request_ip_hash
 def hit(key, limit, window_seconds):
     """Count one hit on `key`; True while the window's count stays within `limit`.
 
-    As django-ratelimit does: the first hit of a window creates the counter with its expiry
-    (`add` writes only a missing key, atomically), later hits increment it (atomic in Redis).
+    `incr` is atomic in Redis; the first hit of a window finds no counter and creates it with its
+    expiry through `add`, which writes only a missing key, so two first hits at once count two.
+    Incrementing first (not adding first, as django-ratelimit does) costs a busy counter two
+    round trips to Redis instead of three.
     """
     cache_key = f"ratelimit:{key}"
-    if cache.add(cache_key, 1, timeout=window_seconds):
-        return 1 <= limit
     try:
         count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr: this hit opens a new window
-        cache.set(cache_key, 1, timeout=window_seconds)
-        count = 1
+    except ValueError:  # no counter: this hit opens the window
+        if cache.add(cache_key, 1, timeout=window_seconds):
+            count = 1
+        else:  # another request opened it meanwhile
+            count = cache.incr(cache_key)
     return count <= limit
 
 
