@@ -4,7 +4,7 @@ import logging
 
 import stripe
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -168,6 +168,13 @@ def submit(page, request, site, section, reasons):
     try:
         with transaction.atomic():
             donation, started = create_donation(page, request, site, section, form)
+    except IntegrityError:
+        # A twin of this attempt stored at the same moment for another supporter (another address):
+        # only the idempotency key's unique constraint saw it.
+        existing = Donation.objects.filter(idempotency_key=data["idempotency_key"]).first()
+        if existing is None:
+            raise
+        return resume(page, request, section, form, existing)
     except payments.PaymentDeclined as declined:
         form.add_error("stripe_token", declined.message)
         return invalid(page, request, section, form, status=declined.status)

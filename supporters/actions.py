@@ -1,10 +1,15 @@
 """Recording a supporter's action, the one way every app does it: supporter, action, consent lines, count."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
+from . import one_statement
 from .emails import canonical_email
 from .models import ActionCount, ConsentRecord, Supporter
+
+# Where the same steps run as one statement (see one_statement.py for why); elsewhere (SQLite for
+# `make run`, or a letter without an email) they run through the ORM below.
+ONE_STATEMENT_VENDOR = "postgresql"
 
 
 def record_action(action, consents=(), *, email=None, first_name="", last_name="", count_key=None):
@@ -20,6 +25,19 @@ def record_action(action, consents=(), *, email=None, first_name="", last_name="
     - otherwise the action is saved, the `consents` (rows from `ConsentRecord.asked`) are stored for
       the supporter and the action, and the count `count_key`, if given, goes up by one.
     """
+    if email and connection.vendor == ONE_STATEMENT_VENDOR:
+        supporter = {
+            "site_id": action.site_id,
+            "email": email.strip(),
+            "canonical_email": canonical_email(email),
+            "first_name": first_name,
+            "last_name": last_name,
+        }
+        action.supporter_id, action_id = one_statement.record(action, supporter, consents, count_key)
+        if action_id is None:
+            return False
+        action.pk, action._state.adding = action_id, False
+        return True
     # No savepoint inside a caller's transaction (two statements fewer): a repeat is found before
     # anything is written, so only a real error can end the block, and that ends the caller's too.
     with transaction.atomic(savepoint=False):

@@ -13,6 +13,15 @@ from supporters.models import ActionCount, ConsentPurpose, ConsentRecord, Suppor
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True, params=["one statement", "ORM steps"])
+def path(request, monkeypatch):
+    """Each test runs on PostgreSQL's one statement and on the ORM's steps (SQLite's): the same rows."""
+    if request.param == "ORM steps":
+        monkeypatch.setattr("supporters.actions.ONE_STATEMENT_VENDOR", None)
+    return request.param
+
+
 WORDING = "J'accepte que Plaidoyer France traite mes données pour cette pétition."
 NEWSLETTER_WORDING = "Je souhaite recevoir des nouvelles des campagnes par email."
 

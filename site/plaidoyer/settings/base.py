@@ -267,6 +267,11 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60)
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg's default, which Django turns off: the one statement that records a supporter's action
+    # (supporters/one_statement.py) asks to be prepared, so it is planned once per connection.
+    # Django's own cursors bind on the client and are never prepared.
+    DATABASES["default"]["OPTIONS"] = {"prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits live here): Redis when REDIS_URL is set -----------------
