@@ -17,9 +17,10 @@ from wagtail.models import Site
 from plaidoyer.csp import allow_stripe
 from sections.models import SectionSettings
 from sections.secrets import section_secret
+from supporters.actions import record_action
 from supporters.captcha import captcha_missing
 from supporters.emails import canonical_email
-from supporters.models import ConsentRecord, Supporter
+from supporters.models import ConsentRecord
 from supporters.network import hash_ip, request_ip_hash
 from supporters.ratelimit import allow, too_many_requests
 
@@ -168,7 +169,8 @@ def submit(page, request, site, section, reasons):
         with transaction.atomic():
             donation, started = create_donation(page, request, site, section, form)
     except IntegrityError:
-        # The same attempt submitted twice at once: the first one created the donation.
+        # A twin of this attempt stored at the same moment for another supporter (another address):
+        # only the idempotency key's unique constraint saw it.
         existing = Donation.objects.filter(idempotency_key=data["idempotency_key"]).first()
         if existing is None:
             raise
@@ -185,45 +187,54 @@ def submit(page, request, site, section, reasons):
             ),
         )
         return invalid(page, request, section, form, status=502)
+    if donation is None:
+        # The same attempt submitted twice at once: the first one created the donation.
+        return resume(
+            page, request, section, form, Donation.objects.get(idempotency_key=data["idempotency_key"])
+        )
     return started_response(page, request, donation, started)
 
 
 def create_donation(page, request, site, section, form):
-    """Write the donation, its supporter and the consents its form showed, and start the payment: all or nothing."""
+    """Write the donation, its supporter and the consents its form showed, and start the payment: all or nothing.
+
+    Returns the donation and the payment started, or (None, None) when a twin of this attempt (the
+    same idempotency key) was recorded first: then nothing is written and Stripe is not called.
+    """
     data = form.cleaned_data
     language = get_language()
-    supporter = Supporter.for_email(site, data["email"], data["first_name"], data["last_name"])
-    with transaction.atomic():  # a savepoint, so that a concurrent twin surfaces as IntegrityError
-        donation = Donation.objects.create(
-            site=site,
-            supporter=supporter,
-            language=language,
-            ip_hash=request_ip_hash(request),
-            page=page,
-            frequency=data["frequency"],
-            amount=data["amount"],
-            currency=section.currency,
-            designation=data.get("designation") or page.designation_text(),
-            idempotency_key=data["idempotency_key"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-            address_line=data.get("address_line", ""),
-            postal_code=data.get("postal_code", ""),
-            city=data.get("city", ""),
-            country=data.get("country", ""),
-            newsletter=bool(data.get("newsletter")),
-        )
-    ConsentRecord.record(
-        supporter.pk,
+    donation = Donation(
+        site=site,
+        language=language,
+        ip_hash=request_ip_hash(request),
+        page=page,
+        frequency=data["frequency"],
+        amount=data["amount"],
+        currency=section.currency,
+        designation=data.get("designation") or page.designation_text(),
+        idempotency_key=data["idempotency_key"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+        address_line=data.get("address_line", ""),
+        postal_code=data.get("postal_code", ""),
+        city=data.get("city", ""),
+        country=data.get("country", ""),
+        newsletter=bool(data.get("newsletter")),
+    )
+    consents = ConsentRecord.asked(
         site,
-        f"donations.donation:{donation.pk}",
         language,
         form.consent_wording,
         newsletter_wording=form.newsletter_wording,
         newsletter=data.get("newsletter"),
     )
-    # Stripe is called inside the transaction: if it refuses the card, nothing of this attempt remains.
+    recorded = record_action(
+        donation, consents, email=data["email"], first_name=data["first_name"], last_name=data["last_name"]
+    )
+    if not recorded:
+        return None, None
+    # Stripe is called inside the caller's transaction: if it refuses the card, nothing of this attempt remains.
     started = payments.start(section, donation, data["stripe_token"])
     donation.save(update_fields=["stripe_customer_id", "stripe_payment_intent_id", "stripe_subscription_id"])
     return donation, started

@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from supporters import ratelimit
 from supporters.actions import record_action
 from supporters.confirmation import ConfirmationLink, confirm_pending
-from supporters.models import ConsentPurpose, ConsentRecord, Supporter
+from supporters.models import ConsentPurpose, ConsentRecord
 
 from .models import Membership, MembershipState
 
@@ -34,26 +34,25 @@ def record_join(page, site, data, language, ip_hash):
 
     now = timezone.now()
     group = data.get("group")
-    membership = {
-        "site_id": site.pk,
-        "language": language,
-        "ip_hash": ip_hash,
-        "join_page_key": page.translation_key,
-        "join_page_id": page.pk,
-        "way": data["way"],
-        "group_id": group.pk if group else None,
-        "group_key": group.translation_key if group else None,
-        "first_name": data["first_name"],
-        "last_name": data["last_name"],
-        "town": data["town"],
-        "phone": data.get("phone", ""),
-        "age_bracket": data.get("age_bracket", ""),
-        "share_with_group": bool(group and data.get("share_with_group")),
-        "newsletter": data.get("newsletter", False),
-        "state": MembershipState.PENDING,
-        "confirmed_at": None,
-        "created_at": now,
-    }
+    membership = Membership(
+        site=site,
+        language=language,
+        ip_hash=ip_hash,
+        join_page_key=page.translation_key,
+        join_page_id=page.pk,
+        way=data["way"],
+        group_id=group.pk if group else None,
+        group_key=group.translation_key if group else None,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        town=data["town"],
+        phone=data.get("phone", ""),
+        age_bracket=data.get("age_bracket", ""),
+        share_with_group=bool(group and data.get("share_with_group")),
+        newsletter=data.get("newsletter", False),
+        state=MembershipState.PENDING,
+        confirmed_at=None,
+    )
     also = []
     if group:
         also.append(
@@ -69,16 +68,16 @@ def record_join(page, site, data, language, ip_hash):
         also=also,
     )
     with transaction.atomic():
-        supporter_id, membership_id = record_action(
-            Membership,
-            Supporter.row_for_email(site, data["email"], data["first_name"], data["last_name"]),
+        recorded = record_action(
             membership,
             consents,
-            label="membership.membership",
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
         )
-        if membership_id is None:
+        if not recorded:
             existing = (
-                Membership.objects.filter(site=site, supporter_id=supporter_id)
+                Membership.objects.filter(site=site, supporter_id=membership.supporter_id)
                 .values_list("pk", flat=True)
                 .first()
             )
@@ -87,8 +86,8 @@ def record_join(page, site, data, language, ip_hash):
             ):
                 send_membership_email.enqueue(existing, "duplicate")
             return None
-        send_membership_email.enqueue(membership_id, "confirm")
-    return membership_id
+        send_membership_email.enqueue(membership.pk, "confirm")
+    return membership.pk
 
 
 def confirm_membership(membership):

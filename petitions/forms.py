@@ -1,7 +1,5 @@
 """The signing form: names, email, country, postal code, explicit consents and the section's captcha."""
 
-import copy
-import functools
 import re
 
 from django import forms
@@ -51,8 +49,17 @@ class SignatureForm(SpamProtectedForm, forms.Form):
         self.consent_wording = petition.get_consent_text(section)
         texts = section_texts(section.site_id, petition.locale.language_code) if section else None
         self.newsletter_wording = texts.newsletter_consent_text.strip() if texts else ""
-        self.base_fields = shared_fields(self.consent_wording, self.newsletter_wording, petition.postal_code)
         super().__init__(*args, **kwargs)
+        self.fields["consent"].label = self.consent_wording
+        self.fields["consent_version"].initial = ConsentRecord.version_of(self.consent_wording)
+        if self.newsletter_wording:
+            self.fields["newsletter"].label = self.newsletter_wording
+        else:
+            del self.fields["newsletter"]
+        if petition.postal_code == PostalCodeField.HIDDEN:
+            del self.fields["postal_code"]
+        elif petition.postal_code == PostalCodeField.REQUIRED:
+            self.fields["postal_code"].required = True
         # Raises CaptchaNotConfigured where reCAPTCHA is required but the section has no keys.
         self.add_spam_protection(section, "sign")
 
@@ -94,33 +101,3 @@ class SignatureForm(SpamProtectedForm, forms.Form):
                 ),
             )
         return cleaned
-
-
-class SharedFields(dict):
-    """Form fields shared by every form built from them: `BaseForm.__init__`'s deepcopy copies the dict only.
-
-    Django deep-copies a form's fields for each form, so that a form may change its own; that copy
-    is the largest part of building a SignatureForm, on the busiest path of the site. A signing form
-    changes its fields only by what `shared_fields` sets, once, and adds the captcha (a new field per
-    form); nothing changes a field afterwards (validating and rendering read them), so they can be shared.
-    """
-
-    def __deepcopy__(self, memo):
-        return dict(self)
-
-
-@functools.lru_cache(maxsize=256)
-def shared_fields(consent_wording, newsletter_wording, postal_code):
-    """SignatureForm's fields for a consent wording, a newsletter wording ("" for none) and a postal-code rule."""
-    fields = copy.deepcopy(SignatureForm.base_fields)
-    fields["consent"].label = consent_wording
-    fields["consent_version"].initial = ConsentRecord.version_of(consent_wording)
-    if newsletter_wording:
-        fields["newsletter"].label = newsletter_wording
-    else:
-        del fields["newsletter"]
-    if postal_code == PostalCodeField.HIDDEN:
-        del fields["postal_code"]
-    elif postal_code == PostalCodeField.REQUIRED:
-        fields["postal_code"].required = True
-    return SharedFields(fields)

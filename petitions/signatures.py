@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from supporters import ratelimit
 from supporters.actions import record_action
 from supporters.confirmation import ConfirmationLink, confirm_pending
-from supporters.models import ConsentRecord, Supporter
+from supporters.models import ConsentRecord
 
 from .models import Signature, SignatureState
 
@@ -42,30 +42,28 @@ def record_signature(petition, section, site, data, language, ip_hash, double_op
 
     Both outcomes look the same to the visitor; the existing signer is told by email.
     `double_opt_in` is the section's setting unless given (a signature sent without JavaScript needs it).
-    Without double opt-in the signature counts at once: supporter, signature, consents and count
-    are one statement (`record_action`). With it, the confirmation email's task is queued in the
-    same transaction, so neither exists without the other.
+    Without double opt-in the signature counts at once. With it, the confirmation email's task is
+    queued in the same transaction, so neither exists without the other.
     """
     from .tasks import send_signature_email
 
     if double_opt_in is None:
         double_opt_in = section.double_opt_in
     now = timezone.now()
-    signature = {
-        "site_id": site.pk,
-        "language": language,
-        "ip_hash": ip_hash,
-        "petition_key": petition.translation_key,
-        "petition_id": petition.pk,
-        "first_name": data["first_name"],
-        "last_name": data["last_name"],
-        "country": data["country"],
-        "postal_code": data.get("postal_code", ""),
-        "newsletter": data.get("newsletter", False),
-        "state": SignatureState.PENDING if double_opt_in else SignatureState.CONFIRMED,
-        "confirmed_at": None if double_opt_in else now,
-        "created_at": now,
-    }
+    signature = Signature(
+        site=site,
+        language=language,
+        ip_hash=ip_hash,
+        petition_key=petition.translation_key,
+        petition_id=petition.pk,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        country=data["country"],
+        postal_code=data.get("postal_code", ""),
+        newsletter=data.get("newsletter", False),
+        state=SignatureState.PENDING if double_opt_in else SignatureState.CONFIRMED,
+        confirmed_at=None if double_opt_in else now,
+    )
     consents = ConsentRecord.asked(
         site,
         language,
@@ -74,18 +72,21 @@ def record_signature(petition, section, site, data, language, ip_hash, double_op
         newsletter=data.get("newsletter"),
         at=now,
     )
+    # Without double opt-in the kernel's own transaction is enough: nothing is queued with the signature.
     with transaction.atomic() if double_opt_in else nullcontext():
-        supporter_id, signature_id = record_action(
-            Signature,
-            Supporter.row_for_email(site, data["email"], data["first_name"], data["last_name"]),
+        recorded = record_action(
             signature,
             consents,
-            label="petitions.signature",
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
             count_key=None if double_opt_in else petition.translation_key,
         )
-        if signature_id is None:
+        if not recorded:
             existing = (
-                Signature.objects.filter(petition_key=petition.translation_key, supporter_id=supporter_id)
+                Signature.objects.filter(
+                    petition_key=petition.translation_key, supporter_id=signature.supporter_id
+                )
                 .values_list("pk", flat=True)
                 .first()
             )
@@ -95,8 +96,8 @@ def record_signature(petition, section, site, data, language, ip_hash, double_op
                 send_signature_email.enqueue(existing, "duplicate")
             return None
         if double_opt_in:
-            send_signature_email.enqueue(signature_id, "confirm")
-    return signature_id
+            send_signature_email.enqueue(signature.pk, "confirm")
+    return signature.pk
 
 
 def confirm_signature(signature):

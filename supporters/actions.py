@@ -1,127 +1,94 @@
-"""Recording a supporter's action: the supporter, the action, its consent lines and its count, at once.
+"""Recording a supporter's action, the one way every app does it: supporter, action, consent lines, count."""
 
-On PostgreSQL this is one statement of data-modifying WITH queries: one round trip, atomic without
-a transaction of its own, and its text built once per kind of action. Other databases (SQLite for
-`make run`) take the same steps one by one in a transaction.
-"""
-
-from functools import cache
-
-import psycopg
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from . import sql
+from . import one_statement
+from .emails import canonical_email
 from .models import ActionCount, ConsentRecord, Supporter
 
+# Where the same steps run as one statement (see one_statement.py for why); elsewhere (SQLite for
+# `make run`, or a letter without an email) they run through the ORM below.
+ONE_STATEMENT_VENDOR = "postgresql"
 
-def record_action(action_model, supporter, action, consents, *, label, count_key=None):
-    """Store an action unless its supporter already did it; returns (supporter id, action id or None).
 
-    Each row is a dict of field values by attname (`site_id`, not `site`); a field left out takes
-    its default (now, for `auto_now_add`):
-    - `supporter` (see `Supporter.row_for_email`) is created, or found by section and canonical email;
-    - `action`, a row of `action_model` (a SupporterAction) without its supporter, is stored for that
-      supporter; when the action's unique constraint refuses it (this supporter already did this
-      action), nothing else is written and its id is None;
-    - `consents` (see `ConsentRecord.asked`) are stored for the supporter and the action `f"{label}:{id}"`;
-    - the count `count_key`, if given, goes up by one (its row is created if missing).
+def record_action(action, consents=(), *, email=None, first_name="", last_name="", count_key=None):
+    """Store `action` unless its supporter already did it; True if it was stored, False for a repeat.
+
+    `action` is an unsaved SupporterAction (a signature, a letter, a donation, a membership) with its
+    section (`site`) set. Atomically, and within the caller's transaction if there is one:
+    - with an `email`, the section's supporter with that canonical email is found, or created with
+      `first_name` and `last_name`, and becomes `action.supporter_id` (without one, as a letter
+      may be, the action has no supporter and no consent lines);
+    - if a stored row already holds what the action's unique fields or constraints make unique (this
+      supporter already did it), nothing else is written and the result is False;
+    - otherwise the action is saved, the `consents` (rows from `ConsentRecord.asked`) are stored for
+      the supporter and the action, and the count `count_key`, if given, goes up by one.
     """
-    if connection.vendor != "postgresql":
-        return record_action_in_steps(
-            action_model, supporter, action, consents, label=label, count_key=count_key
-        )
-    statement, fields = record_statement(action_model, len(consents), count_key is not None)
-    params = [*sql.row_values(supporter, fields["supporter"]), *sql.row_values(action, fields["action"])]
-    for consent in consents:
-        # The statement appends the action's id to its label.
-        params += sql.row_values({**consent, "action": f"{label}:"}, fields["consent"])
-    if count_key is not None:
-        params.append(count_key)
-    connection.ensure_connection()
-    connection.validate_no_broken_transaction()
-    # A cursor binding on the server, so the statement is prepared once per database connection:
-    # PostgreSQL then plans it once, not on every signature. (Django's cursors bind on the client.)
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(statement, params, prepare=True)
-        supporter_id, action_id = cursor.fetchone()
-    return supporter_id, action_id
-
-
-def record_action_in_steps(action_model, supporter, action, consents, *, label, count_key=None):
-    """`record_action` as a transaction of several statements, for databases without data-modifying WITH."""
-    with transaction.atomic():
-        supporter_id = Supporter(**supporter).find_or_insert()
-        action = action_model(**action, supporter_id=supporter_id)
-        if not sql.insert(action, on_conflict="ON CONFLICT DO NOTHING"):
-            return supporter_id, None
-        consents = [
-            ConsentRecord(**consent, supporter_id=supporter_id, action=f"{label}:{action.pk}")
-            for consent in consents
-        ]
-        if consents:
-            sql.insert(*consents)
+    if email and connection.vendor == ONE_STATEMENT_VENDOR:
+        supporter = {
+            "site_id": action.site_id,
+            "email": email.strip(),
+            "canonical_email": canonical_email(email),
+            "first_name": first_name,
+            "last_name": last_name,
+        }
+        action.supporter_id, action_id = one_statement.record(action, supporter, consents, count_key)
+        if action_id is None:
+            return False
+        action.pk, action._state.adding = action_id, False
+        return True
+    # No savepoint inside a caller's transaction (two statements fewer): a repeat is found before
+    # anything is written, so only a real error can end the block, and that ends the caller's too.
+    with transaction.atomic(savepoint=False):
+        if email:
+            action.supporter_id = supporter_id(action.site_id, email, first_name, last_name)
+        if is_repeat(action):
+            return False
+        action.save(force_insert=True)
+        if action.supporter_id is not None and consents:
+            label = f"{action._meta.label_lower}:{action.pk}"
+            ConsentRecord.objects.bulk_create(
+                ConsentRecord(**row, supporter_id=action.supporter_id, action=label) for row in consents
+            )
         if count_key is not None:
             ActionCount.increment(count_key)
-    return supporter_id, action.pk
+    return True
 
 
-@cache
-def record_statement(action_model, consent_count, counted):
-    """The statement of `record_action` and, per table, the fields whose values it takes in order."""
-    quote = connection.ops.quote_name
+def supporter_id(site_id, email, first_name, last_name):
+    """The id of the section's supporter with this canonical email, created if new, in one statement.
 
-    def insert_into(model, fields):
-        return f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"
-
-    supporter_fields = sql.insert_fields(Supporter)
-    action_columns = sql.insert_fields(action_model)
-    consent_columns = sql.insert_fields(ConsentRecord)
-    # What the statement takes from each row: all but the supporter, which it finds or inserts.
-    action_fields = [field for field in action_columns if field.name != "supporter"]
-    consent_fields = [field for field in consent_columns if field.name != "supporter"]
-
-    def consent_value(field):
-        if field.name == "supporter":
-            return "(SELECT id FROM supporter_row)"
-        # Values in a SELECT list need their types spelled out (VALUES take the columns').
-        value = f"CAST(%s AS {field.cast_db_type(connection)})"
-        return f"{value} || action_row.id" if field.name == "action" else value
-
-    consent_row = "SELECT {} FROM action_row".format(
-        ", ".join(consent_value(field) for field in consent_columns)
+    The conflict's no-op update (the canonical email set to itself) makes PostgreSQL return the
+    existing row's id too, and lock that row until the transaction ends: two actions from one
+    address at once run one after the other. `get_or_create` would take up to four statements.
+    """
+    supporter = Supporter(
+        site_id=site_id,
+        email=email.strip(),
+        canonical_email=canonical_email(email),
+        first_name=first_name,
+        last_name=last_name,
     )
-    count_table = quote(ActionCount._meta.db_table)
-    key, count, offset = quote("key"), quote("count"), quote("offset")
-    parts = [
-        f"""supporter_row AS (
-            {insert_into(Supporter, supporter_fields)}
-            VALUES ({", ".join(["%s"] * len(supporter_fields))})
-            {Supporter.FIND_OR_INSERT}
-            RETURNING id
-        )""",
-        f"""action_row AS (
-            {insert_into(action_model, action_columns)}
-            VALUES ({", ".join("(SELECT id FROM supporter_row)" if field.name == "supporter" else "%s" for field in action_columns)})
-            ON CONFLICT DO NOTHING
-            RETURNING id
-        )""",
-    ]
-    if consent_count:
-        parts.append(
-            f"""consent_rows AS (
-            {insert_into(ConsentRecord, consent_columns)}
-            {" UNION ALL ".join([consent_row] * consent_count)}
-        )"""
-        )
-    if counted:
-        parts.append(
-            f"""counted AS (
-            INSERT INTO {count_table} ({key}, {count}, {offset})
-            SELECT CAST(%s AS uuid), 1, 0 FROM action_row
-            ON CONFLICT ({key}) DO UPDATE SET {count} = {count_table}.{count} + 1
-        )"""
-        )
-    statement = "WITH {} SELECT (SELECT id FROM supporter_row), (SELECT id FROM action_row)".format(
-        ",\n".join(parts)
+    Supporter.objects.bulk_create(
+        [supporter],
+        update_conflicts=True,
+        unique_fields=["site", "canonical_email"],
+        update_fields=["canonical_email"],
     )
-    return statement, {"supporter": supporter_fields, "action": action_fields, "consent": consent_fields}
+    return supporter.pk
+
+
+def is_repeat(action):
+    """Whether a stored row already holds what `action`'s unique fields or constraints make unique.
+
+    Race-free for actions with a supporter: `supporter_id` holds the supporter's row locked until the
+    transaction ends, so the same person's other actions wait, and then see this one. The unique
+    constraints stay the last guard (an IntegrityError) for rows written any other way.
+    """
+    try:
+        action.validate_unique()
+        action.validate_constraints()
+    except ValidationError:
+        return True
+    return False

@@ -5,11 +5,10 @@ import hashlib
 import uuid
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import sql
 from .emails import canonical_email
 
 
@@ -54,32 +53,6 @@ class Supporter(models.Model):
             defaults={"email": email.strip(), "first_name": first_name, "last_name": last_name},
         )
         return supporter
-
-    @staticmethod
-    def row_for_email(site, email, first_name, last_name):
-        """A supporter of the section as a row (see `record_action`), identified by the canonical `email`."""
-        return {
-            "site_id": site.pk,
-            "email": email.strip(),
-            "canonical_email": canonical_email(email),
-            "first_name": first_name,
-            "last_name": last_name,
-        }
-
-    # INSERT ... ON CONFLICT DO UPDATE (a no-op update) returns the id whether the row is new or not,
-    # and locks it until the transaction ends: two actions from one address run one after the other.
-    FIND_OR_INSERT = (
-        "ON CONFLICT (site_id, canonical_email) DO UPDATE SET canonical_email = excluded.canonical_email"
-    )
-
-    def find_or_insert(self):
-        """This unsaved supporter's id: the section's existing one with this canonical email, or a new one.
-
-        One statement (FIND_OR_INSERT); for hot paths. `for_email` returns the whole row.
-        """
-        (self.pk,) = sql.insert(self, on_conflict=self.FIND_OR_INSERT)
-        self._state.adding = False
-        return self.pk
 
 
 class SupporterAction(models.Model):
@@ -186,8 +159,7 @@ class ConsentRecord(models.Model):
             cls(**row, supporter_id=supporter_id, action=action)
             for row in cls.asked(site, language, wording, newsletter_wording, newsletter, at)
         ]
-        sql.insert(*records)
-        return records
+        return cls.objects.bulk_create(records)
 
     @staticmethod
     @functools.lru_cache(maxsize=256)
@@ -230,16 +202,9 @@ class ActionCount(models.Model):
     @classmethod
     def increment(cls, key, by=1):
         """Add to the count in one UPDATE (no read-modify-write); call inside the action's transaction."""
-        quote = connection.ops.quote_name
-        statement = (
-            f"UPDATE {quote(cls._meta.db_table)} SET {quote('count')} = {quote('count')} + %s WHERE key = %s"
-        )
-        db_key = cls._meta.pk.get_db_prep_value(key, connection)
-        with connection.cursor() as cursor:
-            cursor.execute(statement, [by, db_key])
-            if not cursor.rowcount:
-                cls.ensure(key)
-                cursor.execute(statement, [by, db_key])
+        if not cls.objects.filter(key=key).update(count=models.F("count") + by):
+            cls.ensure(key)
+            cls.objects.filter(key=key).update(count=models.F("count") + by)
 
     @classmethod
     def reconcile(cls, key, actual):

@@ -19,8 +19,9 @@ from wagtail.models import Site
 from sections.models import SectionSettings
 from sections.texts import section_texts
 from supporters import ratelimit
+from supporters.actions import record_action
 from supporters.captcha import captcha_missing
-from supporters.models import ActionCount, ConsentRecord, Supporter
+from supporters.models import ActionCount, ConsentRecord
 from supporters.network import request_ip_hash
 
 from .forms import LetterForm, MessageForm, SentForm, letter_token, token_value
@@ -154,26 +155,33 @@ def generate_letter(page, request):
         window=section.address_window,
     )
     language = page.locale.language_code
-    with transaction.atomic():
-        supporter = None
-        if data["email"]:
-            supporter = Supporter.for_email(site, data["email"], data["first_name"], data["last_name"])
-        letter = Letter.objects.create(
-            site=site,
-            supporter=supporter,
-            action=page,
-            language=language,
-            ip_hash=request_ip_hash(request),
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            town=data["town"],
-            country=data["country"],
-            letter_language=text.language,
-            personalised=bool(paragraphs),
-            consent_version=ConsentRecord.version_of(form.consent_wording),
-        )
-        if supporter is not None:
-            _record_consents(letter, supporter, form, language)
+    letter = Letter(
+        site=site,
+        action=page,
+        language=language,
+        ip_hash=request_ip_hash(request),
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        town=data["town"],
+        country=data["country"],
+        letter_language=text.language,
+        personalised=bool(paragraphs),
+        consent_version=ConsentRecord.version_of(form.consent_wording),
+    )
+    # Without an email the letter has no supporter, hence no consent lines; it is counted once sent.
+    record_action(
+        letter,
+        ConsentRecord.asked(
+            site,
+            language,
+            form.consent_wording,
+            newsletter_wording=form.newsletter_wording if "newsletter" in form.fields else "",
+            newsletter=data.get("newsletter"),
+        ),
+        email=data["email"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+    )
 
     filename = f"{slugify(page.title) or 'letter'}-{text.language}.pdf"
     emailed = email_failed = False
@@ -204,19 +212,6 @@ def generate_letter(page, request):
         },
         pending_sent_form=SentForm(initial={"token": token}),
         letter_form=None,
-    )
-
-
-def _record_consents(letter, supporter, form, language):
-    asked_newsletter = "newsletter" in form.fields
-    ConsentRecord.record(
-        supporter.pk,
-        letter.site,
-        f"letters.letter:{letter.pk}",
-        language,
-        form.consent_wording,
-        newsletter_wording=form.newsletter_wording if asked_newsletter else "",
-        newsletter=form.cleaned_data.get("newsletter"),
     )
 
 

@@ -1,44 +1,58 @@
-"""Recording an action: the supporter, the action, its consent lines and its count, in one statement or in steps."""
+"""Recording an action: the supporter, the action, its consent lines and its count, or nothing for a repeat."""
 
 import uuid
+from unittest import mock
 
 import pytest
 
+# The donation tests' fixtures: localstripe on loopback, the sections' Stripe keys, the donation pages.
+from donations.tests.conftest import donation_pages, localstripe, stripe_env, stripe_keys  # noqa: F401
 from petitions.models import Signature, SignatureState
-from supporters.actions import record_action, record_action_in_steps
+from supporters.actions import record_action
 from supporters.models import ActionCount, ConsentPurpose, ConsentRecord, Supporter
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True, params=["one statement", "ORM steps"])
+def path(request, monkeypatch):
+    """Each test runs on PostgreSQL's one statement and on the ORM's steps (SQLite's): the same rows."""
+    if request.param == "ORM steps":
+        monkeypatch.setattr("supporters.actions.ONE_STATEMENT_VENDOR", None)
+    return request.param
+
+
 WORDING = "J'accepte que Plaidoyer France traite mes données pour cette pétition."
 NEWSLETTER_WORDING = "Je souhaite recevoir des nouvelles des campagnes par email."
 
-# The one-statement version (PostgreSQL) and the one SQLite uses: both must write the same rows.
-recorders = pytest.mark.parametrize("record", [record_action, record_action_in_steps])
 
+def act(site, email, petition_key, *, first_name="Jane", count=True, newsletter=False):
+    """Jane signs the petition `petition_key` with `email`, as `record_signature` stores it.
 
-def act(record, site, email, petition_key, *, first_name="Jane", count=True, newsletter=False):
-    """Jane signs the petition `petition_key` with `email`, as `record_signature` stores it."""
-    signature = {
-        "site_id": site.pk,
-        "language": "fr",
-        "petition_key": petition_key,
-        "first_name": first_name,
-        "last_name": "Doe",
-        "country": "France",
-        "state": SignatureState.CONFIRMED,
-    }
+    Returns (supporter id, signature id or None), as `record_action` leaves them on the signature.
+    """
+    signature = Signature(
+        site=site,
+        language="fr",
+        petition_key=petition_key,
+        first_name=first_name,
+        last_name="Doe",
+        country="France",
+        state=SignatureState.CONFIRMED,
+    )
     consents = ConsentRecord.asked(
         site, "fr", WORDING, newsletter_wording=NEWSLETTER_WORDING, newsletter=newsletter
     )
-    return record(
-        Signature,
-        Supporter.row_for_email(site, email, first_name, "Doe"),
+    recorded = record_action(
         signature,
         consents,
-        label="petitions.signature",
+        email=email,
+        first_name=first_name,
+        last_name="Doe",
         count_key=petition_key if count else None,
     )
+    assert recorded == (signature.pk is not None)
+    return signature.supporter_id, signature.pk
 
 
 def consent_lines():
@@ -56,14 +70,13 @@ def consent_lines():
     )
 
 
-@recorders
-def test_a_first_action_stores_supporter_signature_consents_and_count(record, sections):
+def test_a_first_action_stores_supporter_signature_consents_and_count(sections):
     site = sections["fr"].site
     key = uuid.uuid4()
     ActionCount.ensure(key)
     ActionCount.objects.filter(key=key).update(count=41)
 
-    supporter_id, signature_id = act(record, site, " Jane.Doe@Gmail.com ", key)
+    supporter_id, signature_id = act(site, " Jane.Doe@Gmail.com ", key)
 
     supporter = Supporter.objects.get()
     assert supporter.pk == supporter_id
@@ -107,15 +120,14 @@ def test_a_first_action_stores_supporter_signature_consents_and_count(record, se
     assert ActionCount.total_for(key) == 42
 
 
-@recorders
-def test_the_same_person_again_writes_and_counts_nothing(record, sections):
+def test_the_same_person_again_writes_and_counts_nothing(sections):
     site = sections["fr"].site
     key = uuid.uuid4()
-    supporter_id, signature_id = act(record, site, "Jane.Doe@gmail.com", key)
+    supporter_id, signature_id = act(site, "Jane.Doe@gmail.com", key)
     lines = consent_lines()
 
     # Another case, other dots and a plus tag: the same mailbox.
-    again = act(record, site, "janedoe+petition@GMAIL.com", key, first_name="J.", newsletter=True)
+    again = act(site, "janedoe+petition@GMAIL.com", key, first_name="J.", newsletter=True)
 
     assert again == (supporter_id, None)
     assert Supporter.objects.get().first_name == "Jane"
@@ -124,13 +136,12 @@ def test_the_same_person_again_writes_and_counts_nothing(record, sections):
     assert ActionCount.total_for(key) == 1
 
 
-@recorders
-def test_a_known_supporter_signing_another_petition_is_recorded_and_counted(record, sections):
+def test_a_known_supporter_signing_another_petition_is_recorded_and_counted(sections):
     site = sections["fr"].site
     first, second = uuid.uuid4(), uuid.uuid4()
-    supporter_id, _signature_id = act(record, site, "jane.doe@gmail.com", first)
+    supporter_id, _signature_id = act(site, "jane.doe@gmail.com", first)
 
-    again_supporter_id, signature_id = act(record, site, "JaneDoe@gmail.com", second)
+    again_supporter_id, signature_id = act(site, "JaneDoe@gmail.com", second)
 
     assert again_supporter_id == supporter_id and signature_id is not None
     assert Supporter.objects.count() == 1
@@ -143,18 +154,97 @@ def test_a_known_supporter_signing_another_petition_is_recorded_and_counted(reco
     assert (ActionCount.total_for(first), ActionCount.total_for(second)) == (1, 1)
 
 
-@recorders
-def test_a_missing_count_is_created_at_one(record, sections):
+def test_a_missing_count_is_created_at_one(sections):
     key = uuid.uuid4()
     assert not ActionCount.objects.filter(key=key).exists()
-    act(record, sections["fr"].site, "jane@example.org", key)
+    act(sections["fr"].site, "jane@example.org", key)
     assert ActionCount.objects.get(key=key).count == 1
 
 
-@recorders
-def test_without_a_count_key_nothing_is_counted(record, sections):
+def test_without_a_count_key_nothing_is_counted(sections):
     key = uuid.uuid4()
-    supporter_id, signature_id = act(record, sections["fr"].site, "jane@example.org", key, count=False)
+    supporter_id, signature_id = act(sections["fr"].site, "jane@example.org", key, count=False)
     assert supporter_id is not None and signature_id is not None
     assert Signature.objects.count() == 1 and ConsentRecord.objects.count() == 2
     assert not ActionCount.objects.exists()
+
+
+def recorded_by_the_kernel(target):
+    """Patch `record_action` where an app imports it, still recording, to see that the app calls it."""
+    return mock.patch(target, wraps=record_action)
+
+
+def test_petitions_letters_donations_and_joins_all_record_through_the_kernels_one_function(
+    client,
+    sections,
+    stripe_env,  # noqa: F811 (the donation tests' fixtures, imported above)
+    donation_pages,  # noqa: F811
+    localstripe,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from donations.models import Donation
+    from donations.tests.conftest import card_token, donate
+    from membership.models import JoinPage, Membership
+    from membership.tests.helpers import join
+    from petitions.letters.models import Letter
+    from petitions.letters.tests.helpers import generate, make_action
+    from petitions.tests.conftest import form_data, host_of, make_petition, sign_path
+    from sections.models import SectionSettings
+    from supporters.tests.helpers import solution
+
+    def stored(action, email, purposes):
+        """The action's supporter, found by canonical email, and the purposes of its consent lines."""
+        supporter = Supporter.objects.get(site=action.site, canonical_email=email)
+        assert action.supporter_id == supporter.pk
+        label = f"{action._meta.label_lower}:{action.pk}"
+        lines = ConsentRecord.objects.filter(action=label)
+        assert sorted(lines.values_list("purpose", flat=True)) == sorted(purposes)
+        assert set(lines.values_list("supporter_id", "site_id")) == {(supporter.pk, action.site_id)}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        petition = make_petition(sections["fr"].home)
+        letter_action = make_action(sections["ch"].home)
+        join_page = JoinPage(title="Nous rejoindre", slug="nous-rejoindre", intro="Rejoignez-nous.")
+        sections["tg"].home.add_child(instance=join_page)
+        join_page.save_revision().publish()
+        fr = SectionSettings.for_site(sections["fr"].site)
+        fr.double_opt_in = False
+        fr.save()
+
+    # A petition signed where there is no double opt-in: counted at once, by the kernel.
+    with recorded_by_the_kernel("petitions.signatures.record_action") as kernel:
+        data = form_data(petition, fr, email="Anna.Muster@Example.org", newsletter="on")
+        data["captcha"] = solution(host_of(petition), client)
+        response = client.post(sign_path(petition), data, HTTP_HOST=host_of(petition))
+    assert response.status_code == 303
+    kernel.assert_called_once()
+    signature = Signature.objects.get()
+    stored(signature, "anna.muster@example.org", [ConsentPurpose.PROCESSING, ConsentPurpose.NEWSLETTER])
+    assert ActionCount.total_for(petition.translation_key) == 1
+
+    # A letter with an email: its writer becomes a supporter; it counts only once posted.
+    with recorded_by_the_kernel("petitions.letters.views.record_action") as kernel:
+        response = generate(client, letter_action, email="anne-sophie@example.ch")
+    assert response.status_code == 200
+    kernel.assert_called_once()
+    letter = Letter.objects.get()
+    stored(letter, "anne-sophie@example.ch", [ConsentPurpose.PROCESSING, ConsentPurpose.NEWSLETTER])
+    assert ActionCount.total_for(letter_action.translation_key) == 0
+
+    # A gift: recorded before Stripe is asked for the payment.
+    with recorded_by_the_kernel("donations.views.record_action") as kernel:
+        response = donate(client, "ch", stripe_token=card_token(localstripe, "4242424242424242"))
+    assert response.status_code == 200
+    kernel.assert_called_once()
+    donation = Donation.objects.get()
+    stored(donation, "veranika@example.org", [ConsentPurpose.PROCESSING, ConsentPurpose.NEWSLETTER])
+    assert donation.stripe_payment_intent_id
+
+    # A join: pending until confirmed, so not counted yet.
+    with recorded_by_the_kernel("membership.joining.record_action") as kernel:
+        response = join(client, join_page, email="Afi@Example.org")
+    assert response.status_code == 303
+    kernel.assert_called_once()
+    membership = Membership.objects.get()
+    stored(membership, "afi@example.org", [ConsentPurpose.PROCESSING, ConsentPurpose.NEWSLETTER])
+    assert ActionCount.total_for(join_page.translation_key) == 0

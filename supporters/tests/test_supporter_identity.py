@@ -2,16 +2,17 @@
 
 import pytest
 
+from supporters.actions import supporter_id
 from supporters.models import Supporter
 
 pytestmark = pytest.mark.django_db
 
 
 def find_or_insert(site, email, first_name, last_name):
-    return Supporter(**Supporter.row_for_email(site, email, first_name, last_name)).find_or_insert()
+    return supporter_id(site.pk, email, first_name, last_name)
 
 
-def test_find_or_insert_returns_one_supporter_for_every_variant(sections):
+def test_finding_or_creating_a_supporter_returns_one_supporter_for_every_variant(sections):
     site = sections["fr"].site
     first = find_or_insert(site, "Jane.Doe+news@gmail.com", "Jane", "Doe")
     assert find_or_insert(site, " janedoe@GoogleMail.com ", "J.", "D.") == first

@@ -275,9 +275,9 @@ DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60)
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # psycopg's default, which Django turns off: a statement that asks to be prepared (the
-    # server-binding cursor of supporters.actions) is planned once per connection. Django's own
-    # cursors bind on the client and are never prepared.
+    # psycopg's default, which Django turns off: the one statement that records a supporter's action
+    # (supporters/one_statement.py) asks to be prepared, so it is planned once per connection.
+    # Django's own cursors bind on the client and are never prepared.
     DATABASES["default"]["OPTIONS"] = {"prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -285,7 +285,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "plaidoyer.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
         }
     }
