@@ -87,7 +87,7 @@ def open_petitions_for_prisoner(record, site, locale):
 @hooks.register(OPEN_ACTIONS_HOOK)
 def open_petitions_of_section(site, locale):
     """Live, open, public petitions of `site` in `locale`, for its home page (home.actions)."""
-    if not SectionSettings.for_site_cached(site).petitions_enabled:
+    if not SectionSettings.for_site(site).petitions_enabled:
         return []
 
     def live_petitions():

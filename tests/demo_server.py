@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from pytest_django.live_server_helper import LiveServer
 
+from sections.content_cache import content_changed
 from sections.models import SectionSettings
 
 
@@ -29,6 +30,7 @@ def served_demo(django_db_blocker, links_to_server_port=False, stripe_publishabl
             call_command("load_demo", stdout=io.StringIO(), **options)
             if stripe_publishable_key:
                 SectionSettings.objects.update(stripe_publishable_key=stripe_publishable_key)
+                content_changed()  # an update() sends no signal: the cached settings must go
             yield server
         finally:
             server.stop()

@@ -1,6 +1,7 @@
 """The anonymous page cache: who gets cached pages, what is never kept, what purges it, and forms posted from it."""
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.core.cache import cache
@@ -16,6 +17,7 @@ from prisoners.tests.conftest import make_index, make_profile, make_record
 from sections.demo import create_sections
 from sections.models import SectionSettings
 from sections.translation import translate
+from supporters.models import ActionCount
 from supporters.tests.helpers import solution
 
 CH = "ch.localhost:8000"
@@ -105,6 +107,19 @@ class PageCacheTests(TestCase):
             response = self.get(path)
             self.assertNotContains(response, "Brouillon jamais publié")
             self.assertContains(response, "Libérez Maryia Kalesnikava")
+
+    def test_a_live_count_on_a_cached_page_is_at_most_page_cache_seconds_old(self):
+        path = path_of(self.petition)
+        with override_settings(PAGE_CACHE_SECONDS=1):
+            self.assertIn('value="0"', self.get(path).content.decode())
+            ActionCount.increment(self.petition.translation_key, by=41)
+            cached = self.get(path)
+            self.assertEqual(cached["X-Page-Cache"], "hit")
+            self.assertIn('value="0"', cached.content.decode())
+            time.sleep(1.2)
+            fresh = self.get(path)
+        self.assertEqual(fresh["X-Page-Cache"], "miss")
+        self.assertIn('value="41"', fresh.content.decode())
 
     def test_thank_you_steps_are_never_kept(self):
         path = path_of(self.petition) + "thanks/"

@@ -22,7 +22,7 @@ def register_letter_viewsets():
 @hooks.register("register_prisoner_actions")
 def open_letter_actions(record, site, locale):
     """Live, open letter actions of `site` in `locale` that concern `record` (in any of its translations)."""
-    if not SectionSettings.for_site_cached(site).letters_enabled:
+    if not SectionSettings.for_site(site).letters_enabled:
         return []
     return list(
         LetterActionPage.objects.live()
@@ -36,7 +36,7 @@ def open_letter_actions(record, site, locale):
 @hooks.register(OPEN_ACTIONS_HOOK)
 def open_letter_actions_of_section(site, locale):
     """Live, open, public letter actions of `site` in `locale`, for its home page (home.actions)."""
-    if not SectionSettings.for_site_cached(site).letters_enabled:
+    if not SectionSettings.for_site(site).letters_enabled:
         return []
 
     def live_letter_actions():

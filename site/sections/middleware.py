@@ -7,10 +7,10 @@ from django.urls import get_urlconf, is_valid_path
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, get_language_from_path
-from wagtail.models import Site
 
 from .languages import preferred_language, section_languages
 from .models import SectionSettings
+from .wagtail_site_patches import site_for_request
 
 
 class SectionLanguageMiddleware:
@@ -22,7 +22,7 @@ class SectionLanguageMiddleware:
         # without ever restoring it: whatever answers before it (the 404 below, rendered once the
         # exception has left this method) would speak the previous request's language. Every
         # request starts in its section's default language instead.
-        site = Site.find_for_request(request)
+        site = site_for_request(request)
         codes = section_languages(site)
         translation.activate(codes[0] if codes else settings.LANGUAGE_CODE)
         # Times, like the language, are the section's (a Togolese page reads Lomé's time), never the

@@ -201,15 +201,18 @@ class SectionSettings(BaseSiteSetting):
             return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
     @classmethod
-    def for_site_cached(cls, site):
-        """`for_site`, kept in Django's cache with the content (see content_cache).
+    def for_site(cls, site):
+        """Wagtail's `for_site`, kept in Django's cache with the content (see content_cache).
 
-        For code that has a site but no request (hooks listing a section's actions); with a request,
-        `for_request` is Wagtail's own, kept on the request.
+        Wagtail runs a `get_or_create` for it on every request (`for_request` keeps the answer for
+        the rest of the request only); the settings change only when a superuser saves them, which
+        starts a new content generation.
         """
         from .content_cache import cached
 
-        return cached(("section-settings", site.pk), lambda: cls.for_site(site))
+        if site is None:
+            return super().for_site(site)  # Wagtail's DoesNotExist
+        return cached(("section-settings", site.pk), lambda: super(SectionSettings, cls).for_site(site))
 
 
 class SectionTexts(TranslatableMixin, models.Model):

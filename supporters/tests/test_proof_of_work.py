@@ -195,7 +195,7 @@ def test_an_unreachable_replay_store_fails_closed_with_a_clear_message(client, a
     settings.CACHES = {
         **settings.CACHES,
         "unreachable": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         },
     }

@@ -281,11 +281,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = {"prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (rate limits live here): Redis when REDIS_URL is set -----------------
+# --- Cache (pages, content, rate limits): Redis when REDIS_URL is set ----------
+# django-redis rather than Django's own backend, which builds a new Redis client for every call
+# (some 170 response callbacks set up each time, more than Redis takes to answer), and whose incr
+# is two round trips; django-redis keeps one client per server and increments in one.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
         }
     }
