@@ -11,12 +11,14 @@ texts, prisoner records and their themes and timelines, local groups…) is save
 moved (see `register_signal_handlers`). Values cached under the previous token are no
 longer read, and expire.
 
-The token is read from the cache on every call, so a change is seen by every process at its next
-request; it is replaced again once the change commits, so a value built from the rows as they were
-before the commit is not read either.
+The token is read from the cache once per request (`ContentGenerationMiddleware`; outside a request,
+on every call), so a change is seen by every process at its next request; it is replaced again once
+the change commits, so a value built from the rows as they were before the commit is not read
+either. A request that changes content reads the token afresh from then on.
 """
 
 import uuid
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -29,7 +31,16 @@ GENERATION_KEY = "sections:content-generation"
 TIMEOUT_SECONDS = 24 * 3600
 
 
+# The generation this request read at its start (None outside a request, or once it changed content).
+request_generation = ContextVar("content_generation", default=None)
+
+
 def current_generation():
+    """The content generation: the one this request started with, else read from the cache."""
+    return request_generation.get() or read_generation()
+
+
+def read_generation():
     """The shared content generation, read from the cache (created there when missing)."""
     generation = cache.get(GENERATION_KEY)
     if generation is None:
@@ -53,8 +64,23 @@ def content_changed():
     def new_generation():
         cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
+    request_generation.set(None)
     new_generation()
     transaction.on_commit(new_generation)
+
+
+class ContentGenerationMiddleware:
+    """Reads the content generation once for the whole request: one cache round trip, not one per lookup."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = request_generation.set(read_generation())
+        try:
+            return self.get_response(request)
+        finally:
+            request_generation.reset(token)
 
 
 def on_save_or_delete(sender, instance, **kwargs):

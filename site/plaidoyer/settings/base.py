@@ -143,6 +143,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The content generation, read once per request (the page cache's key and every content lookup).
+    "sections.content_cache.ContentGenerationMiddleware",
     # A cached page for an anonymous visitor skips everything below, headers included (they are kept
     # with the page: its Content-Security-Policy depends only on the page and its section).
     "plaidoyer.page_cache.PageCacheMiddleware",

@@ -13,14 +13,6 @@ from supporters.models import ActionCount
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Rate-limit buckets and the content generation live in the cache: start without them."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def sign(client, petition, email, **overrides):
     from supporters.tests.helpers import solution
 
@@ -141,3 +133,43 @@ def test_a_new_site_whose_settings_are_not_filled_in_yet_still_answers(client, s
         response = client.get("/fr/", HTTP_HOST="be.localhost:8000")
         assert response.status_code == 200
     assert SectionSettings.objects.filter(site__hostname="be.localhost").exists()
+
+
+def generation_reads(monkeypatch):
+    """Counts the cache reads of the content generation."""
+    reads = []
+    get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key == content_cache.GENERATION_KEY:
+            reads.append(key)
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    return reads
+
+
+def test_a_request_reads_the_generation_once_for_all_its_lookups(client, sections, monkeypatch):
+    petition = make_petition(sections["fr"].home)
+    client.get(page_path(petition), HTTP_HOST=host_of(petition))  # the lookups are cached now
+    reads = generation_reads(monkeypatch)
+
+    response = client.get(page_path(petition), HTTP_HOST=host_of(petition))
+
+    assert response.status_code == 200
+    assert len(reads) == 1
+
+
+def test_a_request_that_changes_content_reads_it_afresh(sections, monkeypatch):
+    def view(request):
+        before = content_cache.cached(("test-title",), lambda: "before")
+        content_cache.content_changed()
+        after = content_cache.cached(("test-title",), lambda: "after")
+        return before, after
+
+    assert content_cache.ContentGenerationMiddleware(view)(None) == ("before", "after")
+    # Outside a request the generation is read on every call again.
+    reads = generation_reads(monkeypatch)
+    content_cache.cached(("test-title",), lambda: "after")
+    content_cache.cached(("test-title",), lambda: "after")
+    assert len(reads) == 2

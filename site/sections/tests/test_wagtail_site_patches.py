@@ -1,7 +1,6 @@
 """The site of a request and its section settings come from Django's cache, and follow a superuser's change."""
 
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 from wagtail.models import Site
 
@@ -9,13 +8,6 @@ from sections.models import SectionSettings
 from sections.wagtail_site_patches import site_for_request
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def request_for(host):
