@@ -13,7 +13,10 @@ def fresh_content_cache():
     """Each test starts with an empty cache: a rolled-back test's content must not be read by the next."""
     from django.core.cache import cache
 
+    from sections import content_cache
+
     cache.clear()
+    content_cache.local.clear()
 
 
 @pytest.fixture

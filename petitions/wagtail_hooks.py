@@ -20,7 +20,7 @@ from .admin_views import (
     counts_index,
     delivery_document,
 )
-from .models import Signature, open_petitions_filter, petitions_in_sites
+from .models import Signature, petitions_in_sites
 
 register_permission_policy(Signature, SignaturePermissionPolicy(Signature))
 
@@ -73,15 +73,19 @@ def open_petitions_for_prisoner(record, site, locale):
         locale_id = locale.pk
     else:
         locale_id = Locale.objects.filter(language_code=locale).values_list("pk", flat=True).first()
-    petitions = petitions_in_sites([site])
-    return list(
-        petitions.live()
-        .filter(
-            open_petitions_filter(), locale_id=locale_id, prisoners__translation_key=record.translation_key
+
+    def live_petitions():
+        return list(
+            petitions_in_sites([site])
+            .live()
+            .filter(closed=False, locale_id=locale_id, prisoners__translation_key=record.translation_key)
+            .distinct()
+            .order_by("-first_published_at")
         )
-        .distinct()
-        .order_by("-first_published_at")
-    )
+
+    # Cached with the content; whether each is open changes with the time, so that is checked now.
+    petitions = cached(("prisoner-petitions", site.pk, locale_id, record.translation_key), live_petitions)
+    return [petition for petition in petitions if petition.is_open]
 
 
 @hooks.register(OPEN_ACTIONS_HOOK)

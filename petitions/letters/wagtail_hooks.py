@@ -1,7 +1,5 @@
 """Admin for letter-writing actions (letters, solidarity messages) and the prisoner profile hook."""
 
-from django.db.models import Q
-from django.utils import timezone
 from wagtail import hooks
 
 from home.actions import OPEN_ACTIONS_HOOK
@@ -24,13 +22,18 @@ def open_letter_actions(record, site, locale):
     """Live, open letter actions of `site` in `locale` that concern `record` (in any of its translations)."""
     if not SectionSettings.for_site(site).letters_enabled:
         return []
-    return list(
-        LetterActionPage.objects.live()
-        .filter(in_sections([site]), locale=locale, prisoners__translation_key=record.translation_key)
-        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=timezone.localdate()))
-        .distinct()
-        .order_by("-first_published_at")
-    )
+
+    def live_letter_actions():
+        return list(
+            LetterActionPage.objects.live()
+            .filter(in_sections([site]), locale=locale, prisoners__translation_key=record.translation_key)
+            .distinct()
+            .order_by("-first_published_at")
+        )
+
+    # Cached with the content; whether each is still open changes with the date, checked now.
+    key = ("prisoner-letter-actions", site.pk, locale.pk, record.translation_key)
+    return [action for action in cached(key, live_letter_actions) if action.is_open]
 
 
 @hooks.register(OPEN_ACTIONS_HOOK)

@@ -173,3 +173,20 @@ def test_a_request_that_changes_content_reads_it_afresh(sections, monkeypatch):
     content_cache.cached(("test-title",), lambda: "after")
     content_cache.cached(("test-title",), lambda: "after")
     assert len(reads) == 2
+
+
+def test_a_value_this_process_read_once_is_not_fetched_from_the_shared_cache_again(sections, monkeypatch):
+    content_cache.cached(("test-local",), lambda: "built")
+    reads = []
+    get = cache.get
+    monkeypatch.setattr(
+        cache, "get", lambda key, *args, **kwargs: reads.append(key) or get(key, *args, **kwargs)
+    )
+
+    assert (
+        content_cache.ContentGenerationMiddleware(
+            lambda request: content_cache.cached(("test-local",), list)
+        )(None)
+        == "built"
+    )
+    assert reads == [content_cache.GENERATION_KEY]  # the generation only, once
