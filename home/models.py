@@ -11,10 +11,10 @@ from wagtail.search import index
 from sections.view_restrictions import CachedViewRestrictions
 
 from .blocks import BodyBlock, HomeBodyBlock, MenuLinkBlock
-from .routing import RoutesInOneQuery
+from .routing import LocalizedFromCache, RoutesInOneQuery
 
 
-class HomePage(CachedViewRestrictions, RoutesInOneQuery, Page):
+class HomePage(CachedViewRestrictions, LocalizedFromCache, RoutesInOneQuery, Page):
     """The root of a section's site, one per language."""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -1,7 +1,23 @@
 """Finds the page of a URL under a section's home page in one query, where Wagtail's walk makes two per level."""
 
 from django.http import Http404
-from wagtail.models import Page
+from django.utils.translation import get_language
+from wagtail.models import Page, TranslatableMixin
+
+from sections.content_cache import cached
+
+
+class LocalizedFromCache:
+    """A home page's translation in the visitor's language (Wagtail's `localized`), kept with the content.
+
+    Every request is routed from `site.root_page.localized` (`Page.route_for_request`): the active
+    locale and the translation, two queries per request for a value that changes only when an
+    editor publishes. The site's root page is this specific page (`sections.wagtail_site_patches`).
+    """
+
+    @property
+    def localized(self):
+        return cached(("localized", self.pk, get_language()), lambda: TranslatableMixin.localized.fget(self))
 
 
 class RoutesInOneQuery:

@@ -110,3 +110,26 @@ def test_a_pages_url_path_is_its_parents_and_its_slug(tree):
     """What the routing relies on, for every page of the section in every depth."""
     for page in Page.objects.descendant_of(tree["home"]):
         assert page.url_path == page.get_parent().url_path + page.slug + "/"
+
+
+def test_the_home_page_in_the_visitors_language_is_found_without_a_query(sections, django_assert_num_queries):
+    """Wagtail routes every request from `site.root_page.localized`: the locale and the translation, cached."""
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from sections.wagtail_site_patches import site_for_request
+
+    def localized_home(language):
+        with translation.override(language):
+            site = site_for_request(RequestFactory().get(f"/{language}/", HTTP_HOST="ch.localhost:8000"))
+            return site.root_page.localized
+
+    german, french = localized_home("de"), localized_home("fr")
+    assert (german.locale.language_code, type(german)) == ("de", HomePage)
+    assert french.pk == sections["ch"].home.pk
+    with django_assert_num_queries(0):
+        assert localized_home("de").pk == german.pk
+        assert localized_home("fr").pk == french.pk
+
+    german.unpublish()  # as Wagtail's own `localized`: a draft translation is not served
+    assert localized_home("de").pk == sections["ch"].home.pk

@@ -25,5 +25,13 @@ def site_for_request(request):
     """`Site.find_for_request`, from Django's cache: None for an unknown host without a default site."""
     if not hasattr(request, "_wagtail_site"):
         hostname, port = split_domain_port(request._get_raw_host())[0], request.get_port()
-        request._wagtail_site = cached(("site", hostname, port), lambda: Site.find_for_request(request))
+        request._wagtail_site = cached(("site", hostname, port), lambda: with_specific_root(request))
     return request._wagtail_site
+
+
+def with_specific_root(request):
+    """The site, with its root page as its own type: a home page then finds its translation in the cache."""
+    site = Site.find_for_request(request)
+    if site is not None:
+        site.root_page = site.root_page.specific
+    return site
