@@ -19,9 +19,10 @@ demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo --port $(PORT)
 
-# Emails (confirmations, receipts) are printed in this terminal; every link uses $(PORT).
+# Emails (confirmations, receipts) are printed in this terminal; every link uses $(PORT). Donations go to
+# a localstripe (the local fake of Stripe) started on loopback for this run.
 run: demo
-	WAGTAILADMIN_BASE_URL=http://localhost:$(PORT) $(MANAGE) runserver 0.0.0.0:$(PORT)
+	WAGTAILADMIN_BASE_URL=http://localhost:$(PORT) $(MANAGE) serve_demo --port $(PORT)
 
 # axe-core for the accessibility tests, from the npm registry (package-lock.json pins it).
 node_modules/.package-lock.json: package-lock.json

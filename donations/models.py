@@ -303,9 +303,13 @@ class Payment(models.Model):
 
 
 class StripeEvent(models.Model):
-    """A Stripe event already applied: the unique id turns a replayed or duplicated delivery into a no-op."""
+    """A Stripe event a section applied: its id, unique per section, turns a replay into a no-op.
 
-    event_id = models.CharField(_("event id"), max_length=255, unique=True)
+    Per section, not overall: where one Stripe account sends its events to several sections (the
+    demo's localstripe does), each section records what it did with the event, once.
+    """
+
+    event_id = models.CharField(_("event id"), max_length=255)
     site = models.ForeignKey(
         "wagtailcore.Site", verbose_name=_("section"), on_delete=models.CASCADE, related_name="+"
     )
@@ -316,6 +320,9 @@ class StripeEvent(models.Model):
     class Meta:
         verbose_name = _("Stripe event")
         ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "event_id"], name="unique_stripe_event_per_section")
+        ]
 
     def __str__(self):
         return f"{self.type} {self.event_id}"

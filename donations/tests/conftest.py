@@ -3,21 +3,13 @@
 import hashlib
 import hmac
 import json
-import socket
-import subprocess
-import sys
 import time
 import uuid
 
 import pytest
 import requests
 
-# localstripe's own start() listens on every interface and reloads its last
-# store from /tmp; this starts its app on 127.0.0.1 only, with an empty store.
-LAUNCHER = (
-    "import sys; from aiohttp import web; from localstripe.server import app; "
-    "web.run_app(app, host='127.0.0.1', port=int(sys.argv[1]), print=None)"
-)
+from donations.local_stripe import LocalStripe
 
 KEYS = {
     code: {
@@ -29,40 +21,11 @@ KEYS = {
 }
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def localstripe():
     """The base URL of a localstripe started for this test session (and stopped after it)."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-c", LAUNCHER, str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _attempt in range(100):
-            if process.poll() is not None:
-                pytest.fail(f"localstripe exited with code {process.returncode}")
-            try:
-                if requests.get(f"{url}/js.stripe.com/v3/", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("localstripe did not answer within 10 seconds")
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with LocalStripe() as stripe:
+        yield stripe.url
 
 
 @pytest.fixture
@@ -240,3 +203,35 @@ def browser_page(browser_page, localstripe):
 
     browser_page.page.route(f"{localstripe}/js.stripe.com/v3/**", wrapped)
     return browser_page
+
+
+# --- In the browser -------------------------------------------------------------------------------
+
+
+def wait_for_status(status, timeout=15):
+    """The newest donation once its status is `status` (a webhook sets it), waiting up to `timeout` seconds."""
+    from donations.models import Donation
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        donation = Donation.objects.order_by("-pk").first()
+        if donation is not None and donation.status == status:
+            return donation
+        time.sleep(0.2)
+    pytest.fail(f"no donation reached {status} within {timeout}s (last: {donation and donation.status})")
+
+
+def fill_card(page, number):
+    card = page.locator("#card-element")
+    card.locator("input[placeholder=number]").fill(number)
+    card.locator("input[placeholder=exp_month]").fill("12")
+    card.locator("input[placeholder=exp_year]").fill("34")
+    card.locator("input[placeholder=cvc]").fill("123")
+    card.locator("input[placeholder=postal_code]").fill("3001")
+
+
+def fill_donor(page):
+    page.locator("#id_first_name").fill("Veranika")
+    page.locator("#id_last_name").fill("Tsapkala")
+    page.locator("#id_email").fill("veranika@example.org")
+    page.locator("#id_consent").check()

@@ -1,14 +1,12 @@
 """Paying in Chromium through localstripe's fake Stripe.js; the donation succeeds only when the webhook arrives."""
 
-import time
-
 import pytest
 import requests
 from django.core import mail
 
 from donations.models import Donation, DonationStatus
 
-from .conftest import KEYS, t
+from .conftest import KEYS, fill_card, fill_donor, t, wait_for_status
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,32 +29,6 @@ def webhook_to_live_server(localstripe, live_server, stripe_env):
     )
     response.raise_for_status()
     return live_server
-
-
-def wait_for_status(status, timeout=15):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        donation = Donation.objects.order_by("-pk").first()
-        if donation is not None and donation.status == status:
-            return donation
-        time.sleep(0.2)
-    pytest.fail(f"no donation reached {status} within {timeout}s (last: {donation and donation.status})")
-
-
-def fill_card(page, number):
-    card = page.locator("#card-element")
-    card.locator("input[placeholder=number]").fill(number)
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("34")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("3001")
-
-
-def fill_donor(page):
-    page.locator("#id_first_name").fill("Veranika")
-    page.locator("#id_last_name").fill("Tsapkala")
-    page.locator("#id_email").fill("veranika@example.org")
-    page.locator("#id_consent").check()
 
 
 def test_a_declined_card_then_a_good_one(

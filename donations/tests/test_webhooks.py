@@ -146,6 +146,30 @@ def test_a_swiss_event_cannot_touch_a_french_donation(client, stripe_keys, secti
     assert not Payment.objects.exists()
 
 
+def test_an_event_another_section_ignored_is_still_applied_by_its_own(
+    client, stripe_keys, sections, donation, django_capture_on_commit_callbacks
+):
+    """One Stripe account sending to every section (the demo's localstripe): each section decides once."""
+    donation.site = sections["fr"].site
+    donation.currency = "EUR"
+    donation.save()
+    payload = event("payment_intent.succeeded", intent(section="fr"))
+
+    swiss = deliver(client, django_capture_on_commit_callbacks, "ch", payload)
+    french = deliver(client, django_capture_on_commit_callbacks, "fr", payload)
+    again = deliver(client, django_capture_on_commit_callbacks, "fr", payload)
+
+    assert (swiss.content, again.content) == (
+        b"ignored: not a donation of this section",
+        b"already processed",
+    )
+    assert french.status_code == 200
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.SUCCEEDED
+    assert Payment.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
 def test_each_section_verifies_with_its_own_secret(client, stripe_keys, sections, donation):
     donation.site = sections["fr"].site
     donation.save()

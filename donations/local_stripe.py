@@ -1,0 +1,96 @@
+"""localstripe, the local fake of Stripe, started fresh on loopback: for `make run` and for the tests.
+
+It answers Stripe's API (customers, cards, PaymentIntents, subscriptions…), serves a fake Stripe.js at
+`/js.stripe.com/v3/` and posts signed webhooks to the URLs registered with it. localstripe's own
+`start()` listens on every interface and reloads its last store from /tmp; `LocalStripe` starts its
+app on 127.0.0.1 only, with an empty store, and stops it with the process that started it.
+"""
+
+import secrets
+import socket
+import subprocess
+import sys
+import time
+
+import requests
+
+LAUNCHER = (
+    "import sys; from aiohttp import web; from localstripe.server import app; "
+    "web.run_app(app, host='127.0.0.1', port=int(sys.argv[1]), print=None)"
+)
+TEST_CARD = "4242 4242 4242 4242"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LocalStripe:
+    """A localstripe process on loopback: `url` is its API base, `js_url` its Stripe.js."""
+
+    def __init__(self, port=None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.js_url = f"{self.url}/js.stripe.com/v3/"
+        self.process = None
+
+    def start(self, timeout=10):
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER, str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"localstripe exited with code {self.process.returncode}")
+            try:
+                if requests.get(self.js_url, timeout=1).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"localstripe did not answer within {timeout} seconds")
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def register_webhook(self, name, url, secret, events=None):
+        """localstripe posts its events (all, or `events`) to `url`, signed with `secret`."""
+        body = {"url": url, "secret": secret}
+        if events is not None:
+            body["events"] = events
+        requests.post(f"{self.url}/_config/webhooks/{name}", json=body, timeout=10).raise_for_status()
+
+
+def connect_demo_sections(stripe, server_url):
+    """Gives every section test keys on `stripe` and registers its webhook at `server_url`.
+
+    Returns the settings the demo's server reads from its environment (the API base, Stripe.js and each
+    section's secrets); the publishable keys are saved in the sections' settings.
+    """
+    from sections.models import SectionSettings
+
+    environment = {"STRIPE_API_BASE": stripe.url, "STRIPE_JS_URL": stripe.js_url}
+    for section in SectionSettings.objects.exclude(code="").order_by("code"):
+        code = section.code
+        section.stripe_publishable_key = f"pk_test_demo_{code}"
+        section.save()
+        webhook_secret = f"whsec_demo_{secrets.token_hex(16)}"
+        environment[f"STRIPE_SECRET_KEY_{code.upper()}"] = f"sk_test_demo_{code}"
+        environment[f"STRIPE_WEBHOOK_SECRET_{code.upper()}"] = webhook_secret
+        stripe.register_webhook(code, f"{server_url}/donations/webhooks/{code}/", webhook_secret)
+    return environment
