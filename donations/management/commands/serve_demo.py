@@ -1,6 +1,7 @@
 """`make run`: the demo sections on runserver, with Stripe faked by a fresh localstripe on loopback."""
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -24,7 +25,10 @@ class Command(BaseCommand):
                 "printed here once localstripe's webhook has confirmed the payment (about a second later)."
             )
             command = [sys.executable, "manage.py", "runserver", f"0.0.0.0:{port}"]
+            server = subprocess.Popen(command, env={**os.environ, **environment})
+            # Stopped with the demo: by Ctrl-C (the terminal sends it to both) or by a TERM to this command.
+            signal.signal(signal.SIGTERM, lambda *args: server.terminate())
             try:
-                subprocess.call(command, env={**os.environ, **environment})
+                server.wait()
             except KeyboardInterrupt:
-                pass
+                server.wait()
