@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from sections.content_cache import cached
+
 from .models import PrisonerPage, PrisonerRecord, PrisonerStatus, Theme
 from .search import MAX_QUERY_LENGTH, matching_translation_keys
 
@@ -36,6 +38,10 @@ class ProfileListing:
 
     @cached_property
     def all_profiles(self):
+        """Every live profile under the index, its record in the page's language: kept with the content."""
+        return cached(("prisoner-profiles", self.index_page.pk, self.locale.pk), self.read_profiles)
+
+    def read_profiles(self):
         pages = list(
             PrisonerPage.objects.child_of(self.index_page)
             .live()

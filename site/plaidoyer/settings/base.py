@@ -296,6 +296,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Wagtail writes every image rendition it hands out to its cache ("renditions", else the default one),
+# even one it found prefetched: a Redis round trip per portrait on a prisoner index. Each process keeps
+# its own for a minute instead (an image replaced in the admin shows everywhere within that minute).
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "renditions",
+    "TIMEOUT": 60,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 # --- Background tasks (django-tasks) -----------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

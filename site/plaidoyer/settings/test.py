@@ -5,6 +5,7 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
+from .base import CACHES as BASE_CACHES
 from .base import env_str
 
 # The suite always runs on PostgreSQL (never SQLite), default: the local server.
@@ -18,7 +19,10 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "renditions": BASE_CACHES["renditions"],
+}
 # No page cache: tests change counts and pages and expect them on the next GET. Its own tests turn it on.
 PAGE_CACHE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
