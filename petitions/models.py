@@ -16,6 +16,7 @@ from wagtail.search import index
 
 from home.blocks import BodyBlock
 from prisoners.forms import PrisonerRecordsPageForm
+from prisoners.models import first_portrait
 from sections.texts import section_texts
 from sections.trees import in_sections
 from sections.view_restrictions import CachedViewRestrictions
@@ -159,6 +160,12 @@ class PetitionPage(CachedViewRestrictions, RoutablePageMixin, Page):
             "target": grouped(target),
         }
         return target, text
+
+    def share_image(self):
+        """The first image of the page's body, else the portrait of a person it concerns (sections.sharing)."""
+        from sections.sharing import first_stream_image
+
+        return first_stream_image(self.body) or first_portrait(self.prisoners.all())
 
     def get_consent_text(self, section):
         """The consent wording this petition shows: its own, else its section's, in the petition's language."""

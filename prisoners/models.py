@@ -243,6 +243,12 @@ class PrisonerTimelineEntry(TranslatableMixin, Orderable):
         return f"{self.date}: {self.text[:50]}"
 
 
+def first_portrait(records):
+    """(portrait, its alternative text) of the first of `records` that has one, or None: a page's share image."""
+    record = records.filter(portrait__isnull=False).select_related("portrait").first()
+    return (record.portrait, record.portrait_alt) if record is not None else None
+
+
 class PrisonerIndexPage(CachedViewRestrictions, Page):
     """A section's list of people it campaigns for, with filters and a name search."""
 
@@ -306,6 +312,22 @@ class PrisonerPage(CachedViewRestrictions, Page):
         return by_locale.get(self.locale_id) or next(
             record for record in records if record.pk == self.record_id
         )
+
+    # --- Shared links (sections.sharing) -----------------------------------------
+    def share_description(self):
+        """The page's introduction, else who the person is and where they stand, from the record."""
+        if self.intro.strip():
+            return self.intro
+        record = self.shown_record
+        return _("%(name)s: %(status)s, %(country)s.") % {
+            "name": record.full_name,
+            "status": record.get_status_display(),
+            "country": record.country,
+        }
+
+    def share_image(self):
+        record = self.shown_record
+        return (record.portrait, record.portrait_alt) if record.portrait_id else None
 
     def get_context(self, request, *args, **kwargs):
         from .hooks import open_actions

@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from home.blocks import BodyBlock
 from prisoners.forms import PrisonerRecordsPageForm
+from prisoners.models import first_portrait
 from sections.view_restrictions import CachedViewRestrictions
 from supporters.models import Supporter, SupporterAction
 
@@ -174,6 +175,12 @@ class LetterActionPage(CachedViewRestrictions, RoutablePageMixin, Page):
             "goal": grouped(self.goal),
         }
         return self.goal, text
+
+    def share_image(self):
+        """The first image of the page's body, else the portrait of a person it concerns (sections.sharing)."""
+        from sections.sharing import first_stream_image
+
+        return first_stream_image(self.body) or first_portrait(self.prisoners.all())
 
     def approved_messages(self):
         """Approved solidarity messages from every translation of this action (never pending ones)."""
