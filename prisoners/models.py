@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, Site, TranslatableMixin
 from wagtail.search import index
@@ -269,7 +270,7 @@ class PrisonerIndexPage(CachedViewRestrictions, Page):
         return context
 
 
-class PrisonerPage(CachedViewRestrictions, Page):
+class PrisonerPage(CachedViewRestrictions, RoutablePageMixin, Page):
     """A person's profile in one section: the shared record plus the section's narrative and appeals."""
 
     record = models.ForeignKey(
@@ -330,6 +331,7 @@ class PrisonerPage(CachedViewRestrictions, Page):
         return (record.portrait, record.portrait_alt) if record.portrait_id else None
 
     def get_context(self, request, *args, **kwargs):
+        from .counts import coalition_counts, shown
         from .hooks import open_actions
 
         context = super().get_context(request, *args, **kwargs)
@@ -346,4 +348,26 @@ class PrisonerPage(CachedViewRestrictions, Page):
         context.update(record=record, themes=themes, timeline=timeline)
         site = Site.find_for_request(request) or self.get_site()
         context["open_actions"] = open_actions(record, site, self.locale)
+        context["coalition"] = shown(coalition_counts(record, self.locale.language_code))
         return context
+
+    @path("counts/", name="counts")
+    def counts_route(self, request):
+        """Every section's signatures and letters for this person, as public JSON (supporters.open_counts)."""
+        from supporters.open_counts import open_counts_response
+
+        return open_counts_response(request, ("person", self.pk), lambda: self.open_counts(request))
+
+    def open_counts(self, request):
+        """The coalition's total for the person and each section's own; nothing personal of anyone who acted."""
+        from .counts import coalition_counts
+
+        record = self.shown_record
+        counts = coalition_counts(record, self.locale.language_code)
+        return {
+            "type": "person",
+            "name": record.full_name,
+            "url": self.get_full_url(request),
+            "total": counts["total"],
+            "sections": counts["sections"],
+        }

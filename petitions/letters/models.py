@@ -204,6 +204,29 @@ class LetterActionPage(CachedViewRestrictions, RoutablePageMixin, Page):
         context.update(views.page_context(self, request))
         return context
 
+    @path("counts/", name="counts")
+    def counts_route(self, request):
+        """The action's count of letters sent as public JSON (supporters.open_counts)."""
+        from supporters.open_counts import open_counts_response
+
+        return open_counts_response(request, ("letters", self.pk), lambda: self.open_counts(request))
+
+    def open_counts(self, request):
+        """What the page shows of its count: letters sent from every language, nothing personal."""
+        from sections.models import SectionSettings
+        from supporters.open_counts import action_state
+
+        section = SectionSettings.for_request(request)
+        return {
+            "type": "letter",
+            "title": self.title,
+            "url": self.get_full_url(request),
+            "count": self.count(),
+            "goal": self.goal,
+            "state": action_state(self.is_open and section.letters_enabled),
+            "closes_on": self.closes_on.isoformat() if self.closes_on else None,
+        }
+
     @path("letter/", name="letter")
     def letter_route(self, request):
         from . import views
