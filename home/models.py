@@ -116,3 +116,10 @@ class NewsPage(CachedViewRestrictions, Page):
     class Meta:
         verbose_name = _("news page")
         ordering = ["-date"]
+
+    # Shared links (sections.sharing): a news item is an article, published on its date.
+    share_type = "article"
+
+    @property
+    def share_published(self):
+        return self.date

@@ -16,6 +16,8 @@ from wagtail.search import index
 
 from home.blocks import BodyBlock
 from prisoners.forms import PrisonerRecordsPageForm
+from prisoners.models import first_portrait
+from sections.models import SectionSettings
 from sections.texts import section_texts
 from sections.trees import in_sections
 from sections.view_restrictions import CachedViewRestrictions
@@ -160,6 +162,12 @@ class PetitionPage(CachedViewRestrictions, RoutablePageMixin, Page):
         }
         return target, text
 
+    def share_image(self):
+        """The first image of the page's body, else the portrait of a person it concerns (sections.sharing)."""
+        from sections.sharing import first_stream_image
+
+        return first_stream_image(self.body) or first_portrait(self.prisoners.all())
+
     def get_consent_text(self, section):
         """The consent wording this petition shows: its own, else its section's, in the petition's language."""
         if self.consent_text.strip() or section is None:
@@ -178,6 +186,29 @@ class PetitionPage(CachedViewRestrictions, RoutablePageMixin, Page):
         from .views import thanks_view
 
         return thanks_view(request, self)
+
+    @path("counts/", name="counts")
+    def counts_view(self, request):
+        """The petition's count as public JSON (supporters.open_counts)."""
+        from supporters.open_counts import open_counts_response
+
+        return open_counts_response(request, ("petition", self.pk), lambda: self.open_counts(request))
+
+    def open_counts(self, request):
+        """What the page shows of its count: the signatures of every language plus the paper ones, nothing personal."""
+        from supporters.open_counts import action_state
+
+        section = SectionSettings.for_request(request)
+        return {
+            "type": "petition",
+            "title": self.title,
+            "url": self.get_full_url(request),
+            "count": self.signature_count,
+            "goal": self.goal,
+            "state": action_state(self.is_open and section.petitions_enabled),
+            "opens_at": self.opens_at.isoformat() if self.opens_at else None,
+            "closes_at": self.closes_at.isoformat() if self.closes_at else None,
+        }
 
     def thanks_url(self, request):
         """Where every signer lands after signing: the same for all, nothing personal in it.

@@ -9,6 +9,7 @@ from wagtail.models import Locale
 from wagtail.permissions import register_permission_policy
 
 from home.actions import OPEN_ACTIONS_HOOK
+from prisoners.hooks import ALL_ACTIONS_HOOK
 from sections.content_cache import cached
 from sections.models import SectionSettings
 from sections.view_restrictions import public
@@ -20,7 +21,7 @@ from .admin_views import (
     counts_index,
     delivery_document,
 )
-from .models import Signature, petitions_in_sites
+from .models import PetitionPage, Signature, petitions_in_sites
 
 register_permission_policy(Signature, SignaturePermissionPolicy(Signature))
 
@@ -105,3 +106,14 @@ def open_petitions_of_section(site, locale):
     # each is open changes with the time, so that is checked now.
     petitions = cached(("section-petitions", site.pk, locale.pk), live_petitions)
     return [petition for petition in petitions if petition.is_open]
+
+
+@hooks.register(ALL_ACTIONS_HOOK)
+def petitions_for_prisoner_in_every_section(record):
+    """Live, public petitions of every section and language naming this person (prisoners.counts)."""
+    return list(
+        public(PetitionPage.objects.live())
+        .filter(prisoners__translation_key=record.translation_key)
+        .distinct()
+        .only("path", "translation_key")
+    )

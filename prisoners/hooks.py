@@ -40,3 +40,16 @@ def open_actions(record, site, locale):
                 seen.add(page.pk)
                 pages.append(page)
     return pages
+
+
+# Every app's action pages naming a person, in every section and language: a function registered
+# under it takes a record (any translation: match on `translation_key`) and returns the live, public
+# action pages of every section (their counts make the coalition's total, prisoners.counts).
+ALL_ACTIONS_HOOK = "register_prisoner_actions_in_every_section"
+
+
+def actions_in_every_section(record):
+    pages = []
+    for find_actions in hooks.get_hooks(ALL_ACTIONS_HOOK):
+        pages.extend(find_actions(record) or [])
+    return pages

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, Site, TranslatableMixin
 from wagtail.search import index
@@ -243,6 +244,12 @@ class PrisonerTimelineEntry(TranslatableMixin, Orderable):
         return f"{self.date}: {self.text[:50]}"
 
 
+def first_portrait(records):
+    """(portrait, its alternative text) of the first of `records` that has one, or None: a page's share image."""
+    record = records.filter(portrait__isnull=False).select_related("portrait").first()
+    return (record.portrait, record.portrait_alt) if record is not None else None
+
+
 class PrisonerIndexPage(CachedViewRestrictions, Page):
     """A section's list of people it campaigns for, with filters and a name search."""
 
@@ -263,7 +270,7 @@ class PrisonerIndexPage(CachedViewRestrictions, Page):
         return context
 
 
-class PrisonerPage(CachedViewRestrictions, Page):
+class PrisonerPage(CachedViewRestrictions, RoutablePageMixin, Page):
     """A person's profile in one section: the shared record plus the section's narrative and appeals."""
 
     record = models.ForeignKey(
@@ -307,7 +314,24 @@ class PrisonerPage(CachedViewRestrictions, Page):
             record for record in records if record.pk == self.record_id
         )
 
+    # --- Shared links (sections.sharing) -----------------------------------------
+    def share_description(self):
+        """The page's introduction, else who the person is and where they stand, from the record."""
+        if self.intro.strip():
+            return self.intro
+        record = self.shown_record
+        return _("%(name)s: %(status)s, %(country)s.") % {
+            "name": record.full_name,
+            "status": record.get_status_display(),
+            "country": record.country,
+        }
+
+    def share_image(self):
+        record = self.shown_record
+        return (record.portrait, record.portrait_alt) if record.portrait_id else None
+
     def get_context(self, request, *args, **kwargs):
+        from .counts import coalition_counts, shown
         from .hooks import open_actions
 
         context = super().get_context(request, *args, **kwargs)
@@ -324,4 +348,26 @@ class PrisonerPage(CachedViewRestrictions, Page):
         context.update(record=record, themes=themes, timeline=timeline)
         site = Site.find_for_request(request) or self.get_site()
         context["open_actions"] = open_actions(record, site, self.locale)
+        context["coalition"] = shown(coalition_counts(record, self.locale.language_code))
         return context
+
+    @path("counts/", name="counts")
+    def counts_route(self, request):
+        """Every section's signatures and letters for this person, as public JSON (supporters.open_counts)."""
+        from supporters.open_counts import open_counts_response
+
+        return open_counts_response(request, ("person", self.pk), lambda: self.open_counts(request))
+
+    def open_counts(self, request):
+        """The coalition's total for the person and each section's own; nothing personal of anyone who acted."""
+        from .counts import coalition_counts
+
+        record = self.shown_record
+        counts = coalition_counts(record, self.locale.language_code)
+        return {
+            "type": "person",
+            "name": record.full_name,
+            "url": self.get_full_url(request),
+            "total": counts["total"],
+            "sections": counts["sections"],
+        }

@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from home.blocks import BodyBlock
 from prisoners.forms import PrisonerRecordsPageForm
+from prisoners.models import first_portrait
 from sections.view_restrictions import CachedViewRestrictions
 from supporters.models import Supporter, SupporterAction
 
@@ -175,6 +176,12 @@ class LetterActionPage(CachedViewRestrictions, RoutablePageMixin, Page):
         }
         return self.goal, text
 
+    def share_image(self):
+        """The first image of the page's body, else the portrait of a person it concerns (sections.sharing)."""
+        from sections.sharing import first_stream_image
+
+        return first_stream_image(self.body) or first_portrait(self.prisoners.all())
+
     def approved_messages(self):
         """Approved solidarity messages from every translation of this action (never pending ones)."""
         return SolidarityMessage.objects.filter(
@@ -196,6 +203,29 @@ class LetterActionPage(CachedViewRestrictions, RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(views.page_context(self, request))
         return context
+
+    @path("counts/", name="counts")
+    def counts_route(self, request):
+        """The action's count of letters sent as public JSON (supporters.open_counts)."""
+        from supporters.open_counts import open_counts_response
+
+        return open_counts_response(request, ("letters", self.pk), lambda: self.open_counts(request))
+
+    def open_counts(self, request):
+        """What the page shows of its count: letters sent from every language, nothing personal."""
+        from sections.models import SectionSettings
+        from supporters.open_counts import action_state
+
+        section = SectionSettings.for_request(request)
+        return {
+            "type": "letter",
+            "title": self.title,
+            "url": self.get_full_url(request),
+            "count": self.count(),
+            "goal": self.goal,
+            "state": action_state(self.is_open and section.letters_enabled),
+            "closes_on": self.closes_on.isoformat() if self.closes_on else None,
+        }
 
     @path("letter/", name="letter")
     def letter_route(self, request):

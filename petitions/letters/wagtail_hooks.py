@@ -3,6 +3,7 @@
 from wagtail import hooks
 
 from home.actions import OPEN_ACTIONS_HOOK
+from prisoners.hooks import ALL_ACTIONS_HOOK
 from sections.content_cache import cached
 from sections.models import SectionSettings
 from sections.trees import in_sections
@@ -52,3 +53,14 @@ def open_letter_actions_of_section(site, locale):
     # Cached with the content; whether each is still open changes with the date, checked now.
     actions = cached(("section-letter-actions", site.pk, locale.pk), live_letter_actions)
     return [action for action in actions if action.is_open]
+
+
+@hooks.register(ALL_ACTIONS_HOOK)
+def letter_actions_for_prisoner_in_every_section(record):
+    """Live, public letter actions of every section and language naming this person (prisoners.counts)."""
+    return list(
+        public(LetterActionPage.objects.live())
+        .filter(prisoners__translation_key=record.translation_key)
+        .distinct()
+        .only("path", "translation_key")
+    )

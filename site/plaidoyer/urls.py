@@ -9,6 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.urls import serve_pattern
 
+from sections.sitemaps import SectionSitemap, robots_txt
 from sections.views import section_css
 from supporters import proof_of_work
 
@@ -20,7 +21,9 @@ handler400 = "plaidoyer.views.bad_request"
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap),
+    # Each section's own pages in its own languages, with their translations (sections.sitemaps).
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": SectionSitemap}}),
+    path("robots.txt", robots_txt),
     path("section.css", section_css, name="section_css"),
     path("donations/", include("donations.urls")),
     # The proof-of-work challenge of every form (ALTCHA): one URL for the whole site.

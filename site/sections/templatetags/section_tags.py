@@ -1,4 +1,4 @@
-"""Template tags for the section layer: language switcher, hreflang alternates, links to a page in the visitor's language."""
+"""Template tags for the section layer: language switcher, share metadata, links to a page in the visitor's language."""
 
 from django import template
 from django.db.models import Q
@@ -7,6 +7,7 @@ from wagtail.models import Page, Site
 
 from sections.content_cache import cached
 from sections.languages import language_name, section_languages
+from sections.sharing import page_metadata
 
 register = template.Library()
 
@@ -62,9 +63,21 @@ def language_links(request, site, page, current):
                 "url": target.get_url(request),
                 "full_url": target.get_full_url(request),
                 "is_current": code == current,
+                # The page itself in that language, not the section's home page standing in for it.
+                "is_translation": code in translations,
             }
         )
     return links
+
+
+@register.simple_tag(takes_context=True)
+def share_metadata(context, page=None):
+    """Description, canonical URL, hreflang alternates and Open Graph data of `page` (see sections.sharing)."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None or not page:
+        return None
+    return page_metadata(request, site, page, section_language_links(context, page))
 
 
 @register.simple_tag(takes_context=True)
