@@ -158,10 +158,12 @@ class SectionSettings(BaseSiteSetting):
     unconfirmed_retention_days = models.PositiveSmallIntegerField(
         _("unconfirmed signatures and joins (days)"),
         default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        # At least the life of a confirmation link (supporters.confirmation.CONFIRMATION_MAX_AGE): a link
+        # still valid never points at a deleted row.
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
         help_text=_(
             "Signatures and joins never confirmed by email are deleted this many days after they were "
-            "made; they were never counted."
+            "made; they were never counted. At least 7: a confirmation link works for a week."
         ),
     )
     signers_retention_months = models.PositiveSmallIntegerField(

@@ -7,6 +7,7 @@ from io import StringIO
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.core.validators import MinValueValidator
 from django.test import TestCase
 from django.urls import reverse
 from wagtail.users.models import UserProfile
@@ -17,7 +18,9 @@ from petitions.letters.models import Letter, LetterState, MessageStatus, Solidar
 from petitions.letters.tests.helpers import make_action
 from petitions.models import PetitionPage, Signature, SignatureState
 from sections.demo import create_sections
+from sections.models import SectionSettings
 from supporters import retention
+from supporters.confirmation import CONFIRMATION_MAX_AGE
 from supporters.models import (
     ActionCount,
     ConsentPurpose,
@@ -286,6 +289,11 @@ class RetentionTests(TestCase):
         self.assertEqual(retention.purge(self.fr, NOW)[RetentionPurpose.SUPPORTERS], 1)
         self.assertIsNotNone(Supporter.objects.get(pk=self.signed.supporter_id).erased_at)
 
+    def test_no_confirmation_link_outlives_the_shortest_unconfirmed_period(self):
+        field = SectionSettings._meta.get_field("unconfirmed_retention_days")
+        shortest = min(v.limit_value for v in field.validators if isinstance(v, MinValueValidator))
+        self.assertGreaterEqual(shortest * 24 * 3600, CONFIRMATION_MAX_AGE)
+
     # --- The run as a whole --------------------------------------------------------------------
     def test_the_dry_run_announces_exactly_what_the_run_purges_and_changes_nothing(self):
         announced = retention.dry_run(self.fr, NOW)
@@ -317,9 +325,7 @@ class RetentionTests(TestCase):
         self.assertEqual(Signature.objects.get(pk=self.ch_signed.pk).last_name, "")
 
     def test_a_longer_period_set_by_the_section_keeps_the_signers(self):
-        self.sections["fr"].settings.__class__.objects.filter(site=self.fr).update(
-            signers_retention_months=12
-        )
+        SectionSettings.objects.filter(site=self.fr).update(signers_retention_months=12)
         self.assertEqual(retention.dry_run(self.fr, NOW)[RetentionPurpose.SIGNERS], 0)
 
     def test_the_scheduled_task_purges_every_section(self):
@@ -396,6 +402,4 @@ class RetentionTests(TestCase):
         self.assertIn("mindestens 10 Jahre", errors["donors_retention_years"][0])
         self.assertIn("Code de commerce, art. L123-22", errors["donors_retention_years"][0])
         self.assertIn('value="5"', response.content.decode())
-        self.assertEqual(
-            self.sections["fr"].settings.__class__.objects.get(site=self.fr).donors_retention_years, 10
-        )
+        self.assertEqual(SectionSettings.objects.get(site=self.fr).donors_retention_years, 10)
