@@ -317,6 +317,18 @@ class RetentionTests(TestCase):
             {field.name for field in PurgeRecord._meta.fields}, {"id", "site", "purpose", "rows", "ran_at"}
         )
 
+    def test_the_run_is_logged_with_its_figures_and_no_personal_data(self):
+        with self.assertLogs("supporters.retention", "INFO") as logs:
+            retention.dry_run(self.fr, NOW)
+            retention.purge(self.fr, NOW)
+
+        self.assertEqual(len(logs.output), 2)
+        self.assertIn(
+            f"section={self.fr.pk} unconfirmed=2 signers=1 letter_writers=2 donors=1", logs.output[1]
+        )
+        for personal in ("anna@example.org", "Muster", "Sokolova", "Lyon", "camille@example.fr", "Villette"):
+            self.assertNotIn(personal, "\n".join(logs.output))
+
     def test_a_sections_purge_leaves_other_sections_alone(self):
         retention.purge(self.fr, NOW)
         self.assertEqual(Signature.objects.get(pk=self.ch_signed.pk).last_name, "Bernasconi")
