@@ -69,7 +69,7 @@ def _kept(site, due):
     newsletter = ConsentRecord.objects.filter(
         supporter=OuterRef("pk"), purpose=ConsentPurpose.NEWSLETTER
     ).order_by("-created_at", "-pk")
-    # Coalesced: a NULL (never asked) inside the exclude() of `_due_supporters` would keep everyone.
+    # Coalesced: a NULL (never asked) inside the exclude() of `_due_supporters` would keep that supporter.
     latest = Subquery(newsletter.values("granted")[:1], output_field=BooleanField())
     kept |= Q(Coalesce(latest, Value(False)))
     return kept
@@ -119,7 +119,7 @@ def purge(site, now):
                 counts[purpose] += queryset.delete()[1].get(queryset.model._meta.label, 0)
             else:
                 counts[purpose] += blank(queryset)
-    # What the rows above kept is gone now: only action rows still due-free keep a supporter.
+    # What was due is gone now: the rows left (and the newsletter answers) alone decide who stays.
     for supporter_id in _due_supporters(site, section, now, []).values_list("pk", flat=True):
         counts[RetentionPurpose.SUPPORTERS] += _erase_unless_kept(site, supporter_id)
     PurgeRecord.objects.bulk_create(
