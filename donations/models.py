@@ -1,5 +1,6 @@
 """Donation pages, the donations made on them, their payments and the Stripe events already applied."""
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -13,7 +14,7 @@ from wagtail.search import index
 
 from home.blocks import BodyBlock
 from sections.view_restrictions import CachedViewRestrictions
-from supporters.models import SupporterAction
+from supporters.models import RetentionPurpose, SupporterAction
 
 from . import money
 
@@ -240,6 +241,13 @@ class Donation(SupporterAction):
 
     def __str__(self):
         return f"{self.display_amount} ({self.get_frequency_display()})"
+
+    @classmethod
+    def expired(cls, site, section, now):
+        """Gifts whose last payment (or creation, without one) is older than the section's years."""
+        cutoff = now - relativedelta(years=section.donors_retention_years)
+        rows = cls.objects.filter(site=site, created_at__lt=cutoff).exclude(payments__occurred_at__gte=cutoff)
+        return {RetentionPurpose.DONORS: rows}
 
     @property
     def designation_label(self):

@@ -1,5 +1,7 @@
 """Local groups, join pages and memberships: how a person becomes a member or volunteer of a section."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,7 +19,7 @@ from home.blocks import BodyBlock
 from sections.texts import section_texts
 from sections.trees import in_sections
 from sections.view_restrictions import CachedViewRestrictions
-from supporters.models import ActionCount, SupporterAction
+from supporters.models import ActionCount, RetentionPurpose, SupporterAction
 
 
 class LocalGroup(TranslatableMixin, models.Model):
@@ -343,3 +345,10 @@ class Membership(SupporterAction):
     @property
     def email(self):
         return self.supporter.email
+
+    @classmethod
+    def expired(cls, site, section, now):
+        """Joins never confirmed, after the section's days. A confirmed membership is kept while it stands."""
+        cutoff = now - datetime.timedelta(days=section.unconfirmed_retention_days)
+        pending = cls.objects.filter(site=site, state=MembershipState.PENDING, created_at__lt=cutoff)
+        return {RetentionPurpose.UNCONFIRMED: pending}

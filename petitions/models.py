@@ -1,5 +1,6 @@
 """Petition pages and the signatures they collect, counted once per translation group."""
 
+import datetime
 import math
 
 from django.db import models
@@ -21,7 +22,8 @@ from sections.models import SectionSettings
 from sections.texts import section_texts
 from sections.trees import in_sections
 from sections.view_restrictions import CachedViewRestrictions
-from supporters.models import ActionCount, SupporterAction
+from supporters.models import ActionCount, RetentionPurpose, SupporterAction
+from supporters.retention import end_of_day, ended_groups, months_before
 
 
 class PostalCodeField(models.TextChoices):
@@ -64,6 +66,15 @@ class PetitionPage(CachedViewRestrictions, RoutablePageMixin, Page):
     closed = models.BooleanField(
         _("closed"), default=False, help_text=_("Close the petition now: the form goes, the count stays.")
     )
+    delivered_on = models.DateField(
+        _("delivered on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the signatures were handed to the addressee. The signers' names are erased as long "
+            "after it as the section's retention settings say (after the closing date when it is empty)."
+        ),
+    )
     postal_code = models.CharField(
         _("postal code field"),
         max_length=10,
@@ -100,6 +111,7 @@ class PetitionPage(CachedViewRestrictions, RoutablePageMixin, Page):
                 FieldPanel("goal"),
                 FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
                 FieldPanel("closed"),
+                FieldPanel("delivered_on"),
             ],
             heading=_("Goal and dates"),
         ),
@@ -274,6 +286,30 @@ class Signature(SupporterAction):
     @property
     def email(self):
         return self.supporter.email
+
+    @classmethod
+    def expired(cls, site, section, now):
+        """Unconfirmed signatures after the section's days; signers of a petition some months after
+        its delivery (its closing date when no delivery date is set; a running petition keeps them)."""
+        unconfirmed = now - datetime.timedelta(days=section.unconfirmed_retention_days)
+
+        def delivered(page):
+            if page.delivered_on is not None:
+                return end_of_day(page.delivered_on, section.zone)
+            return page.closes_at
+
+        keys = ended_groups(
+            petitions_in_sites([site]).only("translation_key", "delivered_on", "closes_at"),
+            delivered,
+            months_before(now, section.signers_retention_months),
+        )
+        rows = cls.objects.filter(site=site)
+        return {
+            RetentionPurpose.UNCONFIRMED: rows.filter(
+                state=SignatureState.PENDING, created_at__lt=unconfirmed
+            ),
+            RetentionPurpose.SIGNERS: rows.filter(state=SignatureState.CONFIRMED, petition_key__in=keys),
+        }
 
     @property
     def petition_title(self):

@@ -2,6 +2,7 @@
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Supporter, SupporterAction
@@ -24,6 +25,17 @@ def actions_of(supporter):
     return counts
 
 
+def blank(queryset):
+    """Blanks the personal fields (and IP hash) of the action rows `queryset`; returns how many rows."""
+    model = queryset.model
+    return queryset.update(ip_hash="", **{field: "" for field in model.personal_fields})
+
+
+def holding_personal_data(model):
+    """A Q() that keeps the rows of `model` with at least one personal field not yet blanked."""
+    return ~Q(**{field: "" for field in model.personal_fields})
+
+
 @transaction.atomic
 def erase_supporter(supporter):
     """Blanks the supporter and every action of theirs; returns how many action rows it blanked.
@@ -33,8 +45,7 @@ def erase_supporter(supporter):
     Supporter.objects.select_for_update().filter(pk=supporter.pk).first()
     rows = 0
     for model in erasable_models():
-        blank = {field: "" for field in model.personal_fields}
-        rows += model._default_manager.filter(supporter=supporter).update(ip_hash="", **blank)
+        rows += blank(model._default_manager.filter(supporter=supporter))
     Supporter.objects.filter(pk=supporter.pk).update(
         email="",
         canonical_email=f"erased:{supporter.pk}",

@@ -88,11 +88,47 @@ class SupporterAction(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def expired(cls, site, section, now):
+        """{RetentionPurpose: queryset} of this kind's rows of `site` whose retention period for that
+        purpose ended at `now` (`section`: the section's settings, with the periods). None by default.
+
+        Rows for UNCONFIRMED are deleted (never counted, and a blanked row would stop the person acting
+        again); rows for the other purposes are blanked like an erasure (supporters.retention).
+        """
+        return {}
+
 
 class ConsentPurpose(models.TextChoices):
     PROCESSING = "processing", _("Processing of this action")
     NEWSLETTER = "newsletter", _("Newsletter")
     GROUP_CONTACT = "group_contact", _("Contact details passed to a local group")
+
+
+class RetentionPurpose(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("Unconfirmed signatures and joins")
+    SIGNERS = "signers", _("Signers of closed petitions")
+    LETTER_WRITERS = "letter_writers", _("Letter writers and message authors")
+    DONORS = "donors", _("Donors")
+    SUPPORTERS = "supporters", _("Email addresses without newsletter consent or kept action")
+
+
+class PurgeRecord(models.Model):
+    """An anonymous ledger line: one purge run's rows of one purpose in one section (no personal data)."""
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.CASCADE, related_name="+"
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=RetentionPurpose.choices)
+    rows = models.PositiveIntegerField(_("rows purged"))
+    ran_at = models.DateTimeField(_("purged at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("purge record")
+        ordering = ["-ran_at", "purpose"]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()}: {self.rows}"
 
 
 class ConsentRecord(models.Model):

@@ -21,7 +21,8 @@ from home.blocks import BodyBlock
 from prisoners.forms import PrisonerRecordsPageForm
 from prisoners.models import first_portrait
 from sections.view_restrictions import CachedViewRestrictions
-from supporters.models import Supporter, SupporterAction
+from supporters.models import RetentionPurpose, Supporter, SupporterAction
+from supporters.retention import end_of_day, ended_groups, months_before
 
 from .pdf import AddressDoesNotFit, check_address_fits
 
@@ -184,9 +185,14 @@ class LetterActionPage(CachedViewRestrictions, RoutablePageMixin, Page):
 
     def approved_messages(self):
         """Approved solidarity messages from every translation of this action (never pending ones)."""
-        return SolidarityMessage.objects.filter(
-            action__translation_key=self.translation_key, status=MessageStatus.APPROVED
-        ).order_by("-moderated_at", "-pk")
+        # An erased message (by its author's request or at the end of its retention) is not shown blank.
+        return (
+            SolidarityMessage.objects.filter(
+                action__translation_key=self.translation_key, status=MessageStatus.APPROVED
+            )
+            .exclude(text="")
+            .order_by("-moderated_at", "-pk")
+        )
 
     # --- Serving: every form posts to a route of the page itself ----------------------
     def serve(self, request, *args, **kwargs):
@@ -321,6 +327,19 @@ def split_paragraphs(text):
 
 
 # --- What visitors leave --------------------------------------------------------------
+def ended_letter_actions(site, section, now):
+    """Translation keys of the section's letter-writing actions closed longer ago than its retention
+    period for letter writers (an action without a closing date is still running)."""
+    from sections.trees import in_sections
+
+    pages = LetterActionPage.objects.filter(in_sections([site])).only("translation_key", "closes_on")
+    return ended_groups(
+        pages,
+        lambda page: end_of_day(page.closes_on, section.zone) if page.closes_on else None,
+        months_before(now, section.letter_writers_retention_months),
+    )
+
+
 class LetterState(models.TextChoices):
     GENERATED = "generated", _("Generated")
     SENT = "sent", _("Sent")
@@ -375,6 +394,13 @@ class Letter(SupporterAction):
     @property
     def language_name(self):
         return language_label(self.letter_language)
+
+    @classmethod
+    def expired(cls, site, section, now):
+        keys = ended_letter_actions(site, section, now)
+        return {
+            RetentionPurpose.LETTER_WRITERS: cls.objects.filter(site=site, action__translation_key__in=keys)
+        }
 
 
 class MessageStatus(models.TextChoices):
@@ -433,3 +459,10 @@ class SolidarityMessage(SupporterAction):
 
     def __str__(self):
         return f"{self.author_name}: {self.text[:40]}"
+
+    @classmethod
+    def expired(cls, site, section, now):
+        keys = ended_letter_actions(site, section, now)
+        return {
+            RetentionPurpose.LETTER_WRITERS: cls.objects.filter(site=site, action__translation_key__in=keys)
+        }

@@ -1,4 +1,5 @@
-"""Superusers' admin views of the site layer: the "New section" form and the locked sign-ins."""
+"""Admin views of the site layer: "New section" and locked sign-ins for superusers; data access and data
+retention for a section's data officers; translation status for its page staff."""
 
 from axes.models import AccessAttempt
 from axes.utils import reset
@@ -7,13 +8,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from supporters import retention
+from supporters.models import PurgeRecord, RetentionPurpose
 
 from .audit import entries_for
 from .creation import NewSectionForm, create_section_from
 from .languages import language_name, section_languages
+from .models import SectionSettings
 from .permissions import sections_of_page_staff, sites_for_user
 from .translation_status import translation_status
 
@@ -126,3 +133,72 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
             if str(choice["site"].pk) == section and choice["code"] == language:
                 return choice
         raise Http404
+
+
+class RetentionView(WagtailAdminTemplateMixin, TemplateView):
+    """What the next purge would erase in the section, per purpose (a dry run), and what the last one did:
+    for its data officers (and superusers), each sees their own sections only."""
+
+    template_name = "sections/admin/retention.html"
+    page_title = _("Data retention")
+    header_icon = "time"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.sites = list(sites_for_user(request.user).order_by("site_name", "hostname"))
+        if not self.sites:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        sections = []
+        for site in self.sites:
+            settings = SectionSettings.objects.filter(site=site).first()
+            if settings is None:
+                continue
+            due = retention.dry_run(site, now)
+            last_run = (
+                PurgeRecord.objects.filter(site=site).order_by("-ran_at").values_list("ran_at", flat=True)
+            )
+            last_run = last_run.first()
+            last = dict(
+                PurgeRecord.objects.filter(site=site, ran_at=last_run).values_list("purpose", "rows")
+                if last_run
+                else []
+            )
+            rows = [
+                {
+                    "purpose": purpose.label,
+                    "period": kept_for(purpose, settings),
+                    "due": due[purpose],
+                    "last": last.get(purpose.value),
+                }
+                for purpose in RetentionPurpose
+            ]
+            sections.append({"site": site, "settings": settings, "rows": rows, "last_run": last_run})
+        return super().get_context_data(sections=sections, **kwargs)
+
+
+def kept_for(purpose, settings):
+    """How long the section keeps the data of `purpose`, in a sentence."""
+    if purpose == RetentionPurpose.UNCONFIRMED:
+        days = settings.unconfirmed_retention_days
+        return ngettext("%(n)s day after it was made", "%(n)s days after it was made", days) % {"n": days}
+    if purpose == RetentionPurpose.SIGNERS:
+        months = settings.signers_retention_months
+        return ngettext(
+            "%(n)s month after the petition's delivery", "%(n)s months after the petition's delivery", months
+        ) % {"n": months}
+    if purpose == RetentionPurpose.LETTER_WRITERS:
+        months = settings.letter_writers_retention_months
+        return ngettext(
+            "%(n)s month after the action's closing date",
+            "%(n)s months after the action's closing date",
+            months,
+        ) % {"n": months}
+    if purpose == RetentionPurpose.DONORS:
+        years = settings.donors_retention_years
+        return ngettext("%(n)s year after the last payment", "%(n)s years after the last payment", years) % {
+            "n": years
+        }
+    return _("While the newsletter consent stands or an action of theirs is kept")

@@ -9,7 +9,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
@@ -30,6 +30,22 @@ class AddressWindow(models.TextChoices):
     # German and Austrian ones (DIN 5008 form B) on the left.
     RIGHT = "right", _("Right (Swiss and French envelopes)")
     LEFT = "left", _("Left (DIN 5008, German and Austrian envelopes)")
+
+
+# How long each section's law requires donation records (receipts, accounts) to be kept, in years, by
+# section code (the code is the section's ISO country code, as the phone numbers read it). A section whose
+# country is not listed gets DEFAULT_DONOR_RETENTION_LAW: ten years is what all three listed laws ask.
+DONOR_RETENTION_LAWS = {
+    "ch": (10, "Code des obligations, art. 958f"),
+    "fr": (10, "Code de commerce, art. L123-22"),
+    "tg": (10, "Acte uniforme OHADA relatif au droit comptable, art. 24"),
+}
+DEFAULT_DONOR_RETENTION_LAW = (10, "")
+
+
+def donor_retention_law(code):
+    """(minimum years, the law that sets it) for the section with this code."""
+    return DONOR_RETENTION_LAWS.get((code or "").lower(), DEFAULT_DONOR_RETENTION_LAW)
 
 
 class CaptchaMode(models.TextChoices):
@@ -138,6 +154,45 @@ class SectionSettings(BaseSiteSetting):
         help_text=_("Share of a gift that donors can deduct from their taxes, e.g. 66 in France."),
     )
     donation_requires_address = models.BooleanField(_("ask donors for a postal address"), default=False)
+    # Retention: how long supporters' personal data is kept, per purpose (supporters.retention purges it).
+    unconfirmed_retention_days = models.PositiveSmallIntegerField(
+        _("unconfirmed signatures and joins (days)"),
+        default=30,
+        # At least the life of a confirmation link (supporters.confirmation.CONFIRMATION_MAX_AGE): a link
+        # still valid never points at a deleted row.
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+        help_text=_(
+            "Signatures and joins never confirmed by email are deleted this many days after they were "
+            "made; they were never counted. At least 7: a confirmation link works for a week."
+        ),
+    )
+    signers_retention_months = models.PositiveSmallIntegerField(
+        _("signers of a closed petition (months)"),
+        default=6,
+        validators=[MaxValueValidator(120)],
+        help_text=_(
+            "Signers' names and addresses are erased this many months after the petition was delivered "
+            "(its delivery date, else its closing date); the count stays."
+        ),
+    )
+    letter_writers_retention_months = models.PositiveSmallIntegerField(
+        _("letter writers and message authors (months)"),
+        default=3,
+        validators=[MaxValueValidator(120)],
+        help_text=_(
+            "Letter writers' names and solidarity messages are erased this many months after the "
+            "letter-writing action's closing date; the count stays."
+        ),
+    )
+    donors_retention_years = models.PositiveSmallIntegerField(
+        _("donors (years)"),
+        default=10,
+        validators=[MaxValueValidator(50)],
+        help_text=_(
+            "Donors' names and addresses are erased this many years after their last payment, once the "
+            "law no longer requires the receipts to be kept; amounts and dates stay in the accounts."
+        ),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -183,6 +238,19 @@ class SectionSettings(BaseSiteSetting):
             ],
             heading=_("Donations"),
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("unconfirmed_retention_days"),
+                FieldPanel("signers_retention_months"),
+                FieldPanel("letter_writers_retention_months"),
+                FieldPanel("donors_retention_years"),
+            ],
+            heading=_("Retention of supporters' data"),
+            help_text=_(
+                "A supporter's email address is kept while their newsletter consent stands, or while one "
+                "of their actions is kept; then it is erased too."
+            ),
+        ),
     ]
 
     class Meta:
@@ -191,6 +259,21 @@ class SectionSettings(BaseSiteSetting):
 
     def __str__(self):
         return self.name or self.code
+
+    def clean(self):
+        super().clean()
+        minimum, law = donor_retention_law(self.code)
+        if self.donors_retention_years is not None and self.donors_retention_years < minimum:
+            if law:
+                message = _(
+                    "The law requires donation receipts to be kept for at least %(years)s years "
+                    "(%(law)s): enter %(years)s or more."
+                ) % {"years": minimum, "law": law}
+            else:
+                message = _(
+                    "Donation receipts must be kept for at least %(years)s years: enter %(years)s or more."
+                ) % {"years": minimum}
+            raise ValidationError({"donors_retention_years": message})
 
     @property
     def zone(self):

@@ -1,5 +1,5 @@
-"""Admin hooks of the site layer: "New section" and "Locked sign-ins" for superusers, "Data access" for data
-officers, "Translation status" for the people who work on a section's pages, "Section texts" for its
+"""Admin hooks of the site layer: "New section" and "Locked sign-ins" for superusers, "Data access" and "Data
+retention" for data officers, "Translation status" for the people who work on a section's pages, "Section texts" for its
 editors and translators."""
 
 from django.contrib import messages
@@ -13,7 +13,13 @@ from wagtail.admin.menu import MenuItem
 from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
 
-from .admin_views import DataAccessView, LockedSignInsView, NewSectionView, TranslationStatusView
+from .admin_views import (
+    DataAccessView,
+    LockedSignInsView,
+    NewSectionView,
+    RetentionView,
+    TranslationStatusView,
+)
 from .audit import ACTIONS
 from .languages import language_name
 from .page_scope import only_the_users_sections_in_the_chooser
@@ -42,6 +48,7 @@ def register_new_section_url():
         path("sections/new/", NewSectionView.as_view(), name="sections_new"),
         path("locked-sign-ins/", LockedSignInsView.as_view(), name="sections_locked_sign_ins"),
         path("data-access/", DataAccessView.as_view(), name="sections_data_access"),
+        path("data-retention/", RetentionView.as_view(), name="sections_data_retention"),
         path("translation-status/", TranslationStatusView.as_view(), name="sections_translation_status"),
     ]
 
@@ -78,6 +85,13 @@ class SectionStaffMenuItem(MenuItem):
 def register_data_access_menu_item():
     return SectionStaffMenuItem(
         _("Data access"), reverse("sections_data_access"), icon_name="history", order=900
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_data_retention_menu_item():
+    return SectionStaffMenuItem(
+        _("Data retention"), reverse("sections_data_retention"), icon_name="time", order=905
     )
 
 
