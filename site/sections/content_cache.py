@@ -14,11 +14,17 @@ longer read, and expire.
 The token is read from the cache on every call, so a change is seen by every process at its next
 request; it is replaced again once the change commits, so a value built from the rows as they were
 before the commit is not read either.
+
+When Redis cannot be reached the default cache ignores its errors (settings.CACHES): there is no
+generation, every lookup is built from the database, and nothing is kept. A change saved meanwhile
+could not replace the generation; the process that saved it replaces it at its first call once Redis
+answers, so values cached before the outage are not read after it.
 """
 
+import logging
 import uuid
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Locale, Page, PageViewRestriction, Site, TranslatableMixin
@@ -29,8 +35,15 @@ GENERATION_KEY = "sections:content-generation"
 TIMEOUT_SECONDS = 24 * 3600
 
 
+logger = logging.getLogger(__name__)
+# A change saved while Redis could not be reached: its new generation is still to be written.
+unwritten_change = False
+
+
 def current_generation():
-    """The shared content generation, read from the cache (created there when missing)."""
+    """The shared content generation, read from the cache (created there when missing); None without Redis."""
+    if unwritten_change:
+        write_new_generation()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
@@ -50,11 +63,20 @@ def cached(key, build):
 def content_changed():
     """Start a new content generation: now, and again when the current transaction commits."""
 
-    def new_generation():
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    write_new_generation()
+    transaction.on_commit(write_new_generation)
 
-    new_generation()
-    transaction.on_commit(new_generation)
+
+def write_new_generation():
+    """Replace the generation in Redis, whose errors are raised here; if it cannot, try again later."""
+    global unwritten_change
+    try:
+        caches["strict"].set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception as error:  # any backend's connection error: never a 500 for the editor
+        logger.warning("Content generation not replaced, Redis unreachable: %s", error)
+        unwritten_change = True
+    else:
+        unwritten_change = False
 
 
 def on_save_or_delete(sender, instance, **kwargs):

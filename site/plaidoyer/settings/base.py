@@ -74,8 +74,11 @@ ALTCHA_HMAC_KEY = env_str("ALTCHA_HMAC_KEY", "") or "dev-only-altcha-key-change-
 # server checks one try, so the work is in the number of tries, not in each try's rounds: 300 rounds
 # cost the server about 0.1 ms a POST (5,000 rounds cost 1.4 ms and took signing under its goal).
 ALTCHA_CHALLENGE = {"algorithm": "PBKDF2/SHA-256", "cost": 300, "key_prefix": "000", "expires_seconds": 600}
-# Where used solutions are kept until they expire (Redis in production, shared by every app server).
-ALTCHA_REPLAY_CACHE = "default"
+# Where used solutions are kept until they expire (Redis in production, shared by every app server):
+# a cache whose errors are raised (see CACHES).
+ALTCHA_REPLAY_CACHE = "strict"
+# Where rate limits count (Redis in production): a cache whose errors are raised (see CACHES).
+RATE_LIMIT_CACHE = "strict"
 # Without JavaScript no proof of work can be solved: such a POST takes a stricter path, limited per
 # IP address, each (attempts, seconds). A signature must then be confirmed by email in any case.
 NO_SCRIPT_RATE_LIMITS = {"sign": (5, 3600), "join": (5, 3600), "letter": (5, 3600), "message": (3, 3600)}
@@ -285,15 +288,38 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # django-redis rather than Django's own backend, which builds a new Redis client for every call
 # (some 170 response callbacks set up each time, more than Redis takes to answer), and whose incr
 # is two round trips; django-redis keeps one client per server and increments in one.
+#
+# When Redis cannot be reached (README, "Health and faults"), pages are served from the database:
+# - "default" ignores Redis's errors (django-redis's IGNORE_EXCEPTIONS): a read misses, a write is lost,
+#   so the page cache misses and the content lookups are built from the database;
+# - "strict" is the same Redis with its errors raised, for the callers that must know it failed: rate
+#   limits (donations are then refused, the card-testing risk; other forms count in "local", this
+#   process's memory), used proof-of-work solutions (also kept in "local" meanwhile) and a new content
+#   generation (started again once Redis answers);
+# - short socket timeouts: a Redis that hangs costs each cache call 0.25 s, not the OS's minutes.
+# Both aliases share one pool of connections (django-redis keys its pools by URL).
+REDIS_OPTIONS = {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25}
+LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "this-process"}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-        }
+            "OPTIONS": {**REDIS_OPTIONS, "IGNORE_EXCEPTIONS": True},
+        },
+        "strict": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_OPTIONS,
+        },
+        "local": LOCAL_CACHE,
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "strict": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "local": LOCAL_CACHE,
+    }
 
 # --- Background tasks (django-tasks) -----------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
