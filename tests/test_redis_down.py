@@ -173,6 +173,14 @@ def test_with_redis_stopped_pages_signing_and_letters_go_on_and_donations_pause_
             statuses.append(response.status_code)
             assert response["X-Page-Cache"] == "miss"  # from the database, every time
     assert statuses == [200] * 8
+    # Monitoring is told; the load balancer keeps this server (every server has lost the same Redis).
+    assert (
+        client.get("/health/", HTTP_HOST=CH).status_code,
+        client.get("/health/ready/", HTTP_HOST=CH).status_code,
+    ) == (
+        500,
+        200,
+    )
 
     signed = sign(client, pages, "lea@example.org")
     assert signed.status_code == 303
@@ -210,6 +218,7 @@ def test_when_redis_returns_the_page_cache_rate_limits_and_donations_resume_with
     assert donate(client, pages).status_code == 429
     redis_server.start()
 
+    assert client.get("/health/", HTTP_HOST=CH).status_code == 200
     # The page cache keeps and serves pages again.
     assert [client.get(path, HTTP_HOST=CH)["X-Page-Cache"] for _ in range(2)] == ["miss", "hit"]
     assert redis_server.keys("*sections:content-generation")

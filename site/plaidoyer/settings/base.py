@@ -90,6 +90,10 @@ CAPTCHA_REQUIRED = env_bool("CAPTCHA_REQUIRED", False)
 PETITION_RATE_LIMITS = {"ip": (30, 600), "petition": (6000, 60)}
 # Join forms: per IP address, and per section (a flood of sign-ups from many addresses).
 JOIN_RATE_LIMITS = {"ip": (10, 600), "section": (600, 60)}
+# Health (plaidoyer.health): /health/ fails when the oldest task waiting in the queue has waited longer
+# than this many seconds (no worker running), and asks the mail server at most once in so many seconds.
+HEALTH_TASK_QUEUE_MAX_AGE = int(env_str("HEALTH_TASK_QUEUE_MAX_AGE", "300"))
+HEALTH_MAIL_CHECK_SECONDS = 60
 # Where Stripe's API is reached (the local fake in tests and development).
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
 # Where pages load Stripe.js from (localstripe's fake copy in tests and development).
@@ -140,6 +144,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "csp",
+    "health_check",
 ]
 
 MIDDLEWARE = [
