@@ -301,24 +301,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 #   limits (donations are then refused, the card-testing risk; other forms count in "local", this
 #   process's memory), used proof-of-work solutions (also kept in "local" meanwhile) and a new content
 #   generation (started again once Redis answers);
-# - short socket timeouts: a Redis that hangs costs each cache call 0.25 s, not the OS's minutes.
+# - short socket timeouts, and a circuit breaker (plaidoyer.redis_breaker: it says what it measured):
+#   a Redis that hangs costs a process one timeout of 0.25 s per REDIS_BREAKER_SECONDS, not each call.
 # Both aliases share one pool of connections (django-redis keys its pools by URL).
-REDIS_OPTIONS = {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25}
+REDIS_BREAKER_SECONDS = 2.0
+REDIS_OPTIONS = {
+    "SOCKET_CONNECT_TIMEOUT": 0.25,
+    "SOCKET_TIMEOUT": 0.25,
+    "REDIS_CLIENT_CLASS": "plaidoyer.redis_breaker.Redis",
+}
 LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "this-process"}
-if REDIS_URL:
-    CACHES = {
+
+
+def redis_caches(url):
+    """The cache aliases on the Redis at `url` (also used by tests/test_redis_down.py)."""
+    return {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": url,
             "OPTIONS": {**REDIS_OPTIONS, "IGNORE_EXCEPTIONS": True},
         },
-        "strict": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": REDIS_OPTIONS,
-        },
+        "strict": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url, "OPTIONS": REDIS_OPTIONS},
         "local": LOCAL_CACHE,
     }
+
+
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL)
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
