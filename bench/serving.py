@@ -23,7 +23,10 @@ def environment(database_url, redis_url=None, **extra):
             "ADMIN_HOST": "admin.localhost",
             "ALTCHA_HMAC_KEY": "bench-only-altcha-key",
             "REDIS_URL": redis_url or env.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
-            "PYTHONPATH": f"{ROOT / 'site'}:{ROOT}",
+            # The caller's own PYTHONPATH comes after (e.g. packages not yet in the virtualenv).
+            "PYTHONPATH": ":".join(
+                filter(None, [str(ROOT / "site"), str(ROOT), os.environ.get("PYTHONPATH")])
+            ),
             # The bench serves no static files: WhiteNoise need not warn, once per worker, that none were collected.
             "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
         }

@@ -16,6 +16,11 @@ CARD_UNAVAILABLE = _(
     "The card field could not be loaded from our payment provider, Stripe. Nothing was charged; "
     "please check your connection and try again."
 )
+# Redis (the rate limits against card testing) cannot be reached: no payment starts meanwhile.
+LIMITS_UNAVAILABLE = _(
+    "Donations are paused for a few minutes: our protection against card fraud is unavailable. "
+    "Nothing was charged. Please try again in a few minutes."
+)
 
 
 def new_idempotency_key():

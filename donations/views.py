@@ -22,10 +22,10 @@ from supporters.captcha import captcha_missing
 from supporters.emails import canonical_email
 from supporters.models import ConsentRecord
 from supporters.network import hash_ip, request_ip_hash
-from supporters.ratelimit import allow, too_many_requests
+from supporters.ratelimit import Unavailable, allow, too_many_requests
 
 from . import money, payments, webhooks
-from .forms import CARD_UNAVAILABLE, DonationForm, new_idempotency_key
+from .forms import CARD_UNAVAILABLE, LIMITS_UNAVAILABLE, DonationForm, new_idempotency_key
 from .models import FIXED_DESIGNATIONS, Donation
 
 logger = logging.getLogger(__name__)
@@ -138,7 +138,19 @@ def submit(page, request, site, section, reasons):
     if reasons:
         return render_page(page, request, section, DonationForm(page=page, section=section), status=503)
     form = DonationForm(request.POST, page=page, section=section)
-    if not allow(request, "donations:submit", SUBMIT_LIMITS):
+    try:
+        return limited_submit(page, request, site, section, form)
+    except Unavailable:
+        # Redis is unreachable: without rate limits card testers could try cards freely, so no payment
+        # starts until it answers again (README, "Health and faults"). A 4xx, not a 5xx: the site works.
+        form.add_error(None, LIMITS_UNAVAILABLE)
+        response = invalid(page, request, section, form, status=429)
+        response["Retry-After"] = "60"
+        return response
+
+
+def limited_submit(page, request, site, section, form):
+    if not allow(request, "donations:submit", SUBMIT_LIMITS, fail_closed=True):
         if wants_json(request):
             form.add_error(None, _("Too many attempts. Please wait a few minutes and try again."))
             return JsonResponse(
@@ -160,6 +172,7 @@ def submit(page, request, site, section, reasons):
         request,
         "donations:attempt",
         [("ip", *ATTEMPTS_PER_IP), (f"email:{email_key}", *ATTEMPTS_PER_EMAIL)],
+        fail_closed=True,
     ):
         form.add_error(None, _("Too many payment attempts. Please wait an hour before trying again."))
         return invalid(page, request, section, form, status=429)

@@ -145,25 +145,33 @@ def verify(payload, section):
     return parameters["nonce"], parameters["expiresAt"]
 
 
+def claim_in(store, key, owner, timeout):
+    """(first use, same use again) of a solution's `key` in the cache `store`."""
+    first = store.add(key, owner, timeout=timeout)
+    return first, not first and owner != "-" and store.get(key) == owner
+
+
 def claim(nonce, expires_at, owner=""):
     """Mark a verified solution as used, atomically; raises ValidationError if it was, or if that cannot be known.
 
     `owner` names what the solution was used for (e.g. a donation attempt's idempotency key): the
     same form sent twice (a double click) may use it again for the same thing, which the action
     itself does only once; used for anything else, it is refused.
-    Fails closed: when the cache (Redis) cannot be reached, the form is refused rather than let a
-    solution be posted any number of times.
+    When the shared store (Redis) cannot be reached, the solution is claimed in this process's memory
+    instead: while Redis is down, a solution can be used once per app process, not any number of
+    times (README, "Health and faults"). If even that fails, the form is refused, never let through.
     """
-    store = caches[settings.ALTCHA_REPLAY_CACHE]
     key = f"altcha:used:{nonce}"
     owner = hashlib.sha256(f"{key}:{owner}".encode()).hexdigest() if owner else "-"
     timeout = max(1, int(expires_at - time.time()) + CLOCK_SKEW)
     try:
-        first = store.add(key, owner, timeout=timeout)
-        same_use = not first and owner != "-" and store.get(key) == owner
+        first, same_use = claim_in(caches[settings.ALTCHA_REPLAY_CACHE], key, owner, timeout)
     except Exception as error:  # any backend's connection error: never a 500, never a pass
-        logger.warning("ALTCHA replay store unreachable: %s", error)
-        raise ValidationError(ERRORS["unavailable"], code="unavailable") from error
+        logger.warning("ALTCHA replay store unreachable, claiming in this process: %s", error)
+        try:
+            first, same_use = claim_in(caches["local"], key, owner, timeout)
+        except Exception as local_error:
+            raise ValidationError(ERRORS["unavailable"], code="unavailable") from local_error
     if not (first or same_use):
         raise ValidationError(ERRORS["replayed"], code="replayed")
 

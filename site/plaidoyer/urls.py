@@ -13,7 +13,7 @@ from sections.sitemaps import SectionSitemap, robots_txt
 from sections.views import section_css
 from supporters import proof_of_work
 
-from . import page_cache
+from . import health, page_cache
 
 # Django's own 400 view renders without the request: no section, no language of the URL.
 handler400 = "plaidoyer.views.bad_request"
@@ -28,6 +28,9 @@ urlpatterns = [
     path("donations/", include("donations.urls")),
     # The proof-of-work challenge of every form (ALTCHA): one URL for the whole site.
     path("altcha/challenge/", proof_of_work.challenge, name="altcha-challenge"),
+    # For monitoring (everything) and the load balancer (the database): plaidoyer.health.
+    path("health/", health.health, name="health"),
+    path("health/ready/", health.ready, name="health-ready"),
 ]
 
 if settings.DEBUG:

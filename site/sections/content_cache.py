@@ -20,12 +20,18 @@ The token is read from the cache once per request (`ContentGenerationMiddleware`
 on every call), so a change is seen by every process at its next request; it is replaced again once
 the change commits, so a value built from the rows as they were before the commit is not read
 either. A request that changes content reads the token afresh from then on.
+
+When Redis cannot be reached the default cache ignores its errors (settings.CACHES): there is no
+generation, every lookup is built from the database, and nothing is kept. A change saved meanwhile
+could not replace the generation; the process that saved it replaces it at its first call once Redis
+answers, so values cached before the outage are not read after it.
 """
 
+import logging
 import uuid
 from contextvars import ContextVar
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -44,13 +50,20 @@ local = LocMemCache("sections-content", {"TIMEOUT": TIMEOUT_SECONDS, "OPTIONS": 
 request_generation = ContextVar("content_generation", default=None)
 
 
+logger = logging.getLogger(__name__)
+# A change saved while Redis could not be reached: its new generation is still to be written.
+unwritten_change = False
+
+
 def current_generation():
     """The content generation: the one this request started with, else read from the cache."""
     return request_generation.get() or read_generation()
 
 
 def read_generation():
-    """The shared content generation, read from the cache (created there when missing)."""
+    """The shared content generation, read from the cache (created there when missing); None without Redis."""
+    if unwritten_change:
+        write_new_generation()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
@@ -65,9 +78,13 @@ def cached(key, build):
     """`build()`, kept in Django's cache for the current content generation under `key` (a tuple).
 
     Read from this process's copies first, then from the shared cache. Both hand out a new copy
-    (unpickled) on every call: a request may annotate its own.
+    (unpickled) on every call: a request may annotate its own. Without a generation (Redis cannot be
+    reached) it is built from the database, and kept nowhere: no generation would end it.
     """
-    name = ":".join(str(part) for part in ("content", current_generation(), *key))
+    generation = current_generation()
+    if generation is None:
+        return build()
+    name = ":".join(str(part) for part in ("content", generation, *key))
     value = local.get(name, MISSING)
     if value is MISSING:
         value = cache.get_or_set(name, build, TIMEOUT_SECONDS)
@@ -78,12 +95,21 @@ def cached(key, build):
 def content_changed():
     """Start a new content generation: now, and again when the current transaction commits."""
 
-    def new_generation():
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-
     request_generation.set(None)
-    new_generation()
-    transaction.on_commit(new_generation)
+    write_new_generation()
+    transaction.on_commit(write_new_generation)
+
+
+def write_new_generation():
+    """Replace the generation in Redis, whose errors are raised here; if it cannot, try again later."""
+    global unwritten_change
+    try:
+        caches["strict"].set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception as error:  # any backend's connection error: never a 500 for the editor
+        logger.warning("Content generation not replaced, Redis unreachable: %s", error)
+        unwritten_change = True
+    else:
+        unwritten_change = False
 
 
 class ContentGenerationMiddleware:

@@ -62,7 +62,10 @@ def test_limits_on_the_local_cache():
 
 def test_limits_on_redis_expire_with_their_window(redis_url):
     with override_settings(
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+        CACHES={
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url},
+            "strict": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url},
+        }
     ):
         caches["default"].clear()
         check_limits()
@@ -74,7 +77,10 @@ def test_limits_on_redis_expire_with_their_window(redis_url):
 
 def test_limits_survive_dropped_redis_connections(redis_url):
     with override_settings(
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+        CACHES={
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url},
+            "strict": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url},
+        }
     ):
         caches["default"].clear()
         assert allow(request_from("198.51.100.3"), "test", [("ip", 2, 60)])

@@ -74,8 +74,11 @@ ALTCHA_HMAC_KEY = env_str("ALTCHA_HMAC_KEY", "") or "dev-only-altcha-key-change-
 # server checks one try, so the work is in the number of tries, not in each try's rounds: 300 rounds
 # cost the server about 0.1 ms a POST (5,000 rounds cost 1.4 ms and took signing under its goal).
 ALTCHA_CHALLENGE = {"algorithm": "PBKDF2/SHA-256", "cost": 300, "key_prefix": "000", "expires_seconds": 600}
-# Where used solutions are kept until they expire (Redis in production, shared by every app server).
-ALTCHA_REPLAY_CACHE = "default"
+# Where used solutions are kept until they expire (Redis in production, shared by every app server):
+# a cache whose errors are raised (see CACHES).
+ALTCHA_REPLAY_CACHE = "strict"
+# Where rate limits count (Redis in production): a cache whose errors are raised (see CACHES).
+RATE_LIMIT_CACHE = "strict"
 # Without JavaScript no proof of work can be solved: such a POST takes a stricter path, limited per
 # IP address, each (attempts, seconds). A signature must then be confirmed by email in any case.
 NO_SCRIPT_RATE_LIMITS = {"sign": (5, 3600), "join": (5, 3600), "letter": (5, 3600), "message": (3, 3600)}
@@ -87,6 +90,10 @@ CAPTCHA_REQUIRED = env_bool("CAPTCHA_REQUIRED", False)
 PETITION_RATE_LIMITS = {"ip": (30, 600), "petition": (6000, 60)}
 # Join forms: per IP address, and per section (a flood of sign-ups from many addresses).
 JOIN_RATE_LIMITS = {"ip": (10, 600), "section": (600, 60)}
+# Health (plaidoyer.health): /health/ fails when the oldest task waiting in the queue has waited longer
+# than this many seconds (no worker running), and asks the mail server at most once in so many seconds.
+HEALTH_TASK_QUEUE_MAX_AGE = int(env_str("HEALTH_TASK_QUEUE_MAX_AGE", "300"))
+HEALTH_MAIL_CHECK_SECONDS = 60
 # Where Stripe's API is reached (the local fake in tests and development).
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
 # Where pages load Stripe.js from (localstripe's fake copy in tests and development).
@@ -137,6 +144,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "csp",
+    "health_check",
 ]
 
 MIDDLEWARE = [
@@ -287,24 +295,57 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # django-redis rather than Django's own backend, which builds a new Redis client for every call
 # (some 170 response callbacks set up each time, more than Redis takes to answer), and whose incr
 # is two round trips; django-redis keeps one client per server and increments in one.
-if REDIS_URL:
-    CACHES = {
+#
+# When Redis cannot be reached (README, "Health and faults"), pages are served from the database:
+# - "default" ignores Redis's errors (django-redis's IGNORE_EXCEPTIONS): a read misses, a write is lost,
+#   so the page cache misses and the content lookups are built from the database;
+# - "strict" is the same Redis with its errors raised, for the callers that must know it failed: rate
+#   limits (donations are then refused, the card-testing risk; other forms count in "local", this
+#   process's memory), used proof-of-work solutions (also kept in "local" meanwhile) and a new content
+#   generation (started again once Redis answers);
+# - short socket timeouts, and a circuit breaker (plaidoyer.redis_breaker: it says what it measured):
+#   a Redis that hangs costs a process one timeout of 0.25 s per REDIS_BREAKER_SECONDS, not each call.
+# Both aliases share one pool of connections (django-redis keys its pools by URL).
+REDIS_BREAKER_SECONDS = 2.0
+REDIS_OPTIONS = {
+    "SOCKET_CONNECT_TIMEOUT": 0.25,
+    "SOCKET_TIMEOUT": 0.25,
+    "REDIS_CLIENT_CLASS": "plaidoyer.redis_breaker.Redis",
+}
+LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "this-process"}
+
+
+def redis_caches(url):
+    """The cache aliases on the Redis at `url` (also used by tests/test_redis_down.py)."""
+    return {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
+            "LOCATION": url,
+            "OPTIONS": {**REDIS_OPTIONS, "IGNORE_EXCEPTIONS": True},
+        },
+        "strict": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url, "OPTIONS": REDIS_OPTIONS},
+        "local": LOCAL_CACHE,
     }
+
+
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL)
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "strict": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "local": LOCAL_CACHE,
+    }
 # Wagtail writes every image rendition it hands out to its cache ("renditions", else the default one),
 # even one it found prefetched: a Redis round trip per portrait on a prisoner index. Each process keeps
 # its own for a minute instead (an image replaced in the admin shows everywhere within that minute).
-CACHES["renditions"] = {
+RENDITIONS_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "renditions",
     "TIMEOUT": 60,
     "OPTIONS": {"MAX_ENTRIES": 5000},
 }
+CACHES["renditions"] = RENDITIONS_CACHE
 
 # --- Background tasks (django-tasks) -----------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -24,6 +24,8 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 SECURE_SSL_REDIRECT = True
+# A load balancer probes app servers over plain HTTP (plaidoyer.health).
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = SECURE_HSTS_SECONDS or 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -5,8 +5,7 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import CACHES as BASE_CACHES
-from .base import env_str
+from .base import LOCAL_CACHE, RENDITIONS_CACHE, env_str
 
 # The suite always runs on PostgreSQL (never SQLite), default: the local server.
 DATABASES = {
@@ -19,9 +18,12 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# "strict" shares the default's memory (one LOCATION), as it shares its Redis in production.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "renditions": BASE_CACHES["renditions"],
+    "strict": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "local": LOCAL_CACHE,
+    "renditions": RENDITIONS_CACHE,
 }
 # No page cache: tests change counts and pages and expect them on the next GET. Its own tests turn it on.
 PAGE_CACHE_SECONDS = 0
