@@ -90,3 +90,26 @@ def test_the_home_page_shows_the_sections_members_and_local_groups(
     html = client.get("/fr/", HTTP_HOST="ch.localhost:8000").content.decode()
     assert '<strong class="impact__figure">3</strong> <span>membres</span>' in html
     assert '<strong class="impact__figure">2</strong> <span>groupes locaux</span>' in html
+
+
+def test_a_live_figure_is_as_fresh_as_a_cached_page(client, sections, settings):
+    """Counted at most once per PAGE_CACHE_SECONDS for every visitor, the page cache's own promise."""
+    from django.core.cache import cache
+
+    ch = sections["ch"]
+    show_live_count(ch.home)
+    settings.PAGE_CACHE_SECONDS = 60
+    ActionCount.increment(ch.home.translation_key)
+
+    def figure():  # a signed-in editor's request: the page cache keeps nothing for it
+        html = client.get("/fr/", HTTP_HOST="ch.localhost:8000", HTTP_COOKIE="sessionid=x").content.decode()
+        return html.split('<strong class="impact__figure">')[1].split("<")[0]
+
+    assert figure() == "1"
+    ActionCount.increment(ch.home.translation_key)
+    assert figure() == "1"  # counted again once the figure expires
+    cache.delete(f"live-figure:actions:{ch.site.pk}")  # PAGE_CACHE_SECONDS later
+    assert figure() == "2"
+    settings.PAGE_CACHE_SECONDS = 0  # no page cache: every request counts
+    ActionCount.increment(ch.home.translation_key)
+    assert figure() == "3"
