@@ -12,7 +12,7 @@ from supporters.fields import NameField, StrictConsentField
 from supporters.models import ConsentRecord
 from supporters.validators import MARKUP, has_control_characters
 
-from .models import AgeBracket, LocalGroup, Way
+from .models import AgeBracket, Way, local_groups
 
 GROUP_CONTACT_WORDING = _(
     "Pass my name, email address and phone number to the coordinator of my local group, "
@@ -73,11 +73,7 @@ class JoinForm(SpamProtectedForm, forms.Form):
         self.fields["way"].choices = page.ways
         if len(page.ways) == 1:
             self.fields["way"].initial = page.ways[0][0]
-        self.groups = list(
-            LocalGroup.objects.filter(site_id=section.site_id, locale_id=page.locale_id).order_by(
-                "town", "name"
-            )
-        )
+        self.groups = local_groups(section.site_id, page.locale_id)
         open_groups = [group for group in self.groups if group.is_open]
         self.fields["group"].widget.choices = [
             ("", _("No local group")),

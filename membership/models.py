@@ -16,6 +16,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import BodyBlock
+from sections.content_cache import cached
 from sections.texts import section_texts
 from sections.trees import in_sections
 from sections.view_restrictions import CachedViewRestrictions
@@ -268,6 +269,15 @@ def member_count(site):
         total=Sum(Greatest(F("count") + F("offset"), 0))
     )
     return total["total"] or 0
+
+
+def local_groups(site_id, locale_id):
+    """The section's local groups in one language, by town and name: kept with the content (sections.content_cache)."""
+
+    def read():
+        return list(LocalGroup.objects.filter(site_id=site_id, locale_id=locale_id).order_by("town", "name"))
+
+    return cached(("local-groups", site_id, locale_id), read)
 
 
 def group_count(site):

@@ -16,7 +16,7 @@ from supporters.ratelimit import allow, too_many_requests
 
 from .forms import JoinForm
 from .joining import CONFIRMATION_LINK, confirm_membership, record_join
-from .models import JoinPage, LocalGroup, Membership, MembershipState, Way
+from .models import JoinPage, Membership, MembershipState, Way, local_groups
 
 
 def rate_limits(site):
@@ -35,9 +35,8 @@ def unavailable_reason(page, section):
 
 def listed_groups(page, request):
     """The section's groups in the page's language, filtered by the town chosen (GET), and the towns."""
-    groups = list(
-        LocalGroup.objects.filter(site=page.get_site(), locale_id=page.locale_id).order_by("town", "name")
-    )
+    site = Site.find_for_request(request) or page.get_site()
+    groups = local_groups(site.pk, page.locale_id)
     towns = sorted({group.town for group in groups})
     town = request.GET.get("town", "")
     if town in towns:

@@ -34,7 +34,7 @@ from contextvars import ContextVar
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from wagtail.models import Locale, Page, PageViewRestriction, Site, TranslatableMixin
 from wagtail.signals import post_page_move
 
@@ -137,7 +137,13 @@ def on_page_move(sender, **kwargs):
     content_changed()
 
 
+def on_migrate(sender, **kwargs):
+    """A deployment runs `migrate`: values cached by the previous code's version are not read by the new."""
+    content_changed()
+
+
 def register_signal_handlers():
     post_save.connect(on_save_or_delete, dispatch_uid="sections.content_cache.save")
     post_delete.connect(on_save_or_delete, dispatch_uid="sections.content_cache.delete")
     post_page_move.connect(on_page_move, dispatch_uid="sections.content_cache.move")
+    post_migrate.connect(on_migrate, dispatch_uid="sections.content_cache.migrate")
