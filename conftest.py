@@ -32,9 +32,13 @@ def sections(db, django_capture_on_commit_callbacks):
         return create_sections()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium driven by Playwright (the browser download tools do not work here)."""
+    """Debian's Chromium driven by Playwright (the browser download tools do not work here).
+
+    One per module: Playwright's sync API marks its event loop as running in this thread while it is
+    up, and Django's test client cannot call an async view (the health checks) under that mark.
+    """
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):

@@ -84,12 +84,14 @@ def new_challenge(section, expires_in=None, **overrides):
 @require_safe
 def challenge(request):
     """A new challenge for the forms of the section whose site this is, never cached."""
+    from wagtail.models import Site
+
     from sections.models import SectionSettings
 
-    section = SectionSettings.for_request(request)
-    if section is None:
+    site = Site.find_for_request(request)
+    if site is None:  # a host of no section, and no default site
         raise Http404
-    response = JsonResponse(new_challenge(section))
+    response = JsonResponse(new_challenge(SectionSettings.for_site(site)))
     response["Cache-Control"] = "no-store"
     return response
 

@@ -211,7 +211,14 @@ def test_with_the_replay_store_unreachable_a_solution_still_works_once_in_this_p
     assert_refused(second, name, proof_of_work.ERRORS["replayed"], 1, email="bot@example.org")
 
 
-def test_the_challenge_is_never_cached(client):
+def test_the_challenge_is_never_cached(client, sections):
     response = client.get("/altcha/challenge/", HTTP_HOST=CH)
     assert response["Cache-Control"] == "no-store"
     assert response.json()["parameters"]["algorithm"] == "PBKDF2/SHA-256"
+
+
+def test_a_challenge_for_a_host_of_no_section_is_not_found(client, sections):
+    from wagtail.models import Site
+
+    Site.objects.filter(is_default_site=True).update(is_default_site=False)
+    assert client.get("/altcha/challenge/", HTTP_HOST="nowhere.example.org").status_code == 404

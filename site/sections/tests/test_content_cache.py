@@ -196,6 +196,10 @@ def test_a_deployment_leaves_the_previous_versions_values_behind(sections):
     """`migrate` runs at each deployment: what the code before it cached is built again by the new code."""
     from django.core.management import call_command
 
-    assert content_cache.cached(("test-deployed",), lambda: "shape of the old code") == "shape of the old code"
+    assert (
+        content_cache.cached(("test-deployed",), lambda: "shape of the old code") == "shape of the old code"
+    )
     call_command("migrate", verbosity=0)
-    assert content_cache.cached(("test-deployed",), lambda: "shape of the new code") == "shape of the new code"
+    assert (
+        content_cache.cached(("test-deployed",), lambda: "shape of the new code") == "shape of the new code"
+    )
