@@ -15,11 +15,12 @@ register = template.Library()
 
 
 def recent(name, site, count):
-    """`count(site)`, kept PAGE_CACHE_SECONDS in the cache: as fresh as a cached page showing it.
+    """`count(site)`, kept LIVE_FIGURES_SECONDS in the cache: as fresh as a cached page showing it.
 
-    A home page shows a few figures, each a query over every action of the section.
+    A home page shows a few figures, each a query over every action of the section: a page built for
+    an editor or a visitor the page cache missed need not count them again.
     """
-    seconds = settings.PAGE_CACHE_SECONDS
+    seconds = settings.LIVE_FIGURES_SECONDS
     if not seconds:
         return count(site)
     return cache.get_or_set(f"live-figure:{name}:{site.pk}", lambda: count(site), seconds)

@@ -93,12 +93,12 @@ def test_the_home_page_shows_the_sections_members_and_local_groups(
 
 
 def test_a_live_figure_is_as_fresh_as_a_cached_page(client, sections, settings):
-    """Counted at most once per PAGE_CACHE_SECONDS for every visitor, the page cache's own promise."""
+    """Counted at most once per LIVE_FIGURES_SECONDS for every visitor, the page cache's own promise."""
     from django.core.cache import cache
 
     ch = sections["ch"]
     show_live_count(ch.home)
-    settings.PAGE_CACHE_SECONDS = 60
+    settings.LIVE_FIGURES_SECONDS = 60
     ActionCount.increment(ch.home.translation_key)
 
     def figure():  # a signed-in editor's request: the page cache keeps nothing for it
@@ -108,8 +108,8 @@ def test_a_live_figure_is_as_fresh_as_a_cached_page(client, sections, settings):
     assert figure() == "1"
     ActionCount.increment(ch.home.translation_key)
     assert figure() == "1"  # counted again once the figure expires
-    cache.delete(f"live-figure:actions:{ch.site.pk}")  # PAGE_CACHE_SECONDS later
+    cache.delete(f"live-figure:actions:{ch.site.pk}")  # LIVE_FIGURES_SECONDS later
     assert figure() == "2"
-    settings.PAGE_CACHE_SECONDS = 0  # no page cache: every request counts
+    settings.LIVE_FIGURES_SECONDS = 0  # counted on every request
     ActionCount.increment(ch.home.translation_key)
     assert figure() == "3"

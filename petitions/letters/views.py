@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from sections.content_cache import cached
 from sections.models import SectionSettings
 from sections.texts import section_texts
 from supporters import ratelimit
@@ -70,6 +71,12 @@ def _pending_tokens(request):
 def page_context(page, request):
     """Everything the page template needs besides the page itself (forms may be overridden by a route)."""
     site, section = _section(request)
+    if not getattr(request, "is_preview", False):
+        # The published letter and its versions change only with the page: kept with the content (a
+        # preview shows the editor's unsaved versions instead).
+        page.letter_texts = cached(
+            ("letter-texts", page.pk, translation.get_language()), lambda: page.letter_texts
+        )
     accepting = page.is_open and (section is None or section.letters_enabled)
     pending = _pending_tokens(request).get(str(page.translation_key))
     unavailable = captcha_missing(section) if accepting and section is not None else None

@@ -14,7 +14,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def people_concerned(context, page):
-    """[{"record": the record in the page's language, "profile": its live profile page or None}].
+    """[{"name", "occupation": in the page's language, "url": the person's live profile, or None}].
 
     The profile is the one of the page's own section and language: a Swiss German petition links
     to the Swiss German profile, never to another section's. However many people, a few queries,
@@ -23,11 +23,13 @@ def people_concerned(context, page):
     request = context.get("request")
     site = (Site.find_for_request(request) if request is not None else None) or page.get_site()
     if getattr(request, "is_preview", False) or page.pk is None:
-        return find_people(page, site)
-    return cached(("people-concerned", page.pk, getattr(site, "pk", None)), lambda: find_people(page, site))
+        return find_people(page, site, request)
+    return cached(
+        ("people-concerned", page.pk, getattr(site, "pk", None)), lambda: find_people(page, site, request)
+    )
 
 
-def find_people(page, site):
+def find_people(page, site, request):
     records = list(page.prisoners.all())
     if not records:
         return []
@@ -55,10 +57,15 @@ def find_people(page, site):
         )
         for profile in found:
             profiles.setdefault(profile.record.translation_key, profile)
-    return [
-        {
-            "record": translated.get(record.translation_key, record),
-            "profile": profiles.get(record.translation_key),
-        }
-        for record in records
-    ]
+    people = []
+    for record in records:
+        translation = translated.get(record.translation_key, record)
+        profile = profiles.get(record.translation_key)
+        people.append(
+            {
+                "name": translation.full_name,
+                "occupation": translation.occupation,
+                "url": profile.get_url(request) if profile is not None else None,
+            }
+        )
+    return people

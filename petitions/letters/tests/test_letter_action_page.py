@@ -62,3 +62,24 @@ def test_editors_can_open_the_add_form(client, sections, django_user_model):
     assert response.status_code == 200
     content = response.content.decode()
     assert "letter_versions-FORMS" in content and 'name="addressee_address"' in content
+
+
+def test_a_published_letter_version_is_offered_on_the_next_visit(client, action):
+    """The letter's versions and the form's language choices are kept with the content, until a publish."""
+    from petitions.letters.models import LetterVersion
+
+    html = client.get(page_url(action), HTTP_HOST=CH).content.decode()
+    assert '<option value="ru"' in html and '<option value="de"' not in html
+    action.letter_versions.add(
+        LetterVersion(
+            language="de",
+            salutation="Sehr geehrter Herr Minister,",
+            body="Bitte lassen Sie Maryia Kalesnikava frei.",
+            closing="Hochachtungsvoll",
+            addressee="",
+        )
+    )
+    action.save_revision().publish()
+    html = client.get(page_url(action), HTTP_HOST=CH).content.decode()
+    assert '<option value="de"' in html
+    assert "Bitte lassen Sie Maryia Kalesnikava frei." in html

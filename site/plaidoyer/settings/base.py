@@ -53,6 +53,9 @@ FRONTEND_CACHE_URL = env_str("FRONTEND_CACHE_URL", "")
 # How long anonymous visitors are served a page from the page cache (plaidoyer.page_cache), in seconds;
 # 0: no page cache. It is also how old a live count on a cached page may be: a few seconds.
 PAGE_CACHE_SECONDS = int(env_str("PAGE_CACHE_SECONDS", "5"))
+# How old a home page's live figures (actions taken, members, groups: each a count over the whole
+# section) may be, in seconds, on every page that shows them, cached or not; 0: counted on every request.
+LIVE_FIGURES_SECONDS = int(env_str("LIVE_FIGURES_SECONDS", "5"))
 # Keyed hash for IP addresses; falls back to SECRET_KEY.
 IP_HASH_KEY = env_str("IP_HASH_KEY", "") or SECRET_KEY
 # How many proxies (load balancers) stand in front of the app servers: the client's address is the

@@ -27,6 +27,7 @@ CACHES = {
 }
 # No page cache: tests change counts and pages and expect them on the next GET. Its own tests turn it on.
 PAGE_CACHE_SECONDS = 0
+LIVE_FIGURES_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECRET_KEY = "test-secret-key-not-for-production"
 IP_HASH_KEY = "test-ip-hash-key"
