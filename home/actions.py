@@ -92,7 +92,8 @@ def pinned_ids(raw_value):
 def home_page_actions(home, request):
     """`body_items` for the home page's template: its body blocks, with the action lists in place.
 
-    Each item is {"block": a body block} or {"heading": …, "cards": [ActionCard]}.
+    Each item is {"index": a body block's index, "type": its type} (rendered by the `home_body_block`
+    tag) or {"heading": …, "cards": [ActionCard]}.
     """
     site = Site.find_for_request(request) or home.get_site()
     # Wagtail's routing hands over the home page without its locale: the cached one, not a query.
@@ -102,10 +103,10 @@ def home_page_actions(home, request):
     items = []
     listed_open = False
     # Featured blocks are read from the stored data, their pages from the cache (content changes only
-    # with a save): the other blocks, shown as they are, are the only ones StreamField converts.
+    # with a save); the other blocks are converted by StreamField only when the template renders them.
     for index, raw in enumerate(home.body.raw_data):
         if raw["type"] != "featured_actions":
-            items.append({"block": home.body[index]})
+            items.append({"index": index, "type": raw["type"]})
             continue
         page_ids = pinned_ids(raw["value"])
         if getattr(request, "is_preview", False):  # the editor's unsaved choice
@@ -123,6 +124,6 @@ def home_page_actions(home, request):
         shown.update(page.pk for page in pages)
         items.append({"heading": raw["value"].get("heading", ""), "cards": cards_for(pages)})
     if not listed_open:
-        after = next((i + 1 for i, item in enumerate(items) if item["block"].block_type == "hero"), 0)
+        after = next((i + 1 for i, item in enumerate(items) if item.get("type") == "hero"), 0)
         items.insert(after, {"heading": DEFAULT_HEADING, "cards": cards_for(open_pages)})
     return {"body_items": items}

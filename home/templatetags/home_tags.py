@@ -4,10 +4,13 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Sum
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from wagtail import hooks
 from wagtail.models import Page, Site
 
 from home.actions import LIVE_FIGURES_HOOK
+from sections.content_cache import cached
 from sections.trees import in_sections
 from supporters.models import ActionCount
 
@@ -52,3 +55,27 @@ def live_figure(context, name):
         if count is not None:
             return recent(name, site, count)
     return 0
+
+
+# Body blocks that show live figures: rendered for every request, never kept with the content.
+LIVE_BLOCKS = {"impact_figures"}
+
+
+@register.simple_tag(takes_context=True)
+def home_body_block(context, page, index):
+    """The home page's body block at `index`, as `{% include_block %}` renders it.
+
+    A block shows only what an editor saved (a banner, a text, an image), so its HTML is kept with the
+    content (`sections.content_cache`): a visit neither converts the stored block (StreamField reads its
+    images and pages) nor renders it again. Blocks with live figures and previews are rendered each time.
+    """
+    request = context.get("request")
+
+    def render():
+        return page.body[index].render_as_block(context.flatten())
+
+    raw = page.body.raw_data[index]
+    if raw["type"] in LIVE_BLOCKS or getattr(request, "is_preview", False) or page.pk is None:
+        return render()
+    key = ("home-body-block", page.pk, raw.get("id") or index, get_language())
+    return mark_safe(cached(key, lambda: str(render())))

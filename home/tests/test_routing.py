@@ -133,3 +133,36 @@ def test_the_home_page_in_the_visitors_language_is_found_without_a_query(section
 
     german.unpublish()  # as Wagtail's own `localized`: a draft translation is not served
     assert localized_home("de").pk == sections["ch"].home.pk
+
+
+def test_a_path_that_names_a_page_is_kept_with_the_content(tree, django_assert_num_queries):
+    """The next visit reads only the page; a slug changed by a publish is found at once at its new path."""
+    home = HomePage.objects.get(pk=tree["home"].pk)
+    path = ["a-propos"]
+    request = RequestFactory().get("/fr/a-propos/", HTTP_HOST=HOST)
+    assert home.route(request, path).page.pk == tree["about"].pk
+    with django_assert_num_queries(1):
+        assert home.route(request, path).page.title == "À propos"
+
+    about = StandardPage.objects.get(pk=tree["about"].pk)
+    about.slug = "qui-sommes-nous"
+    about.save_revision().publish()
+    with pytest.raises(Http404):
+        home.route(request, path)
+    assert home.route(request, ["qui-sommes-nous"]).page.pk == about.pk
+
+
+def test_made_up_paths_are_never_kept(tree):
+    """Paths naming no page, or going on into a page's own sub-pages, cost a query each time, never cache space."""
+    from django.core.cache import cache
+
+    from sections.content_cache import local
+
+    home = HomePage.objects.get(pk=tree["home"].pk)
+    local.clear()
+    cache.clear()
+    for path in (["nulle-part"], ["dissidents", "nulle-part-1"], ["dissidents", "merci"]):
+        request = RequestFactory().get("/fr/" + "/".join(path) + "/", HTTP_HOST=HOST)
+        outcome(home.route, request, path)
+    assert not [key for key in local._cache if ":route:" in key]
+    assert not [key for key in cache._cache if ":route:" in key]

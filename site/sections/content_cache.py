@@ -6,9 +6,9 @@ first two per request (`Site.find_for_request`, `SectionSettings.for_request`) a
 paths in Django's cache; the others cost queries on every page, yet change only when an editor
 saves something. So they go into Django's cache (Redis in production, shared by every process)
 with the content generation in their key: a random token, itself in the cache, that is replaced
-whenever a page, site, locale, view restriction, section setting or translatable record (section
-texts, prisoner records and their themes and timelines, local groups…) is saved, deleted or
-moved (see `register_signal_handlers`). Values cached under the previous token are no
+whenever a page, site, locale, view restriction, section setting, image or translatable record
+(section texts, prisoner records and their themes and timelines, local groups…) is saved, deleted
+or moved (see `register_signal_handlers`). Values cached under the previous token are no
 longer read, and expire.
 
 Each process also keeps the values it read in its own memory (`local`, Django's LocMemCache), under
@@ -35,6 +35,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
+from wagtail.images.models import AbstractImage
 from wagtail.models import Locale, Page, PageViewRestriction, Site, TranslatableMixin
 from wagtail.signals import post_page_move
 
@@ -129,7 +130,9 @@ class ContentGenerationMiddleware:
 def on_save_or_delete(sender, instance, **kwargs):
     from .models import SectionSettings
 
-    if isinstance(instance, (Page, Site, Locale, PageViewRestriction, SectionSettings, TranslatableMixin)):
+    if isinstance(
+        instance, (Page, Site, Locale, PageViewRestriction, SectionSettings, TranslatableMixin, AbstractImage)
+    ):
         content_changed()
 
 
