@@ -1,21 +1,26 @@
-"""Admin views for section staff: signatures (list, search, filter, inspect, export), counts and delivery."""
+"""Admin views for section staff: signatures (list, search, filter, inspect, export), counts, delivery and paper sheets."""
 
+import re
 from functools import wraps
 
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.models import Site
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from sections.languages import language_name, section_languages
 from sections.models import SectionSettings
 from sections.permissions import sites_for_user
+from sections.roles import sites_with_roles
 from sections.texts import section_texts
 from sections.viewsets import (
     OutsideUserSections,
@@ -25,7 +30,8 @@ from sections.viewsets import (
 )
 from supporters.models import ActionCount, ConsentRecord
 
-from .models import Signature, SignatureState, petitions_in_sites
+from .batches import BatchAlreadyEntered, enter_signatures, print_batch
+from .models import PaperBatch, Signature, SignatureState, petitions_in_sites
 
 
 def petition_for_user(user, page_id):
@@ -200,6 +206,7 @@ def counts_index(request):
         {
             "rows": petition_groups_for_user(request.user),
             "can_adjust": request.user.has_perm("petitions.adjust_petition_count"),
+            "can_print": can_print_sheets(request.user),
         },
     )
 
@@ -283,3 +290,222 @@ def delivery_document(request, page_id):
         response["Content-Disposition"] = f'attachment; filename="petition-{petition.pk}-delivery.html"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Paper sheets: printed in batches, each batch's signatures entered once -------
+
+# A section's editors and data officers print sheets and enter batches, for their own sections only.
+SHEET_ROLES = ("editor", "data-officer")
+MAX_SHEETS = 200
+
+
+def sheet_sites(user):
+    """The sections whose petition sheets `user` may print and enter: where they are editor or data officer."""
+    if not user.is_authenticated or not user.is_active:
+        return Site.objects.none()
+    if user.is_superuser:
+        return Site.objects.all()
+    return Site.objects.filter(pk__in=sites_with_roles(user, SHEET_ROLES))
+
+
+def can_print_sheets(user):
+    return user.has_perm("petitions.add_paperbatch") and sheet_sites(user).exists()
+
+
+def can_enter_batches(user):
+    return user.has_perm("petitions.change_paperbatch") and sheet_sites(user).exists()
+
+
+class PrintSheetsForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of the sheets"))
+    sheets = forms.IntegerField(
+        label=_("Number of sheets"),
+        min_value=1,
+        max_value=MAX_SHEETS,
+        initial=10,
+        help_text=_(
+            "They all carry the same batch number: enter their signatures together once they are back."
+        ),
+    )
+
+    def __init__(self, *args, petition, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [(code, language_name(code)) for code in section_languages(site)]
+        self.fields["language"].initial = petition.locale.language_code
+        self.versions = {
+            page.locale.language_code: page
+            for page in petition.get_translations(inclusive=True).live().specific().select_related("locale")
+        }
+
+    def clean_language(self):
+        code = self.cleaned_data["language"]
+        if code not in self.versions:
+            raise forms.ValidationError(
+                _(
+                    "This petition has no published version in %(language)s yet: publish its translation first."
+                ),
+                params={"language": language_name(code)},
+            )
+        return code
+
+
+@section_scoped
+def print_sheets(request, page_id):
+    """Choose a language and a number of sheets; get the PDF of a new batch."""
+    if not request.user.has_perm("petitions.add_paperbatch"):
+        raise PermissionDenied
+    petition = petitions_in_sites(sheet_sites(request.user)).filter(pk=page_id).first()
+    if petition is None:
+        raise OutsideUserSections
+    petition = petition.specific
+    site = petition.get_site()
+    form = PrintSheetsForm(request.POST or None, petition=petition, site=site)
+    if request.method == "POST" and form.is_valid():
+        version = form.versions[form.cleaned_data["language"]]
+        batch, data = print_batch(version, site, form.cleaned_data["sheets"], request.user)
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="petition-sheets-{batch.label}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return render(request, "petitions/admin/print_sheets.html", {"petition": petition, "form": form})
+
+
+BATCH_NUMBER = re.compile(r"^\s*(?:([A-Za-z][\w-]*?)\s*-\s*)?0*(\d{1,9})\s*$")
+
+
+class FindBatchForm(forms.Form):
+    batch = forms.CharField(
+        label=_("Batch number"), max_length=40, help_text=_("As printed on the sheets, e.g. CH-12.")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_batch(self):
+        typed = self.cleaned_data["batch"]
+        match = BATCH_NUMBER.match(typed)
+        if match is None:
+            raise forms.ValidationError(
+                _("A batch number looks like CH-12: the section's code, a dash, a number.")
+            )
+        code, number = match.groups()
+        batches = PaperBatch.objects.filter(site__in=sheet_sites(self.user), number=int(number))
+        if code:
+            batches = batches.filter(site__sectionsettings__code__iexact=code)
+        found = list(batches[:2])
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("Several of your sections have this number: type it with the section's code, e.g. CH-12.")
+            )
+        if not found:
+            raise forms.ValidationError(
+                _("No batch %(batch)s in your sections."), params={"batch": typed.strip()}
+            )
+        return found[0]
+
+
+def batches_index(request):
+    """The user's sections' petitions (to print sheets) and batches (to enter them), and a batch number to look up."""
+    if not (can_print_sheets(request.user) or can_enter_batches(request.user)):
+        raise PermissionDenied
+    form = FindBatchForm(request.GET or None, user=request.user)
+    if form.is_valid():
+        return redirect("petitions_admin:batch", form.cleaned_data["batch"].pk)
+    sites = sheet_sites(request.user)
+    petitions = []
+    seen = set()
+    for page in petitions_in_sites(sites).select_related("locale").order_by("path"):
+        if page.translation_key not in seen:
+            seen.add(page.translation_key)
+            petitions.append(page)
+    batches = (
+        PaperBatch.objects.filter(site__in=sites)
+        .select_related("site", "petition", "printed_by", "entered_by")
+        .order_by("-printed_at")[:200]
+    )
+    return render(
+        request,
+        "petitions/admin/batches.html",
+        {
+            "form": form,
+            "petitions": petitions,
+            "batches": batches,
+            "can_print": request.user.has_perm("petitions.add_paperbatch"),
+        },
+    )
+
+
+class BatchEntryForm(forms.Form):
+    signatures = forms.IntegerField(
+        label=_("Signatures on the sheets"),
+        min_value=0,
+        help_text=_("Count the filled-in lines of every sheet of the batch. A batch is entered once."),
+    )
+
+    def __init__(self, *args, batch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.batch = batch
+
+    def clean_signatures(self):
+        signatures = self.cleaned_data["signatures"]
+        if signatures > self.batch.capacity:
+            raise forms.ValidationError(
+                _(
+                    "The %(sheets)s sheets of this batch have %(capacity)s lines: at most %(capacity)s signatures."
+                ),
+                params={"sheets": self.batch.sheets, "capacity": self.batch.capacity},
+            )
+        return signatures
+
+
+def already_entered_message(batch):
+    return _(
+        "Batch %(batch)s was already entered on %(date)s (%(signatures)s signatures): it is counted once only."
+    ) % {
+        "batch": batch.label,
+        "date": timezone.localtime(batch.entered_at).strftime("%d.%m.%Y %H:%M"),
+        "signatures": batch.signatures,
+    }
+
+
+@section_scoped
+def enter_batch(request, batch_id):
+    """The page a batch's QR code opens: type how many signatures its sheets carry; counted once."""
+    if not request.user.has_perm("petitions.change_paperbatch"):
+        raise PermissionDenied
+    batch = (
+        PaperBatch.objects.filter(site__in=sheet_sites(request.user), pk=batch_id)
+        .select_related("site", "petition", "printed_by", "entered_by")
+        .first()
+    )
+    if batch is None:
+        raise OutsideUserSections
+    form = BatchEntryForm(request.POST or None, batch=batch)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = enter_signatures(batch.pk, form.cleaned_data["signatures"], request.user)
+        except BatchAlreadyEntered as error:
+            batch = error.batch
+            form.add_error("signatures", already_entered_message(batch))
+        else:
+            messages.success(
+                request,
+                _("%(signatures)s paper signatures of batch %(batch)s were added to “%(title)s”.")
+                % {
+                    "signatures": batch.signatures,
+                    "batch": batch.label,
+                    "title": batch.petition.title if batch.petition else "",
+                },
+            )
+            return redirect("petitions_admin:batches")
+    return render(
+        request,
+        "petitions/admin/enter_batch.html",
+        {
+            "batch": batch,
+            "form": form,
+            "total": ActionCount.total_for(batch.petition_key),
+            "language": language_name(batch.language),
+        },
+    )

@@ -3,6 +3,7 @@
 import datetime
 import math
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -314,3 +315,67 @@ class Signature(SupporterAction):
     @property
     def petition_title(self):
         return self.petition.title if self.petition_id else ""
+
+
+class PaperBatch(models.Model):
+    """Printed petition sheets that share one batch number (per section), shown with a QR code on each sheet.
+
+    The signatures the sheets come back with are entered once: they are added to the petition's audited
+    offset (supporters.ActionCount), and the batch keeps how many, who entered them and when.
+    """
+
+    site = models.ForeignKey("wagtailcore.Site", verbose_name=_("section"), on_delete=models.CASCADE)
+    number = models.PositiveIntegerField(_("batch number"))
+    petition_key = models.UUIDField(_("petition (translation group)"))
+    petition = models.ForeignKey(
+        PetitionPage, verbose_name=_("petition"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=10)
+    sheets = models.PositiveSmallIntegerField(_("sheets"))
+    lines_per_sheet = models.PositiveSmallIntegerField(_("lines per sheet"))
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("printed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    printed_at = models.DateTimeField(_("printed at"), default=timezone.now)
+    signatures = models.PositiveIntegerField(_("signatures entered"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("batch of petition sheets")
+        verbose_name_plural = _("batches of petition sheets")
+        ordering = ["-printed_at"]
+        # "add": print sheets (a new batch); "change": enter the signatures a batch came back with.
+        default_permissions = ("add", "change")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "number"], name="unique_batch_number_per_section")
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        """The batch number as printed on its sheets, e.g. CH-12 (the section's code, then the number)."""
+        code = SectionSettings.for_site(self.site).code if self.site_id else ""
+        return f"{code.upper()}-{self.number}" if code else str(self.number)
+
+    @property
+    def entered(self):
+        return self.entered_at is not None
+
+    @property
+    def capacity(self):
+        """The most signatures the batch's sheets can hold."""
+        return self.sheets * self.lines_per_sheet

@@ -1,10 +1,11 @@
-"""Admin registration (signatures, counts, delivery documents) and the petitions' answer to prisoner pages."""
+"""Admin registration (signatures, counts, delivery documents, paper sheets) and the petitions' answer to prisoner pages."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.widgets import Button
 from wagtail.models import Locale
 from wagtail.permissions import register_permission_policy
 
@@ -18,8 +19,14 @@ from .admin_views import (
     SignaturePermissionPolicy,
     SignatureViewSet,
     adjust_offset,
+    batches_index,
+    can_enter_batches,
+    can_print_sheets,
     counts_index,
     delivery_document,
+    enter_batch,
+    print_sheets,
+    sheet_sites,
 )
 from .models import PetitionPage, Signature, petitions_in_sites
 
@@ -29,6 +36,11 @@ register_permission_policy(Signature, SignaturePermissionPolicy(Signature))
 class CountsMenuItem(MenuItem):
     def is_shown(self, request):
         return request.user.has_perm("petitions.view_signature")
+
+
+class PaperSheetsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_print_sheets(request.user) or can_enter_batches(request.user)
 
 
 class PetitionsAdminGroup(ViewSetGroup):
@@ -47,6 +59,11 @@ class PetitionsAdminGroup(ViewSetGroup):
                 order=200,
             )
         )
+        items.append(
+            PaperSheetsMenuItem(
+                _("Paper sheets"), reverse("petitions_admin:batches"), icon_name="doc-full", order=300
+            )
+        )
         return items
 
 
@@ -63,8 +80,22 @@ def register_petitions_admin_urls():
         path("", counts_index, name="counts"),
         path("<int:page_id>/offset/", adjust_offset, name="offset"),
         path("<int:page_id>/delivery/", delivery_document, name="delivery"),
+        path("<int:page_id>/sheets/", print_sheets, name="sheets"),
+        path("batches/", batches_index, name="batches"),
+        path("batches/<int:batch_id>/", enter_batch, name="batch"),
     ]
     return [path("petition-counts/", include((urls, "petitions_admin"), namespace="petitions_admin"))]
+
+
+@hooks.register("register_page_header_buttons")
+def print_sheets_button(page, user, view_name, next_url=None):
+    """A petition's "Print sheets" for its section's editors and data officers."""
+    if page.specific_class is not PetitionPage or not user.has_perm("petitions.add_paperbatch"):
+        return
+    if petitions_in_sites(sheet_sites(user)).filter(pk=page.pk).exists():
+        yield Button(
+            _("Print petition sheets"), reverse("petitions_admin:sheets", args=[page.pk]), priority=80
+        )
 
 
 @hooks.register("register_prisoner_actions")

@@ -262,11 +262,33 @@ class ActionCount(models.Model):
     def set_offset(self, offset, user, reason):
         """Change the offline offset and keep who did it, when and why."""
         with transaction.atomic():
+            # Locked, so the audit line's previous offset is the one replaced (a batch may add meanwhile).
+            previous = (
+                ActionCount.objects.select_for_update().values_list("offset", flat=True).get(pk=self.pk)
+            )
             ActionCountAdjustment.objects.create(
-                count=self, previous_offset=self.offset, new_offset=offset, changed_by=user, reason=reason
+                count=self, previous_offset=previous, new_offset=offset, changed_by=user, reason=reason
             )
             ActionCount.objects.filter(pk=self.pk).update(offset=offset)
             self.offset = offset
+
+    @classmethod
+    def add_to_offset(cls, key, by, user, reason):
+        """Add `by` to the offline offset of `key` (e.g. a batch of paper sheets), audited like set_offset.
+
+        The row is locked, so two additions at once both count and each audit line is exact.
+        """
+        with transaction.atomic():
+            cls.ensure(key)
+            row = cls.objects.select_for_update().get(key=key)
+            ActionCountAdjustment.objects.create(
+                count=row,
+                previous_offset=row.offset,
+                new_offset=row.offset + by,
+                changed_by=user,
+                reason=reason,
+            )
+            cls.objects.filter(key=key).update(offset=models.F("offset") + by)
 
 
 class ActionCountAdjustment(models.Model):

@@ -49,6 +49,8 @@ PRISONER_RECORDS += ("prisoners.add_theme", "prisoners.change_theme")
 SECTION_TEXTS = ("sections.change_sectiontexts",)
 # The section's local groups (a translatable snippet of the membership app).
 LOCAL_GROUPS = ("membership.add_localgroup", "membership.change_localgroup", "membership.delete_localgroup")
+# Printing petition sheets in batches ("add") and entering a batch's signatures ("change").
+PAPER_SHEETS = ("petitions.add_paperbatch", "petitions.change_paperbatch")
 
 ROLES = (
     Role(
@@ -56,7 +58,7 @@ ROLES = (
         _("editors"),
         page_permissions=("wagtailcore.add_page", "wagtailcore.change_page"),
         collection_permissions=MEDIA,
-        permissions=PRISONER_RECORDS + SECTION_TEXTS + LOCAL_GROUPS,
+        permissions=PRISONER_RECORDS + SECTION_TEXTS + LOCAL_GROUPS + PAPER_SHEETS,
     ),
     Role(
         "moderator",
@@ -91,6 +93,7 @@ ROLES = (
         permissions=(
             "petitions.view_signature",
             "petitions.adjust_petition_count",
+            *PAPER_SHEETS,
             "letters.view_letter",
             "letters.view_solidaritymessage",
             "letters.moderate_solidaritymessage",
