@@ -4,13 +4,15 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test import Client
 
+from petitions.batches import print_batch
 from petitions.models import Signature, SignatureState
 from petitions.signatures import confirmation_token
 from sections.models import SectionSettings
-from supporters.models import ActionCount
+from supporters.models import ActionCount, ActionCountAdjustment
 from supporters.tests.helpers import solution
 
 from .conftest import form_data, host_of, make_petition, page_path
@@ -118,3 +120,20 @@ def test_a_confirmation_button_pressed_many_times_at_once_counts_once(sections):
     assert ActionCount.total_for(petition.translation_key) == 1
     signature.refresh_from_db()
     assert signature.state == SignatureState.CONFIRMED
+
+
+def test_one_paper_batch_entered_from_many_screens_at_once_counts_once(sections):
+    petition = make_petition(sections["ch"].home, slug="kalesnikava")
+    officer = User.objects.create_user("ch-officer")
+    officer.groups.add(Group.objects.get(name="ch data-officers"))
+    batch, _pdf = print_batch(petition, sections["ch"].site, 2, officer)
+
+    def entering():
+        client = Client()
+        client.force_login(officer)
+        return client.post(f"/admin/petition-counts/batches/{batch.pk}/", {"signatures": 12}).status_code
+
+    statuses = run_concurrently([entering] * THREADS)
+    assert sorted(statuses) == [200] * (THREADS - 1) + [302]  # one entry, every other one refused
+    assert ActionCount.total_for(petition.translation_key) == 12
+    assert ActionCountAdjustment.objects.filter(count_id=petition.translation_key).count() == 1
