@@ -20,8 +20,6 @@ from .admin_views import (
     SignatureViewSet,
     adjust_offset,
     batches_index,
-    can_enter_batches,
-    can_print_sheets,
     counts_index,
     delivery_document,
     enter_batch,
@@ -40,7 +38,9 @@ class CountsMenuItem(MenuItem):
 
 class PaperSheetsMenuItem(MenuItem):
     def is_shown(self, request):
-        return can_print_sheets(request.user) or can_enter_batches(request.user)
+        user = request.user
+        may = user.has_perm("petitions.add_paperbatch") or user.has_perm("petitions.change_paperbatch")
+        return may and sheet_sites(user).exists()
 
 
 class PetitionsAdminGroup(ViewSetGroup):

@@ -283,6 +283,10 @@ class PaperSheetsTests(TestCase):
         self.assertEqual(PaperBatch.objects.count(), 1)
 
     def test_a_translator_of_the_section_cannot_print_or_enter(self):
+        self.client.force_login(self.editor)
+        self.assertContains(self.client.get("/admin/"), "/admin/petition-counts/batches/")  # the menu
+        self.client.force_login(self.translator)
+        self.assertNotContains(self.client.get("/admin/"), "/admin/petition-counts/batches/")
         self.print_sheets(self.editor, language="fr", sheets=1)
         batch = PaperBatch.objects.get()
         response = self.print_sheets(self.translator, language="fr", sheets=1)
