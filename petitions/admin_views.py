@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -464,7 +465,7 @@ def already_entered_message(batch):
         "Batch %(batch)s was already entered on %(date)s (%(signatures)s signatures): it is counted once only."
     ) % {
         "batch": batch.label,
-        "date": timezone.localtime(batch.entered_at).strftime("%d.%m.%Y %H:%M"),
+        "date": date_format(timezone.localtime(batch.entered_at), "SHORT_DATETIME_FORMAT"),
         "signatures": batch.signatures,
     }
 

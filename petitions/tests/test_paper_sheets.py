@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.contrib.auth.models import Group, User
 from django.test import TestCase
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from petitions.models import PaperBatch, PetitionPage
@@ -61,6 +62,7 @@ def member_of(username, group_name):
 def t(message, lang="fr", **params):
     """A message as staff read it (the admin speaks French unless they chose otherwise), or a sheet in `lang`."""
     with translation.override(lang):
+        params = {key: value(lang) if callable(value) else value for key, value in params.items()}
         return translation.gettext(message) % params if params else translation.gettext(message)
 
 
@@ -219,7 +221,7 @@ class PaperSheetsTests(TestCase):
         refused = t(
             "Batch %(batch)s was already entered on %(date)s (%(signatures)s signatures): it is counted once only.",
             batch="CH-1",
-            date=timezone.localtime(batch.entered_at).strftime("%d.%m.%Y %H:%M"),
+            date=lambda lang: date_format(timezone.localtime(batch.entered_at), "SHORT_DATETIME_FORMAT"),
             signatures=9,
         )
         self.assertIn(refused, text_of(response))
