@@ -11,6 +11,8 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from sections.viewsets import SectionScopedModelViewSet, SectionScopedViewMixin
 
@@ -18,6 +20,17 @@ from . import delivery
 from .models import FailedEmail
 
 RESEND_PERMISSION = "supporters.resend_failedemail"
+
+
+class FailedEmailPermissionPolicy(ModelPermissionPolicy):
+    """Rows are made by the task that gave up and leave when their supporter is erased: staff only view
+    them (and resend, a permission of its own)."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+
+register_permission_policy(FailedEmail, FailedEmailPermissionPolicy(FailedEmail))
 
 
 class ResendEmailView(SectionScopedViewMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -60,6 +73,7 @@ class FailedEmailViewSet(SectionScopedModelViewSet):
     add_to_admin_menu = True
     list_display = ["kind", "supporter", "recipient", "error", "attempts", "failed_at", "resent_at"]
     list_filter = ["kind", "failed_at"]
+    list_export = []  # a list to act on, not to take away
     inspect_view_enabled = False
     copy_view_enabled = False
 
