@@ -370,7 +370,7 @@ def report(name, run, marks, key):
     get_5xx = sum(1 for poll in gets if poll[2] >= 500 or poll[2] == 0)
     hit_again = next((poll[0] for poll in gets if poll[0] >= back_at and poll[3] == "hit"), None)
     health_down = any(
-        poll[2] == 500 for poll in run.polls if poll[1] == "/health/" and fault_at <= poll[0] < back_at
+        poll[2] == 503 for poll in run.polls if poll[1] == "/health/" and fault_at <= poll[0] < back_at
     )
     health_ok = next(
         (poll[0] for poll in run.polls if poll[1] == "/health/" and poll[0] >= back_at and poll[2] == 200),

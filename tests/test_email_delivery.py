@@ -12,12 +12,14 @@ import socketserver
 import threading
 import time
 from datetime import timedelta
+from importlib import import_module
 from unittest import mock
 
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.test import TestCase, override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -285,7 +287,8 @@ class EmailDeliveryTests(TestCase):
         self.client.force_login(self.officer("fr"))
         listing = self.client.get(index)
         self.assertContains(listing, "anna@example.org")
-        self.assertContains(listing, "Signature: confirmation link")
+        with translation.override(listing.wsgi_request.LANGUAGE_CODE):  # the admin's language
+            self.assertContains(listing, str(EmailKind.SIGNATURE_CONFIRM.label))
         self.assertContains(listing, resend)
         self.assertContains(self.client.get(resend), "Anna Muster")
 
@@ -320,6 +323,20 @@ class EmailDeliveryTests(TestCase):
         self.assertEqual(self.smtp.received, [])
         self.assertFalse(FailedEmail.objects.exists())
         self.assertFalse(DBTaskResult.objects.ready().exists())
+
+    def test_data_officers_of_sections_created_before_the_list_get_it_from_the_migration(self):
+        group = self.sections["fr"].groups["data-officer"]
+        group.permissions.remove(*group.permissions.filter(content_type__model="failedemail"))
+        self.assertFalse(self.officer("fr").has_perm("supporters.resend_failedemail"))
+
+        import_module("supporters.migrations.0008_data_officers_resend_failed_emails").grant(apps, None)
+
+        officer = User.objects.get(username="fr-officer")
+        self.assertTrue(officer.has_perm("supporters.view_failedemail"))
+        self.assertTrue(officer.has_perm("supporters.resend_failedemail"))
+        self.assertFalse(
+            self.sections["fr"].groups["editor"].permissions.filter(content_type__model="failedemail")
+        )
 
 
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1")

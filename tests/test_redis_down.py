@@ -189,7 +189,7 @@ def test_with_redis_stopped_pages_signing_and_letters_go_on_and_donations_pause_
         client.get("/health/", HTTP_HOST=CH).status_code,
         client.get("/health/ready/", HTTP_HOST=CH).status_code,
     ) == (
-        500,
+        503,
         200,
     )
 
