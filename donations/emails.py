@@ -11,6 +11,8 @@ from django_tasks import task
 
 from sections.models import SectionSettings
 from sections.texts import section_texts
+from supporters import delivery
+from supporters.models import EmailKind
 
 from . import money
 
@@ -23,14 +25,18 @@ def sender(texts):
 
 
 @task()
-def send_receipt(payment_id):
-    """Send the receipt of one payment, at most once (the webhook that triggers it may be delivered again)."""
+def send_receipt(payment_id, attempt=1):
+    """Send the receipt of one payment, at most once (the webhook that triggers it may be delivered again).
+
+    Dropped if the donor was erased meanwhile (their address is blanked); a refused send is retried
+    (supporters.delivery) and the payment keeps no receipt date until one is accepted.
+    """
     from .models import Payment, PaymentStatus
 
     with transaction.atomic():
         payment = (
             Payment.objects.select_for_update()
-            .select_related("donation", "donation__site")
+            .select_related("donation", "donation__site", "donation__supporter")
             .filter(pk=payment_id, status=PaymentStatus.SUCCEEDED, receipt_sent_at__isnull=True)
             .first()
         )
@@ -61,7 +67,16 @@ def send_receipt(payment_id):
             to=[donation.email],
             reply_to=[section.contact_email] if section.contact_email else None,
         )
-        message.send()
+        sent = delivery.send(
+            message,
+            task=send_receipt,
+            args=(payment_id,),
+            attempt=attempt,
+            supporter=donation.supporter,
+            kind=EmailKind.DONATION_RECEIPT,
+        )
+        if not sent:
+            return False
         payment.receipt_sent_at = timezone.now()
         payment.save(update_fields=["receipt_sent_at"])
     return True

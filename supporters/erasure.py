@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Supporter, SupporterAction
+from .models import FailedEmail, Supporter, SupporterAction
 
 
 def erasable_models():
@@ -46,6 +46,8 @@ def erase_supporter(supporter):
     rows = 0
     for model in erasable_models():
         rows += blank(model._default_manager.filter(supporter=supporter))
+    # An undelivered email would be resent to nobody: it goes from the data officers' list.
+    FailedEmail.objects.filter(supporter=supporter).delete()
     Supporter.objects.filter(pk=supporter.pk).update(
         email="",
         canonical_email=f"erased:{supporter.pk}",

@@ -19,7 +19,7 @@ from petitions.models import Signature, SignatureState
 from petitions.tests.conftest import make_petition
 from sections.demo import create_sections
 from sections.viewsets import SectionScopedViewSetMixin
-from supporters.models import Supporter
+from supporters.models import EmailKind, FailedEmail, Supporter
 
 # Each section's rows carry its own marker, so a page that shows another section's row is caught.
 PEOPLE = {"ch": ("Ueli", "Tschanz", "Thun"), "fr": ("Jeanne", "Kervella", "Brest")}
@@ -86,7 +86,25 @@ def donation(section, first, last, town):
     )
 
 
-ROWS = {Signature: signature, Letter: letter, SolidarityMessage: message, Donation: donation}
+def failed_email(section, first, last, town):
+    return FailedEmail.objects.create(
+        site=section.site,
+        supporter=Supporter.for_email(section.site, f"{first}@example.org", first, last),
+        kind=EmailKind.SIGNATURE_CONFIRM,
+        task_path="petitions.tasks.send_signature_email",
+        task_args=[0, "confirm"],
+        attempts=5,
+        error="SMTPConnectError 554",
+    )
+
+
+ROWS = {
+    Signature: signature,
+    Letter: letter,
+    SolidarityMessage: message,
+    Donation: donation,
+    FailedEmail: failed_email,
+}
 
 
 def scoped_viewsets():

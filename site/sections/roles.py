@@ -97,6 +97,8 @@ ROLES = (
             "donations.view_donation",
             "membership.view_membership",
             "supporters.erase_supporter",
+            "supporters.view_failedemail",
+            "supporters.resend_failedemail",
         ),
         sees_supporters=True,
     ),

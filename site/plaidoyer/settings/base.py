@@ -97,6 +97,11 @@ JOIN_RATE_LIMITS = {"ip": (10, 600), "section": (600, 60)}
 # than this many seconds (no worker running), and asks the mail server at most once in so many seconds.
 HEALTH_TASK_QUEUE_MAX_AGE = int(env_str("HEALTH_TASK_QUEUE_MAX_AGE", "300"))
 HEALTH_MAIL_CHECK_SECONDS = 60
+# Emails to supporters (supporters.delivery): a refused or unreachable mail server is tried again after
+# each of these delays (seconds), then the email is listed for data officers to resend. A connection
+# gives up after EMAIL_TIMEOUT seconds, so that a silent server does not hold a task worker.
+EMAIL_RETRY_DELAYS = (60, 300, 1800, 7200)
+EMAIL_TIMEOUT = 10
 # Where Stripe's API is reached (the local fake in tests and development).
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
 # Where pages load Stripe.js from (localstripe's fake copy in tests and development).
