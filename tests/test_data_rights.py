@@ -14,6 +14,8 @@ from django.utils.translation import gettext, override
 from wagtail.models import ModelLogEntry
 
 from donations.models import Donation, DonationStatus
+from donations.tests import conftest as stripe_fixtures
+from donations.tests.conftest import card_token, donate, post_event, stripe_events, stripe_get
 from sections.audit import ERASE
 from sections.demo import create_sections
 from supporters.models import ConsentRecord, RightsRequest, Supporter
@@ -226,17 +228,11 @@ class YourDataPageTests(TestCase):
 
 
 # --- With Stripe (localstripe) and at the same moment ------------------------------------------------
-from donations.tests.conftest import (  # noqa: E402, F401  (fixtures)
-    card_token,
-    donate,
-    donation_pages,
-    localstripe,
-    post_event,
-    stripe_env,
-    stripe_events,
-    stripe_get,
-    stripe_keys,
-)
+# The donation tests' fixtures: a localstripe on loopback, each section's keys, the demo donation pages.
+localstripe = stripe_fixtures.localstripe
+stripe_keys = stripe_fixtures.stripe_keys
+stripe_env = stripe_fixtures.stripe_env
+donation_pages = stripe_fixtures.donation_pages
 
 
 @pytest.mark.django_db
