@@ -15,7 +15,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -44,7 +44,8 @@ INTERNAL_FIELDS = {
     "stripe_payment_intent_id",
     "stripe_subscription_id",
     "moderated_by",
-    "join_page_key",
+    "token",
+    "consent_version",
 }
 
 
@@ -158,8 +159,9 @@ def _display(row, field):
     value = getattr(row, field.name)
     if value in (None, ""):
         return ""
-    if field.choices:
-        return str(getattr(row, f"get_{field.name}_display")())
+    display = getattr(row, f"get_{field.name}_display", None)
+    if callable(display):  # choices, and a model's own display (a donation's amount in its currency)
+        return str(display())
     if field.is_relation:
         return str(value)
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
@@ -177,7 +179,10 @@ def copy_of(supporter):
         fields = [
             field
             for field in model._meta.concrete_fields
-            if field.name not in INTERNAL_FIELDS and field.name != "created_at"
+            # UUIDs are translation groups' keys: the page or group itself is listed instead.
+            if field.name not in INTERNAL_FIELDS
+            and field.name != "created_at"
+            and not isinstance(field, models.UUIDField)
         ]
         for row in model._default_manager.filter(supporter=supporter, site_id=supporter.site_id):
             lines = [(str(field.verbose_name), _display(row, field)) for field in fields]

@@ -156,6 +156,7 @@ class YourDataPageTests(TestCase):
         )
         self.assertIn(f"{t('donation').capitalize()}", copy)
         self.assertIn("Lausanne", copy)
+        self.assertIn(self.ch_gift.display_amount, copy)
         self.assertIn("J'accepte que mes données servent à traiter mon don.", copy)
         self.assertNotIn("Paris", copy)
         again = client.post(path, HTTP_HOST=HOSTS["ch"])
@@ -298,3 +299,29 @@ def test_two_erasures_of_one_person_at_once_erase_once_and_answer_readably(secti
     assert ModelLogEntry.objects.filter(action=ERASE).count() == 1
     assert sorted(RightsRequest.objects.values_list("rows", flat=True)) == [0, 1]
     assert Donation.objects.get().email == ""
+
+
+@pytest.mark.django_db
+def test_a_data_officers_erasure_from_the_admin_also_ends_the_monthly_gift_at_stripe(
+    client, stripe_env, donation_pages, localstripe, django_capture_on_commit_callbacks, sections
+):
+    from django.contrib.auth.models import User
+    from django.urls import reverse
+
+    token = card_token(localstripe, "4242424242424242")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert donate(client, "ch", frequency="monthly", amount="20", stripe_token=token).status_code == 200
+    donation = Donation.objects.get()
+    officer = User.objects.create_user("ch-officer", password="pw")
+    officer.groups.set([sections["ch"].groups["data-officer"]])
+    client.force_login(officer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("donation:erase", args=[donation.pk]))
+
+    donation.refresh_from_db()
+    assert donation.email == ""
+    subscription = stripe_get(localstripe, f"subscriptions/{donation.stripe_subscription_id}")
+    assert subscription["status"] == "canceled"
+    customers = stripe_get(localstripe, "customers")["data"]
+    assert donation.stripe_customer_id not in [customer["id"] for customer in customers]
