@@ -227,6 +227,14 @@ class YourDataPageTests(TestCase):
             refused = ask(client, email="nobody@example.org")
         self.assertEqual(refused.status_code, 429)
 
+    def test_without_javascript_a_request_is_taken_with_a_stricter_limit(self):
+        client = Client()
+        with self.settings(NO_SCRIPT_RATE_LIMITS={"rights": (1, 3600)}):
+            with self.captureOnCommitCallbacks(execute=True):
+                self.assertEqual(ask(client, captcha=False).status_code, 303)
+            self.assertEqual(ask(client, email="other@example.org", captcha=False).status_code, 429)
+        self.assertEqual([message.to for message in mail.outbox], [["maryia@example.org"]])
+
 
 # --- With Stripe (localstripe) and at the same moment ------------------------------------------------
 # The donation tests' fixtures: a localstripe on loopback, each section's keys, the demo donation pages.
