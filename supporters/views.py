@@ -89,4 +89,5 @@ def rights_link(request, token):
     rows = erase_on_request(rights_request)
     if rows is None:
         return render(request, "supporters/rights/invalid_link.html", {"reason": "used"}, status=400)
-    return render(request, "supporters/rights/erased.html")
+    # 0: erased meanwhile by another request or a data officer, whose erasure told the person (or not).
+    return render(request, "supporters/rights/erased.html", {"told": rows > 0})

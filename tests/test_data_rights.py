@@ -185,6 +185,22 @@ class YourDataPageTests(TestCase):
         self.ch_gift.refresh_from_db()
         self.assertEqual(self.ch_gift.email, "maryia@example.org")
 
+    def test_the_daily_purge_forgets_whose_an_unused_expired_request_was(self):
+        from django.utils import timezone
+
+        from supporters import retention
+
+        self.request_link(Client(), kind="access")
+        request = RightsRequest.objects.get()
+        retention.purge(self.sections["ch"].site, timezone.now())
+        self.assertEqual(RightsRequest.objects.get().supporter, self.ch_gift.supporter)
+        retention.purge(
+            self.sections["ch"].site,
+            request.requested_at + timezone.timedelta(seconds=RIGHTS_LINK_MAX_AGE + 1),
+        )
+        request.refresh_from_db()
+        self.assertEqual((request.supporter, request.known, request.used_at), (None, True, None))
+
     def test_a_link_of_one_section_does_nothing_on_another(self):
         client = Client()
         path = self.request_link(client, kind="erasure")
