@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import FailedEmail, Supporter, SupporterAction
+from .signals import supporter_erased
 
 
 def erasable_models():
@@ -38,11 +39,17 @@ def holding_personal_data(model):
 
 @transaction.atomic
 def erase_supporter(supporter):
-    """Blanks the supporter and every action of theirs; returns how many action rows it blanked.
+    """Blanks the supporter and every action of theirs; returns how many action rows it blanked, or
+    None when the supporter was already erased (by another erasure that ran first).
 
-    Locks the supporter's row first, so two erasures of one person at once run one after the other.
+    Locks the supporter's row first, so two erasures of one person at once run one after the other
+    and the second changes nothing. Receivers of `supporter_erased` (donations: the monthly gifts
+    and the customer at Stripe) act on commit.
     """
-    Supporter.objects.select_for_update().filter(pk=supporter.pk).first()
+    locked = Supporter.objects.select_for_update().filter(pk=supporter.pk).first()
+    if locked is None or locked.erased_at is not None:
+        return None
+    supporter_erased.send(sender=Supporter, supporter=locked)
     rows = 0
     for model in erasable_models():
         rows += blank(model._default_manager.filter(supporter=supporter))

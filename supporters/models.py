@@ -288,6 +288,46 @@ class ActionCountAdjustment(models.Model):
         return f"{self.previous_offset} → {self.new_offset}"
 
 
+class RightsKind(models.TextChoices):
+    ACCESS = "access", _("A copy of my data")
+    ERASURE = "erasure", _("The erasure of my data")
+
+
+class RightsRequest(models.Model):
+    """One request a visitor made to see or erase what a section holds about them (supporters.rights).
+
+    Its id is what the emailed link signs, so that the link works once: using it sets `used_at`. The
+    supporter is linked only while the link may still be used; a used request keeps no personal data,
+    only its kind, section, times and outcome (the log of requests and outcomes).
+    """
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=RightsKind.choices)
+    language = models.CharField(_("language"), max_length=8)
+    # Null for an address the section does not know (the request is answered alike) and once used.
+    supporter = models.ForeignKey(
+        Supporter,
+        verbose_name=_("supporter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    known = models.BooleanField(_("address known"), default=False)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now, db_index=True)
+    used_at = models.DateTimeField(_("link used"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("action rows erased"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data request")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
 class EmailKind(models.TextChoices):
     """What an email to a supporter was for (the admin's list of undelivered emails says which)."""
 

@@ -84,7 +84,13 @@ ALTCHA_REPLAY_CACHE = "strict"
 RATE_LIMIT_CACHE = "strict"
 # Without JavaScript no proof of work can be solved: such a POST takes a stricter path, limited per
 # IP address, each (attempts, seconds). A signature must then be confirmed by email in any case.
-NO_SCRIPT_RATE_LIMITS = {"sign": (5, 3600), "join": (5, 3600), "letter": (5, 3600), "message": (3, 3600)}
+NO_SCRIPT_RATE_LIMITS = {
+    "sign": (5, 3600),
+    "join": (5, 3600),
+    "letter": (5, 3600),
+    "message": (3, 3600),
+    "rights": (3, 3600),
+}
 # A section that chose reCAPTCHA has its forms withheld without its keys (production); in
 # development its captcha is off, with a warning on the form. ALTCHA needs no per-section keys.
 CAPTCHA_REQUIRED = env_bool("CAPTCHA_REQUIRED", False)
@@ -93,6 +99,9 @@ CAPTCHA_REQUIRED = env_bool("CAPTCHA_REQUIRED", False)
 PETITION_RATE_LIMITS = {"ip": (30, 600), "petition": (6000, 60)}
 # Join forms: per IP address, and per section (a flood of sign-ups from many addresses).
 JOIN_RATE_LIMITS = {"ip": (10, 600), "section": (600, 60)}
+# Requests for a copy or the erasure of one's data (supporters.rights): per IP address, and per
+# email address (beyond it nothing is sent, and the page answers alike), so nobody floods a mailbox.
+RIGHTS_RATE_LIMITS = {"ip": (10, 3600), "address": (3, 3600)}
 # Health (plaidoyer.health): /health/ fails when the oldest task waiting in the queue has waited longer
 # than this many seconds (no worker running), and asks the mail server at most once in so many seconds.
 HEALTH_TASK_QUEUE_MAX_AGE = int(env_str("HEALTH_TASK_QUEUE_MAX_AGE", "300"))
