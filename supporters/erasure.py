@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Supporter, SupporterAction
+from .signals import send_on_commit, supporter_erased
 
 
 def erasable_models():
@@ -41,6 +42,7 @@ def erase_supporter(supporter):
     """Blanks the supporter and every action of theirs; returns how many action rows it blanked.
 
     Locks the supporter's row first, so two erasures of one person at once run one after the other.
+    Once committed, `supporters.signals.supporter_erased` tells the listening apps (the CRM forgets them).
     """
     Supporter.objects.select_for_update().filter(pk=supporter.pk).first()
     rows = 0
@@ -53,4 +55,5 @@ def erase_supporter(supporter):
         last_name="",
         erased_at=timezone.now(),
     )
+    send_on_commit(supporter_erased, Supporter, site_id=supporter.site_id, supporter_id=supporter.pk)
     return rows

@@ -97,6 +97,13 @@ ROLES = (
             "donations.view_donation",
             "membership.view_membership",
             "supporters.erase_supporter",
+            # The section's CRM webhooks (crm): registered, followed and replayed by data officers.
+            "crm.add_webhookdestination",
+            "crm.change_webhookdestination",
+            "crm.delete_webhookdestination",
+            "crm.view_webhookdestination",
+            "crm.view_delivery",
+            "crm.replay_delivery",
         ),
         sees_supporters=True,
     ),
