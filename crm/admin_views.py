@@ -18,7 +18,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
-from sections.permissions import sites_for_user
+from sections.permissions import filter_for_user, sites_for_user
 from sections.viewsets import SectionScopedModelViewSet, SectionScopedRecordViewSet, SectionScopedViewMixin
 
 from . import delivery as sending
@@ -67,6 +67,11 @@ class WebhookDestinationViewSet(SectionScopedModelViewSet):
 class DeliveryFilterSet(WagtailFilterSet):
     state = django_filters.ChoiceFilter(label=_("State"), choices=DeliveryState.choices)
     kind = django_filters.ChoiceFilter(field_name="event__kind", label=_("Type"), choices=EventKind.choices)
+    # Only the user's own sections' webhooks are offered (another section's names are not shown).
+    destination = django_filters.ModelChoiceFilter(
+        label=_("CRM webhook"),
+        queryset=lambda request: filter_for_user(WebhookDestination.objects.all(), request.user),
+    )
 
     class Meta:
         model = Delivery
@@ -131,7 +136,7 @@ class DeliveryViewSet(SectionScopedRecordViewSet):
     menu_label = _("Deliveries and dead letters")
     section_field = "destination__site"
     list_display = ["event", "destination", "state", "attempts", "last_attempt_at", "last_error"]
-    list_filter = DeliveryFilterSet
+    filterset_class = DeliveryFilterSet
     ordering = ["-pk"]
     index_view_class = DeliveryIndexView
     inspect_view_class = DeliveryInspectView
