@@ -17,6 +17,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from sections.permissions import filter_for_user, sites_for_user
 from sections.viewsets import SectionScopedModelViewSet, SectionScopedRecordViewSet, SectionScopedViewMixin
@@ -58,10 +59,20 @@ class WebhookDestinationViewSet(SectionScopedModelViewSet):
         base_form_class=WebhookDestinationForm,
     )
     list_display = ["name", "url", "site", "active"]
+    list_export = ["name", "url", "site", "active", "created_at"]
     inspect_view_enabled = True
     inspect_view_fields = ["name", "site", "url", "active", "created_at", "signing_secret"]
     inspect_view_class = WebhookDestinationInspectView
     copy_view_enabled = False
+
+
+class DeliveryPermissionPolicy(ModelPermissionPolicy):
+    """Deliveries are never added, edited or deleted in the admin: staff follow them and replay dead letters."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
 
 
 class DeliveryFilterSet(WagtailFilterSet):
@@ -136,11 +147,13 @@ class DeliveryViewSet(SectionScopedRecordViewSet):
     menu_label = _("Deliveries and dead letters")
     section_field = "destination__site"
     list_display = ["event", "destination", "state", "attempts", "last_attempt_at", "last_error"]
+    list_export = ["event", "destination", "state", "attempts", "created_at", "last_attempt_at", "last_error"]
     filterset_class = DeliveryFilterSet
     ordering = ["-pk"]
     index_view_class = DeliveryIndexView
     inspect_view_class = DeliveryInspectView
     inspect_view_fields = [
+        "created_at",
         "event",
         "destination",
         "state",
