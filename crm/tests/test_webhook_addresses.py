@@ -3,6 +3,7 @@
 from django.contrib.auth.models import User
 from django.test import TestCase, override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from crm.models import WebhookDestination
 from sections.demo import create_sections
@@ -34,6 +35,10 @@ class WebhookAddressesTest(TestCase):
     def assert_refused(self, url, message):
         response = self.add(url)
         self.assertEqual(response.status_code, 200)
+        # The admin speaks the staff member's language (French, the project's default, here).
+        self.assertContains(response, '<html lang="fr"')
+        with translation.override("fr"):
+            message = translation.gettext(message)
         form = response.context["form"]
         self.assertEqual(form.errors["url"], [message])
         # What they typed is kept, and the message is shown on the page.

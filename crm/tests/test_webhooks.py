@@ -5,6 +5,7 @@ import datetime
 import json
 import re
 import time
+from pathlib import Path
 
 from django.contrib.auth.models import User
 from django.core import mail
@@ -135,6 +136,17 @@ class CrmWebhooksTest(TestCase):
         self.assertEqual(confirmation["type"], "confirmation")
         self.assertEqual(confirmation["person"]["identifiers"], event["person"]["identifiers"])
         self.assertEqual(confirmation["action"]["state"], SignatureState.CONFIRMED)
+
+    def test_the_readmes_verification_snippet_accepts_a_received_request_and_refuses_a_forged_one(self):
+        readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+        snippet = re.search(r"## CRM webhooks.*?```python\n(.*?)```", readme, re.S).group(1)
+        namespace = {}
+        exec(snippet, namespace)  # the README's own code, as a CRM would paste it
+        crm = self.destination("/ok-readme")
+        self.act()
+        [(headers, body)] = self.receiver.received("/ok-readme")
+        self.assertTrue(namespace["verify"](crm.signing_secret, headers, body))
+        self.assertFalse(namespace["verify"](crm.signing_secret, headers, body.replace(b"Anna", b"Anne")))
 
     def test_a_newsletter_yes_sends_the_email_address_and_a_consent_event(self):
         self.destination("/ok-news")
