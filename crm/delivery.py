@@ -23,15 +23,14 @@ MAX_BACKOFF = datetime.timedelta(hours=6)
 
 
 def has_destinations(site_id):
-    return WebhookDestination.objects.filter(site_id=site_id, active=True).exists()
+    return WebhookDestination.objects.filter(site_id=site_id).exists()
 
 
 def create_events(site_id, supporter_id, events, occurred_at):
-    """Store `events` ((kind, action label) pairs) with a delivery to each active destination of the
-    section; returns the deliveries' ids, to be sent once this is committed."""
-    destinations = list(
-        WebhookDestination.objects.filter(site_id=site_id, active=True).values_list("pk", flat=True)
-    )
+    """Store `events` ((kind, action label) pairs) with a delivery to each destination of the section;
+    returns the deliveries' ids, to be sent once this is committed. A paused destination's deliveries
+    wait: they are sent once it is active again (`send_crm_deliveries`)."""
+    destinations = list(WebhookDestination.objects.filter(site_id=site_id).values_list("pk", flat=True))
     if not destinations:
         return []
     with transaction.atomic():

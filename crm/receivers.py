@@ -1,6 +1,6 @@
 """The kernel's signals (supporters.signals) turned into CRM events, after the visitor's transaction commits.
 
-The visitor's request pays one query (does the section have an active webhook?) and, if so, one
+The visitor's request pays one query (does the section have a webhook?) and, if so, one
 task enqueued; the events, deliveries and HTTP requests are the task workers' work.
 """
 

@@ -290,6 +290,18 @@ class CrmWebhooksTest(TestCase):
             self.assertNotIn(b"Anna", body)
             self.assertNotIn(b"anna@example.org", body)
 
+    def test_a_paused_webhook_gets_nothing_until_it_is_active_again_then_what_waited(self):
+        paused = self.destination("/ok-paused")
+        WebhookDestination.objects.filter(pk=paused.pk).update(active=False)
+        self.act()
+        self.due_now(paused)
+        self.assertEqual(self.receiver.received("/ok-paused"), [])
+
+        WebhookDestination.objects.filter(pk=paused.pk).update(active=True)
+        self.due_now(paused)
+        self.assertEqual([event["type"] for event in self.bodies("/ok-paused")], ["action"])
+        self.assertEqual(Delivery.objects.get(destination=paused).state, DeliveryState.DELIVERED)
+
     def test_a_section_without_webhooks_stores_and_sends_nothing(self):
         self.destination("/ok-other-section", code="fr")
         self.act(code="ch")
