@@ -1,6 +1,6 @@
 """What erasing a donor means at Stripe: their monthly gifts cancelled and their customer deleted.
 
-The kernel's erasure (supporters.erasure) blanks the donor's rows and sends `supporter_erased`; this
+The kernel's erasure (supporters.erasure) blanks the donor's rows and sends `supporter_erasing`; this
 receiver notes the section's Stripe ids of that donor (ids only, nothing personal) and, once the erasure
 is committed, hands them to a task: Stripe is reached from a worker, never while the row is locked.
 Deleting a customer at Stripe removes its name, email and card; the payments stay in Stripe's books,
@@ -16,14 +16,14 @@ from django.db import transaction
 from django.dispatch import receiver
 from django_tasks import task
 
-from supporters.signals import supporter_erased
+from supporters.signals import supporter_erasing
 
 from .models import Donation
 
 logger = logging.getLogger(__name__)
 
 
-@receiver(supporter_erased, dispatch_uid="donations.forget_donor_at_stripe")
+@receiver(supporter_erasing, dispatch_uid="donations.forget_donor_at_stripe")
 def forget_donor(sender, supporter, **kwargs):
     rows = Donation.objects.filter(supporter=supporter).values_list(
         "stripe_customer_id", "stripe_subscription_id"

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import FailedEmail, Supporter, SupporterAction
-from .signals import supporter_erased
+from .signals import send_on_commit, supporter_erased, supporter_erasing
 
 
 def erasable_models():
@@ -43,13 +43,14 @@ def erase_supporter(supporter):
     None when the supporter was already erased (by another erasure that ran first).
 
     Locks the supporter's row first, so two erasures of one person at once run one after the other
-    and the second changes nothing. Receivers of `supporter_erased` (donations: the monthly gifts
-    and the customer at Stripe) act on commit.
+    and the second changes nothing. Receivers of `supporter_erasing` (donations: the monthly gifts
+    and the customer at Stripe) act on commit; once committed, `supporter_erased` tells the listening
+    apps (the CRM forgets them).
     """
     locked = Supporter.objects.select_for_update().filter(pk=supporter.pk).first()
     if locked is None or locked.erased_at is not None:
         return None
-    supporter_erased.send(sender=Supporter, supporter=locked)
+    supporter_erasing.send(sender=Supporter, supporter=locked)
     rows = 0
     for model in erasable_models():
         rows += blank(model._default_manager.filter(supporter=supporter))
@@ -62,4 +63,5 @@ def erase_supporter(supporter):
         last_name="",
         erased_at=timezone.now(),
     )
+    send_on_commit(supporter_erased, Supporter, site_id=supporter.site_id, supporter_id=supporter.pk)
     return rows

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from wagtail.admin.viewsets import viewsets
 
+from crm.models import Delivery, Event, WebhookDestination
 from donations.models import Donation
 from petitions.letters.models import Letter, SolidarityMessage
 from petitions.letters.tests.helpers import make_action
@@ -98,12 +99,29 @@ def failed_email(section, first, last, town):
     )
 
 
+def webhook(section, first, last, town):
+    return WebhookDestination.objects.create(
+        site=section.site, name=f"CRM {last}", url=f"https://crm.example.org/{section.code}"
+    )
+
+
+def delivery(section, first, last, town):
+    supporter = Supporter.for_email(section.site, f"{first}@example.org", first, last)
+    event = Event.objects.create(site=section.site, kind="action", supporter_id=supporter.pk)
+    destination = WebhookDestination.objects.get_or_create(
+        site=section.site, name=f"CRM {last}", defaults={"url": f"https://crm.example.org/{section.code}"}
+    )[0]
+    return Delivery.objects.create(event=event, destination=destination, state="dead", attempts=10)
+
+
 ROWS = {
     Signature: signature,
     Letter: letter,
     SolidarityMessage: message,
     Donation: donation,
     FailedEmail: failed_email,
+    WebhookDestination: webhook,
+    Delivery: delivery,
 }
 
 

@@ -99,6 +99,13 @@ ROLES = (
             "supporters.erase_supporter",
             "supporters.view_failedemail",
             "supporters.resend_failedemail",
+            # The section's CRM webhooks (crm): registered, followed and replayed by data officers.
+            "crm.add_webhookdestination",
+            "crm.change_webhookdestination",
+            "crm.delete_webhookdestination",
+            "crm.view_webhookdestination",
+            "crm.view_delivery",
+            "crm.replay_delivery",
         ),
         sees_supporters=True,
     ),

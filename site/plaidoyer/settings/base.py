@@ -117,6 +117,17 @@ STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
 STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 # Where browsers report what the Content-Security-Policy blocked (report-uri); empty: no reports.
 CONTENT_SECURITY_POLICY_REPORT_URI = env_str("CSP_REPORT_URI", "")
+# CRM webhooks (crm): each destination's signing secret is derived from this key (falls back to
+# SECRET_KEY), so none is stored in the database. An attempt waits at most TIMEOUT seconds for an
+# answer; a failed one is tried again after BACKOFF seconds, doubled each time (at most 6 hours
+# apart), until MAX_ATTEMPTS, when the delivery becomes a dead letter (about a day at the defaults).
+CRM_WEBHOOK_SIGNING_KEY = env_str("CRM_WEBHOOK_SIGNING_KEY", "") or SECRET_KEY
+CRM_WEBHOOK_TIMEOUT = float(env_str("CRM_WEBHOOK_TIMEOUT", "10"))
+CRM_WEBHOOK_BACKOFF = int(env_str("CRM_WEBHOOK_BACKOFF", "60"))
+CRM_WEBHOOK_MAX_ATTEMPTS = int(env_str("CRM_WEBHOOK_MAX_ATTEMPTS", "10"))
+# Destinations on this machine (loopback, plain HTTP) are refused unless this is on: tests and local
+# trials only, never in production.
+CRM_WEBHOOK_ALLOW_LOOPBACK = False
 
 # --- Applications ------------------------------------------------------------
 INSTALLED_APPS = [
@@ -128,6 +139,7 @@ INSTALLED_APPS = [
     "petitions.letters",
     "donations",
     "membership",
+    "crm",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
