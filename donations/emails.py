@@ -1,4 +1,5 @@
-"""The receipt email: sent from the section's legal entity, in the donor's language, once a payment succeeded."""
+"""The receipt email: sent from the section's legal entity, in the donor's language, once a payment succeeded,
+with the tax receipt (PDF, in French) attached where the section issues them."""
 
 from email.utils import formataddr, parseaddr
 
@@ -25,7 +26,8 @@ def sender(texts):
 @task()
 def send_receipt(payment_id):
     """Send the receipt of one payment, at most once (the webhook that triggers it may be delivered again)."""
-    from .models import Payment, PaymentStatus
+    from .models import Payment, PaymentStatus, Receipt
+    from .receipts import filename, receipt_pdf
 
     with transaction.atomic():
         payment = (
@@ -39,12 +41,14 @@ def send_receipt(payment_id):
         donation = payment.donation
         section = SectionSettings.for_site(donation.site)
         texts = section_texts(donation.site, donation.language)
+        receipt = Receipt.objects.filter(payment=payment).first()
         with translation.override(donation.language), timezone.override(section.zone):
             context = {
                 "donation": donation,
                 "payment": payment,
                 "section": section,
                 "section_texts": texts,
+                "receipt": receipt,
                 "amount": money.format_amount(payment.amount, payment.currency),
                 "after_deduction": money.format_amount(
                     money.after_deduction(payment.amount, section.tax_deduction_rate), payment.currency
@@ -61,6 +65,8 @@ def send_receipt(payment_id):
             to=[donation.email],
             reply_to=[section.contact_email] if section.contact_email else None,
         )
+        if receipt is not None:
+            message.attach(filename(receipt), receipt_pdf(receipt), "application/pdf")
         message.send()
         payment.receipt_sent_at = timezone.now()
         payment.save(update_fields=["receipt_sent_at"])

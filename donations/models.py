@@ -334,3 +334,74 @@ class StripeEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", _("Card")
+    DIRECT_DEBIT = "direct_debit", _("Direct debit")
+    TRANSFER = "transfer", _("Bank transfer")
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number a section issued: the row is locked while a receipt is numbered, so numbers
+    follow one another with no gap and none twice, and a rolled-back receipt gives its number back."""
+
+    site = models.OneToOneField(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.CASCADE, related_name="+"
+    )
+    last_number = models.PositiveBigIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("receipt counter")
+
+    def __str__(self):
+        return f"{self.site} · {self.last_number}"
+
+
+class Receipt(models.Model):
+    """A tax receipt (reçu fiscal) for one successful payment, numbered in its section's one sequence.
+
+    What it certifies (amount, date, method) is kept here as issued; the donor's name and address are the
+    donation's, so that erasing a donor's data erases them from the receipt too.
+    """
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.PROTECT, related_name="+"
+    )
+    payment = models.OneToOneField(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="receipt"
+    )
+    number = models.PositiveBigIntegerField(_("number"))
+    issued_at = models.DateTimeField(_("issued"))
+    paid_at = models.DateTimeField(_("date of the gift"))
+    amount = models.PositiveBigIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices)
+
+    class Meta:
+        verbose_name = _("tax receipt")
+        verbose_name_plural = _("tax receipts")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "number"], name="unique_receipt_number_per_section")
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self):
+        """The number as printed on the receipt, zero-padded: 000042."""
+        return f"{self.number:06d}"
+
+    @property
+    def display_amount(self):
+        return money.format_amount(self.amount, self.currency)
+
+    def get_amount_display(self):
+        return self.display_amount
+
+    def donor_name(self):
+        return self.payment.donation.full_name
+
+    donor_name.short_description = _("donor")

@@ -1,0 +1,181 @@
+"""French tax receipts (reçus fiscaux, Cerfa 11580): numbered once per successful payment, printed as PDF in French.
+
+A receipt is issued in the transaction of the webhook that records the payment: its number comes from the
+section's `ReceiptCounter` row, locked until that transaction ends, so numbers follow one another with no
+gap and none twice, even when the transaction rolls back or two deliveries of one payment race (the
+second finds the first's receipt; `Receipt.payment` is unique besides).
+"""
+
+from num2words import CONVERTER_CLASSES
+from django.db import transaction
+from django.utils import timezone, translation
+
+from petitions.letters.pdf import FONT_DIR, FONTS
+from sections.dates import long_date
+from sections.models import ReceiptStatus, SectionSettings
+from sections.texts import section_texts
+
+from . import money
+from .models import PaymentMethod, PaymentStatus, Receipt, ReceiptCounter
+
+# The receipt is a French document whatever the donor's language.
+RECEIPT_LANGUAGE = "fr"
+
+# Currency names num2words' French lacks (it knows EUR): singular and plural of the unit, then of the cents.
+CURRENCY_FORMS = {
+    "CHF": (("franc suisse", "francs suisses"), ("centime", "centimes")),
+    "XOF": (("franc CFA", "francs CFA"), ("centime", "centimes")),
+}
+
+
+def amount_in_words(minor, currency):
+    """The amount as a French receipt writes it in letters: "cinquante euros", "vingt et un euros et cinq centimes"."""
+    words = CONVERTER_CLASSES[RECEIPT_LANGUAGE]
+    unit, cent = words.CURRENCY_FORMS.get(currency) or CURRENCY_FORMS[currency]
+    units, cents = divmod(minor, 10 ** money.exponent(currency))
+    text = f"{words.to_cardinal(units)} {words.pluralize(units, unit)}"
+    if cents:
+        text += f" et {words.to_cardinal(cents)} {words.pluralize(cents, cent)}"
+    return text
+
+
+def issue_receipt(payment):
+    """The receipt of `payment`, issued now if its section issues tax receipts and it has none yet; else None.
+
+    Call it inside the transaction that records the payment: the receipt and its number are kept only
+    if that transaction commits.
+    """
+    if payment.status != PaymentStatus.SUCCEEDED:
+        return None
+    site = payment.donation.site
+    section = SectionSettings.for_site(site)
+    if not section.tax_receipts:
+        return None
+    with transaction.atomic():
+        # The counter row exists once (ON CONFLICT DO NOTHING), then is locked: every receipt of the
+        # section is numbered one after the other, and the check below sees any receipt committed meanwhile.
+        ReceiptCounter.objects.bulk_create([ReceiptCounter(site=site)], ignore_conflicts=True)
+        counter = ReceiptCounter.objects.select_for_update().get(site=site)
+        existing = Receipt.objects.filter(payment=payment).first()
+        if existing is not None:
+            return existing
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+        return Receipt.objects.create(
+            site=site,
+            payment=payment,
+            number=counter.last_number,
+            issued_at=timezone.now(),
+            paid_at=payment.occurred_at,
+            amount=payment.amount,
+            currency=payment.currency,
+            # Gifts are paid through Stripe by card (one-off or monthly, donations.forms).
+            method=PaymentMethod.CARD,
+        )
+
+
+def filename(receipt):
+    return f"recu-fiscal-{receipt.reference}.pdf"
+
+
+# The mentions of the Cerfa 11580 model, in French: the receipt is a French tax document.
+STATUS_MENTIONS = {
+    ReceiptStatus.GENERAL_INTEREST: "Œuvre ou organisme d'intérêt général",
+    ReceiptStatus.PUBLIC_UTILITY: "Association ou fondation reconnue d'utilité publique",
+}
+METHOD_MENTIONS = {
+    PaymentMethod.CARD: "Carte bancaire",
+    PaymentMethod.DIRECT_DEBIT: "Prélèvement",
+    PaymentMethod.TRANSFER: "Virement",
+}
+FAMILY = "ReceiptSerif"
+
+
+def receipt_pdf(receipt):
+    """The receipt as PDF bytes, in French."""
+    from fpdf import FPDF
+
+    section = SectionSettings.for_site(receipt.site)
+    texts = section_texts(receipt.site, RECEIPT_LANGUAGE)
+    donation = receipt.payment.donation
+    with translation.override(RECEIPT_LANGUAGE), timezone.override(section.zone):
+        paid_on = long_date(receipt.paid_at, RECEIPT_LANGUAGE)
+        issued_on = long_date(receipt.issued_at, RECEIPT_LANGUAGE)
+
+    pdf = FPDF(format="A4", unit="mm")
+    for style in ("", "B"):
+        pdf.add_font(FAMILY, style=style, fname=FONT_DIR / FONTS[style])
+    pdf.set_margins(20, 20, 20)
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.set_creator("Plaidoyer")
+    pdf.set_lang(RECEIPT_LANGUAGE)
+    pdf.set_title(f"Reçu fiscal n° {receipt.reference}")
+    pdf.add_page()
+
+    def heading(text):
+        pdf.ln(4)
+        pdf.set_font(FAMILY, "B", 11)
+        pdf.set_fill_color(235)
+        pdf.cell(0, 7, text, fill=True, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1.5)
+
+    def line(text, style="", size=10):
+        pdf.set_font(FAMILY, style, size)
+        pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+
+    pdf.set_font(FAMILY, "B", 15)
+    pdf.cell(
+        0, 8, "Reçu au titre des dons à certains organismes d'intérêt général", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.set_font(FAMILY, "", 10)
+    pdf.cell(0, 5, "Articles 200 et 238 bis du code général des impôts (CGI)", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, "B", 12)
+    pdf.cell(0, 8, f"Numéro d'ordre du reçu : {receipt.reference}", new_x="LMARGIN", new_y="NEXT")
+
+    heading("Organisme bénéficiaire")
+    line(texts.entity, "B")
+    for address_line in texts.postal_address.splitlines():
+        if address_line.strip():
+            line(address_line.strip())
+    pdf.ln(1.5)
+    line(f"Objet : {section.receipt_object.strip()}")
+    status = STATUS_MENTIONS[section.receipt_status]
+    if section.receipt_status == ReceiptStatus.PUBLIC_UTILITY and section.receipt_recognition:
+        status = f"{status} {section.receipt_recognition.strip()}"
+    line(f"Statut : {status}")
+
+    heading("Donateur")
+    line(donation.full_name or "—", "B")
+    if donation.address_line:
+        line(donation.address_line)
+    town = f"{donation.postal_code} {donation.city}".strip()
+    if town:
+        line(town)
+    if donation.country:
+        line(donation.country)
+
+    heading("Don")
+    line(
+        "Le bénéficiaire reconnaît avoir reçu au titre des dons et versements ouvrant droit à réduction "
+        "d'impôt la somme de :"
+    )
+    pdf.ln(1)
+    line(money.format_amount(receipt.amount, receipt.currency), "B", 12)
+    line(f"Somme en toutes lettres : {amount_in_words(receipt.amount, receipt.currency)}")
+    line(f"Date du versement : {paid_on}")
+    pdf.ln(1.5)
+    line(
+        "Le bénéficiaire certifie sur l'honneur que les dons et versements qu'il reçoit ouvrent droit à "
+        "la réduction d'impôt prévue aux articles 200 et 238 bis du code général des impôts."
+    )
+    pdf.ln(1.5)
+    line("Forme du don : Déclaration de don manuel")
+    line("Nature du don : Numéraire")
+    line(f"Mode de versement : {METHOD_MENTIONS[receipt.method]}")
+
+    pdf.ln(6)
+    line(f"Fait le {issued_on}")
+    if section.receipt_signatory:
+        line(section.receipt_signatory.strip())
+    line(texts.entity)
+    return bytes(pdf.output())
