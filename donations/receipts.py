@@ -6,9 +6,9 @@ gap and none twice, even when the transaction rolls back or two deliveries of on
 second finds the first's receipt; `Receipt.payment` is unique besides).
 """
 
-from num2words import CONVERTER_CLASSES
 from django.db import transaction
 from django.utils import timezone, translation
+from num2words import CONVERTER_CLASSES
 
 from petitions.letters.pdf import FONT_DIR, FONTS
 from sections.dates import long_date

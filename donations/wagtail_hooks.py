@@ -15,8 +15,8 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from sections.models import SectionSettings
 from sections.audit import log_inspect
+from sections.models import SectionSettings
 from sections.viewsets import (
     SectionScopedModelViewSet,
     SectionScopedRecordViewSet,

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from .emails import send_receipt
-from .receipts import issue_receipt
 from .models import Donation, DonationStatus, Frequency, Payment, PaymentStatus, StripeEvent
+from .receipts import issue_receipt
 from .signals import donation_succeeded
 
 
