@@ -30,8 +30,10 @@ def send_receipt(payment_id):
     from .receipts import filename, receipt_pdf
 
     with transaction.atomic():
+        # Only the payment's row: FOR UPDATE would otherwise lock the joined donation and site too, in
+        # the opposite order from a webhook (donation, then payment), and the two could deadlock.
         payment = (
-            Payment.objects.select_for_update()
+            Payment.objects.select_for_update(of=("self",))
             .select_related("donation", "donation__site")
             .filter(pk=payment_id, status=PaymentStatus.SUCCEEDED, receipt_sent_at__isnull=True)
             .first()

@@ -101,6 +101,7 @@ def receipt_pdf(receipt):
     with translation.override(RECEIPT_LANGUAGE), timezone.override(section.zone):
         paid_on = long_date(receipt.paid_at, RECEIPT_LANGUAGE)
         issued_on = long_date(receipt.issued_at, RECEIPT_LANGUAGE)
+        figures = money.format_amount(receipt.amount, receipt.currency)
 
     pdf = FPDF(format="A4", unit="mm")
     for style in ("", "B"):
@@ -160,7 +161,7 @@ def receipt_pdf(receipt):
         "d'impôt la somme de :"
     )
     pdf.ln(1)
-    line(money.format_amount(receipt.amount, receipt.currency), "B", 12)
+    line(figures, "B", 12)
     line(f"Somme en toutes lettres : {amount_in_words(receipt.amount, receipt.currency)}")
     line(f"Date du versement : {paid_on}")
     pdf.ln(1.5)
