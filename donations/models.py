@@ -372,7 +372,7 @@ class Receipt(models.Model):
         Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="receipt"
     )
     number = models.PositiveBigIntegerField(_("number"))
-    issued_at = models.DateTimeField(_("issued"))
+    created_at = models.DateTimeField(_("issued"), db_index=True)
     paid_at = models.DateTimeField(_("date of the gift"))
     amount = models.PositiveBigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3)

@@ -65,7 +65,7 @@ def issue_receipt(payment):
             site=site,
             payment=payment,
             number=counter.last_number,
-            issued_at=timezone.now(),
+            created_at=timezone.now(),
             paid_at=payment.occurred_at,
             amount=payment.amount,
             currency=payment.currency,
@@ -100,7 +100,7 @@ def receipt_pdf(receipt):
     donation = receipt.payment.donation
     with translation.override(RECEIPT_LANGUAGE), timezone.override(section.zone):
         paid_on = long_date(receipt.paid_at, RECEIPT_LANGUAGE)
-        issued_on = long_date(receipt.issued_at, RECEIPT_LANGUAGE)
+        issued_on = long_date(receipt.created_at, RECEIPT_LANGUAGE)
         figures = money.format_amount(receipt.amount, receipt.currency)
 
     pdf = FPDF(format="A4", unit="mm")

@@ -39,6 +39,22 @@ class DonationPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Donation, DonationPermissionPolicy(Donation))
 
 
+class ReceiptPermissionPolicy(ModelPermissionPolicy):
+    """A tax receipt is issued by a webhook and never changed (its number is never reused): staff only view it."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([action for action in actions if action == "view"])
+
+
+register_permission_policy(Receipt, ReceiptPermissionPolicy(Receipt))
+
+
 class DonationViewSet(SupporterErasureViewSetMixin, SectionScopedModelViewSet):
     model = Donation
     section_field = "site"
@@ -140,13 +156,13 @@ class ReceiptViewSet(SectionScopedRecordViewSet):
         Column("method", label=_("Method"), accessor="get_method_display"),
         Column("donor", label=_("Donor"), accessor="donor_name"),
         "site",
-        DateColumn("issued_at", label=_("Issued")),
+        DateColumn("created_at", label=_("Issued")),
     ]
     list_filter = ["method", "currency", "paid_at"]
-    list_export = ["number", "issued_at", "paid_at", "amount", "currency", "method", "site", "donor_name"]
+    list_export = ["number", "created_at", "paid_at", "amount", "currency", "method", "site", "donor_name"]
     export_headings = {"amount": _("Amount (minor units)"), "donor_name": _("Donor")}
     export_filename = "tax-receipts"
-    inspect_view_fields = ["number", "site", "paid_at", "amount", "currency", "method", "issued_at"]
+    inspect_view_fields = ["number", "site", "paid_at", "amount", "currency", "method", "created_at"]
 
     def get_queryset(self, request):
         return Receipt.objects.select_related("payment__donation", "site")
