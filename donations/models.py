@@ -270,7 +270,8 @@ class Donation(SupporterAction):
         lines = [
             f"{timezone.localtime(payment.occurred_at):%Y-%m-%d} · {payment}"
             + (f" · {payment.stripe_charge_id}" if payment.stripe_charge_id else "")
-            for payment in self.payments.all()
+            + (f" · {_('tax receipt')} {payment.receipt.reference}" if hasattr(payment, "receipt") else "")
+            for payment in self.payments.select_related("receipt")
         ]
         return "; ".join(lines) or "-"
 

@@ -124,9 +124,9 @@ def receipt_pdf(receipt):
         pdf.set_font(FAMILY, style, size)
         pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
 
-    pdf.set_font(FAMILY, "B", 15)
-    pdf.cell(
-        0, 8, "Reçu au titre des dons à certains organismes d'intérêt général", new_x="LMARGIN", new_y="NEXT"
+    pdf.set_font(FAMILY, "B", 14)
+    pdf.multi_cell(
+        0, 7, "Reçu au titre des dons à certains organismes d'intérêt général", new_x="LMARGIN", new_y="NEXT"
     )
     pdf.set_font(FAMILY, "", 10)
     pdf.cell(0, 5, "Articles 200 et 238 bis du code général des impôts (CGI)", new_x="LMARGIN", new_y="NEXT")

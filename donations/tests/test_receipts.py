@@ -235,6 +235,9 @@ class ReceiptTests(TestCase):
         self.assertEqual(download.status_code, 200)
         self.assertEqual(download["Content-Type"], "application/pdf")
         self.assertIn("Maryia Kalesnikava7", pdf_text(download.content))
+        # The gift itself says which receipt its payment got.
+        inspect = self.client.get(f"/admin/donations/inspect/{donation.pk}/")
+        self.assertContains(inspect, "000001")
 
         self.client.force_login(self.users["ch-officer"])
         register = self.client.get("/admin/tax-receipts/")
