@@ -73,3 +73,57 @@ def send_receipt(payment_id):
         payment.receipt_sent_at = timezone.now()
         payment.save(update_fields=["receipt_sent_at"])
     return True
+
+
+@task()
+def send_receipt_summaries(year):
+    """Send each donor of each section that issues tax receipts the summary of their `year`'s receipts, once.
+
+    Returns how many summaries were sent. Run again (after a failure, or by mistake), it sends only those
+    not sent yet: each summary's row is written in the transaction that sends it.
+    """
+    from .models import ReceiptSummary
+    from .receipts import receipts_of_year, summary_filename, summary_pdf
+
+    sent = 0
+    for section in SectionSettings.objects.filter(tax_receipts=True).select_related("site"):
+        by_donor = {}
+        for receipt in receipts_of_year(section.site, year):
+            donation = receipt.payment.donation
+            by_donor.setdefault((donation.supporter_id, receipt.currency), []).append(receipt)
+        for (supporter_id, _currency), receipts in by_donor.items():
+            latest = max((receipt.payment.donation for receipt in receipts), key=lambda gift: gift.created_at)
+            if not latest.email:
+                continue  # erased: nobody to send it to
+            with transaction.atomic():
+                _summary, created = ReceiptSummary.objects.get_or_create(
+                    site=section.site, supporter_id=supporter_id, year=year
+                )
+                if not created:
+                    continue
+                texts = section_texts(section.site, latest.language)
+                with translation.override(latest.language):
+                    context = {
+                        "donation": latest,
+                        "year": year,
+                        "count": len(receipts),
+                        "section": section,
+                        "section_texts": texts,
+                    }
+                    subject = render_to_string(
+                        "donations/emails/receipt_summary_subject.txt", context
+                    ).strip()
+                    body = render_to_string("donations/emails/receipt_summary.txt", context)
+                message = EmailMessage(
+                    subject=subject,
+                    body=body,
+                    from_email=sender(texts),
+                    to=[latest.email],
+                    reply_to=[section.contact_email] if section.contact_email else None,
+                )
+                message.attach(
+                    summary_filename(year), summary_pdf(section.site, year, receipts), "application/pdf"
+                )
+                message.send()
+                sent += 1
+    return sent

@@ -406,3 +406,31 @@ class Receipt(models.Model):
         return self.payment.donation.full_name
 
     donor_name.short_description = _("donor")
+
+
+class ReceiptSummary(models.Model):
+    """A donor's yearly summary of their tax receipts in one section: its row records that it was sent, once.
+
+    The summary lists the receipts; it is not a receipt itself (it has no number), so no gift is
+    certified twice.
+    """
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.PROTECT, related_name="+"
+    )
+    supporter = models.ForeignKey(
+        "supporters.Supporter", verbose_name=_("supporter"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("yearly summary of tax receipts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "supporter", "year"], name="unique_receipt_summary_per_donor_and_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year} · {self.supporter_id}"

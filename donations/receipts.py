@@ -91,10 +91,57 @@ METHOD_MENTIONS = {
 FAMILY = "ReceiptSerif"
 
 
+class _Document:
+    """An A4 page in the letters' fonts, with the headings and lines receipts are made of."""
+
+    def __init__(self, title):
+        from fpdf import FPDF
+
+        self.pdf = pdf = FPDF(format="A4", unit="mm")
+        for style in ("", "B"):
+            pdf.add_font(FAMILY, style=style, fname=FONT_DIR / FONTS[style])
+        pdf.set_margins(20, 20, 20)
+        pdf.set_auto_page_break(True, margin=20)
+        pdf.set_creator("Plaidoyer")
+        pdf.set_lang(RECEIPT_LANGUAGE)
+        pdf.set_title(title)
+        pdf.add_page()
+
+    def heading(self, text):
+        self.pdf.ln(4)
+        self.pdf.set_font(FAMILY, "B", 11)
+        self.pdf.set_fill_color(235)
+        self.pdf.cell(0, 7, text, fill=True, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.ln(1.5)
+
+    def line(self, text, style="", size=10):
+        self.pdf.set_font(FAMILY, style, size)
+        self.pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+
+    def organisation(self, section, texts):
+        self.heading("Organisme bénéficiaire")
+        self.line(texts.entity, "B")
+        for address_line in texts.postal_address.splitlines():
+            if address_line.strip():
+                self.line(address_line.strip())
+
+    def donor(self, donation):
+        self.heading("Donateur")
+        self.line(donation.full_name or "—", "B")
+        if donation.address_line:
+            self.line(donation.address_line)
+        town = f"{donation.postal_code} {donation.city}".strip()
+        if town:
+            self.line(town)
+        if donation.country:
+            self.line(donation.country)
+
+    def output(self):
+        return bytes(self.pdf.output())
+
+
 def receipt_pdf(receipt):
     """The receipt as PDF bytes, in French."""
-    from fpdf import FPDF
-
     section = SectionSettings.for_site(receipt.site)
     texts = section_texts(receipt.site, RECEIPT_LANGUAGE)
     donation = receipt.payment.donation
@@ -103,26 +150,8 @@ def receipt_pdf(receipt):
         issued_on = long_date(receipt.created_at, RECEIPT_LANGUAGE)
         figures = money.format_amount(receipt.amount, receipt.currency)
 
-    pdf = FPDF(format="A4", unit="mm")
-    for style in ("", "B"):
-        pdf.add_font(FAMILY, style=style, fname=FONT_DIR / FONTS[style])
-    pdf.set_margins(20, 20, 20)
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.set_creator("Plaidoyer")
-    pdf.set_lang(RECEIPT_LANGUAGE)
-    pdf.set_title(f"Reçu fiscal n° {receipt.reference}")
-    pdf.add_page()
-
-    def heading(text):
-        pdf.ln(4)
-        pdf.set_font(FAMILY, "B", 11)
-        pdf.set_fill_color(235)
-        pdf.cell(0, 7, text, fill=True, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1.5)
-
-    def line(text, style="", size=10):
-        pdf.set_font(FAMILY, style, size)
-        pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+    document = _Document(f"Reçu fiscal n° {receipt.reference}")
+    pdf, heading, line = document.pdf, document.heading, document.line
 
     pdf.set_font(FAMILY, "B", 14)
     pdf.multi_cell(
@@ -133,11 +162,7 @@ def receipt_pdf(receipt):
     pdf.set_font(FAMILY, "B", 12)
     pdf.cell(0, 8, f"Numéro d'ordre du reçu : {receipt.reference}", new_x="LMARGIN", new_y="NEXT")
 
-    heading("Organisme bénéficiaire")
-    line(texts.entity, "B")
-    for address_line in texts.postal_address.splitlines():
-        if address_line.strip():
-            line(address_line.strip())
+    document.organisation(section, texts)
     pdf.ln(1.5)
     line(f"Objet : {section.receipt_object.strip()}")
     status = STATUS_MENTIONS[section.receipt_status]
@@ -145,15 +170,7 @@ def receipt_pdf(receipt):
         status = f"{status} {section.receipt_recognition.strip()}"
     line(f"Statut : {status}")
 
-    heading("Donateur")
-    line(donation.full_name or "—", "B")
-    if donation.address_line:
-        line(donation.address_line)
-    town = f"{donation.postal_code} {donation.city}".strip()
-    if town:
-        line(town)
-    if donation.country:
-        line(donation.country)
+    document.donor(donation)
 
     heading("Don")
     line(
@@ -179,4 +196,68 @@ def receipt_pdf(receipt):
     if section.receipt_signatory:
         line(section.receipt_signatory.strip())
     line(texts.entity)
-    return bytes(pdf.output())
+    return document.output()
+
+
+def receipts_of_year(site, year):
+    """The section's receipts for gifts made in `year` (in the section's time zone), oldest first."""
+    section = SectionSettings.for_site(site)
+    with timezone.override(section.zone):
+        return list(
+            Receipt.objects.filter(site=site, paid_at__year=year)
+            .select_related("payment__donation")
+            .order_by("number")
+        )
+
+
+def summary_pdf(site, year, receipts):
+    """A donor's yearly summary of `receipts` (theirs, of one currency) as PDF bytes, in French.
+
+    It lists the numbered receipts and their total; it certifies nothing itself.
+    """
+    section = SectionSettings.for_site(site)
+    texts = section_texts(site, RECEIPT_LANGUAGE)
+    currency = receipts[0].currency
+    total = sum(receipt.amount for receipt in receipts)
+    with translation.override(RECEIPT_LANGUAGE), timezone.override(section.zone):
+        rows = [
+            (
+                receipt.reference,
+                long_date(receipt.paid_at, RECEIPT_LANGUAGE),
+                money.format_amount(receipt.amount, receipt.currency),
+                METHOD_MENTIONS[receipt.method],
+            )
+            for receipt in receipts
+        ]
+        figures = money.format_amount(total, currency)
+        today = long_date(None, RECEIPT_LANGUAGE)
+
+    document = _Document(f"Récapitulatif {year} des reçus fiscaux")
+    pdf, line = document.pdf, document.line
+    pdf.set_font(FAMILY, "B", 14)
+    pdf.multi_cell(0, 7, f"Récapitulatif {year} de vos reçus fiscaux", new_x="LMARGIN", new_y="NEXT")
+    document.organisation(section, texts)
+    document.donor(receipts[-1].payment.donation)
+    document.heading(f"Vos dons en {year}")
+    widths = (35, 50, 40, 45)
+    with pdf.table(col_widths=widths, text_align=("LEFT", "LEFT", "RIGHT", "LEFT"), line_height=6) as table:
+        pdf.set_font(FAMILY, "", 10)
+        table.row(("Reçu n°", "Date du versement", "Montant", "Mode de versement"))
+        for row in rows:
+            table.row(row)
+    pdf.ln(3)
+    line(f"Total des dons : {figures}", "B", 11)
+    line(f"Somme en toutes lettres : {amount_in_words(total, currency)}")
+    pdf.ln(3)
+    line(
+        "Ce récapitulatif n'est pas un reçu fiscal : chacun des reçus numérotés ci-dessus, joint à l'email "
+        "de remerciement de chaque don, en est un. Ensemble, ils justifient le total de vos dons de l'année."
+    )
+    pdf.ln(4)
+    line(f"Fait le {today}")
+    line(texts.entity)
+    return document.output()
+
+
+def summary_filename(year):
+    return f"recapitulatif-recus-fiscaux-{year}.pdf"

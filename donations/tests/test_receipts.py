@@ -10,8 +10,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client, TestCase, override_settings
+from django.utils import timezone
 from pypdf import PdfReader
 
 from donations.models import Donation, DonationStatus, Payment, Receipt, ReceiptCounter
@@ -31,9 +33,9 @@ def section_secrets():
     return secrets
 
 
-def make_donation(site, number, currency="EUR", amount=5000, language="fr"):
+def make_donation(site, number, currency="EUR", amount=5000, language="fr", email=None):
     """A pending one-off gift as the payment form leaves it, with a French postal address."""
-    email = f"donor{number}@example.org"
+    email = email or f"donor{number}@example.org"
     return Donation.objects.create(
         site=site,
         supporter=Supporter.for_email(site, email, "Maryia", f"Kalesnikava{number}"),
@@ -218,6 +220,43 @@ class ReceiptTests(TestCase):
         self.assertFalse(Receipt.objects.exists())
         [message] = mail.outbox
         self.assertEqual(message.attachments, [])
+
+    def test_each_donor_gets_one_summary_of_their_years_receipts_once(self):
+        site = self.sections["fr"].site
+        regular = [make_donation(site, number, email="regular@example.org") for number in (10, 11, 12)]
+        for gift in [*regular, make_donation(site, 13)]:
+            self.deliver(succeeded(gift))
+        self.deliver(succeeded(make_donation(self.sections["ch"].site, 14, currency="CHF")), code="ch")
+        zone = SectionSettings.for_site(site).zone
+        year = timezone.localtime(Receipt.objects.first().paid_at, zone).year
+        mail.outbox = []
+
+        output = io.StringIO()
+        call_command("send_receipt_summaries", year=year, stdout=output)
+        call_command("send_receipt_summaries", year=year, stdout=output)  # by mistake: nothing twice
+
+        self.assertEqual(output.getvalue().splitlines(), [f"Summaries of {year} sent: {n}." for n in (2, 0)])
+        by_address = {message.to[0]: message for message in mail.outbox}
+        self.assertEqual(set(by_address), {"regular@example.org", "donor13@example.org"})
+        message = by_address["regular@example.org"]
+        self.assertEqual(message.subject, f"Vos reçus fiscaux {year} de Association Plaidoyer France")
+        self.assertIn(f"Merci pour vos 3 dons en {year}", message.body)
+        [(name, data, _mimetype)] = message.attachments
+        self.assertEqual(name, f"recapitulatif-recus-fiscaux-{year}.pdf")
+        text = pdf_text(data)
+        for mention in [
+            f"Récapitulatif {year} de vos reçus fiscaux",
+            "Association Plaidoyer France",
+            "Maryia Kalesnikava12 12 rue de la Paix 75002 Paris France",
+            "000001",
+            "000002",
+            "000003",
+            "Somme en toutes lettres : cent cinquante euros",
+            "Ce récapitulatif n'est pas un reçu fiscal",
+        ]:
+            with self.subTest(mention=mention):
+                self.assertIn(mention, text)
+        self.assertNotIn("000004", text)  # the other donor's
 
     def test_data_officers_see_their_own_sections_register_and_download_its_receipts(self):
         donation = make_donation(self.sections["fr"].site, 7)
