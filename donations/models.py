@@ -407,6 +407,10 @@ class Receipt(models.Model):
 
     donor_name.short_description = _("donor")
 
+    def payment_status(self):
+        """The payment's status now: a receipt stays as issued, but staff see that its gift was refunded."""
+        return self.payment.get_status_display()
+
 
 class ReceiptSummary(models.Model):
     """A donor's yearly summary of their tax receipts in one section: its row records that it was sent, once.

@@ -200,11 +200,13 @@ def receipt_pdf(receipt):
 
 
 def receipts_of_year(site, year):
-    """The section's receipts for gifts made in `year` (in the section's time zone), oldest first."""
+    """The section's receipts for gifts made in `year` (in the section's time zone), oldest first; a gift
+    refunded in full is left out (its donor may not deduct it)."""
     section = SectionSettings.for_site(site)
     with timezone.override(section.zone):
         return list(
             Receipt.objects.filter(site=site, paid_at__year=year)
+            .exclude(payment__status=PaymentStatus.REFUNDED)
             .select_related("payment__donation")
             .order_by("number")
         )

@@ -155,6 +155,7 @@ class ReceiptViewSet(SectionScopedRecordViewSet):
         Column("amount", label=_("Amount"), accessor="display_amount"),
         Column("method", label=_("Method"), accessor="get_method_display"),
         Column("donor", label=_("Donor"), accessor="donor_name"),
+        Column("payment_status", label=_("Payment status"), accessor="payment_status"),
         "site",
         DateColumn("created_at", label=_("Issued")),
     ]

@@ -77,6 +77,24 @@ def succeeded(donation, event_id=None):
     )
 
 
+def refunded(donation):
+    """The charge.refunded event Stripe sends when `donation`'s payment is refunded in full."""
+    return event(
+        "charge.refunded",
+        {
+            "id": f"ch_{donation.stripe_payment_intent_id}",
+            "object": "charge",
+            "amount": donation.amount,
+            "amount_refunded": donation.amount,
+            "refunded": True,
+            "currency": donation.currency.lower(),
+            "customer": donation.stripe_customer_id,
+            "payment_intent": donation.stripe_payment_intent_id,
+            "invoice": None,
+        },
+    )
+
+
 def pdf_text(data):
     """The PDF's text as a reader's tool extracts it, on one line."""
     reader = PdfReader(io.BytesIO(data))
@@ -223,9 +241,10 @@ class ReceiptTests(TestCase):
 
     def test_each_donor_gets_one_summary_of_their_years_receipts_once(self):
         site = self.sections["fr"].site
-        regular = [make_donation(site, number, email="regular@example.org") for number in (10, 11, 12)]
-        for gift in [*regular, make_donation(site, 13)]:
+        regular = [make_donation(site, number, email="regular@example.org") for number in (10, 11, 12, 15)]
+        for gift in [*regular[:3], make_donation(site, 13), regular[3]]:
             self.deliver(succeeded(gift))
+        self.deliver(refunded(regular[3]))  # its receipt 000005 stays issued, out of the summary
         self.deliver(succeeded(make_donation(self.sections["ch"].site, 14, currency="CHF")), code="ch")
         zone = SectionSettings.for_site(site).zone
         year = timezone.localtime(Receipt.objects.first().paid_at, zone).year
@@ -257,6 +276,7 @@ class ReceiptTests(TestCase):
             with self.subTest(mention=mention):
                 self.assertIn(mention, text)
         self.assertNotIn("000004", text)  # the other donor's
+        self.assertNotIn("000005", text)  # refunded
 
     def test_data_officers_see_their_own_sections_register_and_download_its_receipts(self):
         donation = make_donation(self.sections["fr"].site, 7)
