@@ -2,6 +2,7 @@
 with the tax receipt (PDF, in French) attached where the section issues them."""
 
 from email.utils import formataddr, parseaddr
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -77,53 +78,79 @@ def send_receipt(payment_id):
 
 @task()
 def send_receipt_summaries(year):
-    """Send each donor of each section that issues tax receipts the summary of their `year`'s receipts, once.
+    """Send each donor the paper for their tax return of `year`, once: in sections that issue French tax
+    receipts, the summary of their receipts (in French); in sections that send yearly attestations, an
+    attestation of their gifts in their language.
 
-    Returns how many summaries were sent. Run again (after a failure, or by mistake), it sends only those
-    not sent yet: each summary's row is written in the transaction that sends it.
+    Returns how many were sent. Run again (after a failure, or by mistake), it sends only those not sent
+    yet: each one's row (`ReceiptSummary`) is written in the transaction that sends it.
     """
-    from .models import ReceiptSummary
-    from .receipts import receipts_of_year, summary_filename, summary_pdf
+    from django.db.models import Q
+
+    from .receipts import (
+        attestation_filename,
+        attestation_pdf,
+        payments_of_year,
+        receipts_of_year,
+        summary_filename,
+        summary_pdf,
+    )
 
     sent = 0
-    for section in SectionSettings.objects.filter(tax_receipts=True).select_related("site"):
+    sections = SectionSettings.objects.filter(Q(tax_receipts=True) | Q(yearly_attestations=True))
+    for section in sections.select_related("site"):
         by_donor = {}
-        for receipt in receipts_of_year(section.site, year):
-            donation = receipt.payment.donation
-            by_donor.setdefault((donation.supporter_id, receipt.currency), []).append(receipt)
-        for (supporter_id, _currency), receipts in by_donor.items():
-            latest = max((receipt.payment.donation for receipt in receipts), key=lambda gift: gift.created_at)
+        if section.tax_receipts:
+            for receipt in receipts_of_year(section.site, year):
+                donation = receipt.payment.donation
+                by_donor.setdefault((donation.supporter_id, receipt.currency), []).append(receipt)
+        else:
+            for payment in payments_of_year(section.site, year):
+                by_donor.setdefault((payment.donation.supporter_id, payment.currency), []).append(payment)
+        for (supporter_id, _currency), rows in by_donor.items():
+            gifts = [row.payment.donation if section.tax_receipts else row.donation for row in rows]
+            latest = max(gifts, key=lambda gift: gift.created_at)
             if not latest.email:
                 continue  # erased: nobody to send it to
-            with transaction.atomic():
-                _summary, created = ReceiptSummary.objects.get_or_create(
-                    site=section.site, supporter_id=supporter_id, year=year
-                )
-                if not created:
-                    continue
-                texts = section_texts(section.site, latest.language)
-                with translation.override(latest.language):
-                    context = {
-                        "donation": latest,
-                        "year": year,
-                        "count": len(receipts),
-                        "section": section,
-                        "section_texts": texts,
-                    }
-                    subject = render_to_string(
-                        "donations/emails/receipt_summary_subject.txt", context
-                    ).strip()
-                    body = render_to_string("donations/emails/receipt_summary.txt", context)
-                message = EmailMessage(
-                    subject=subject,
-                    body=body,
-                    from_email=sender(texts),
-                    to=[latest.email],
-                    reply_to=[section.contact_email] if section.contact_email else None,
-                )
-                message.attach(
-                    summary_filename(year), summary_pdf(section.site, year, receipts), "application/pdf"
-                )
-                message.send()
+            if section.tax_receipts:
+                template, name = "receipt_summary", summary_filename(year)
+                make = partial(summary_pdf, section.site, year, rows)
+            else:
+                template, name = "attestation", attestation_filename(year)
+                make = partial(attestation_pdf, section.site, year, rows, latest.language)
+            if _send_yearly(section, supporter_id, year, latest, len(rows), template, name, make):
                 sent += 1
     return sent
+
+
+def _send_yearly(section, supporter_id, year, donation, count, template, filename, make_pdf):
+    """Send one donor's yearly email (`template`) with its PDF, unless it was sent already."""
+    from .models import ReceiptSummary
+
+    with transaction.atomic():
+        _row, created = ReceiptSummary.objects.get_or_create(
+            site=section.site, supporter_id=supporter_id, year=year
+        )
+        if not created:
+            return False
+        texts = section_texts(section.site, donation.language)
+        with translation.override(donation.language):
+            context = {
+                "donation": donation,
+                "year": year,
+                "count": count,
+                "section": section,
+                "section_texts": texts,
+            }
+            subject = render_to_string(f"donations/emails/{template}_subject.txt", context).strip()
+            body = render_to_string(f"donations/emails/{template}.txt", context)
+        message = EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=sender(texts),
+            to=[donation.email],
+            reply_to=[section.contact_email] if section.contact_email else None,
+        )
+        message.attach(filename, make_pdf(), "application/pdf")
+        message.send()
+    return True

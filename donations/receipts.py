@@ -8,6 +8,7 @@ second finds the first's receipt; `Receipt.payment` is unique besides).
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 from num2words import CONVERTER_CLASSES
 
 from petitions.letters.pdf import FONT_DIR, FONTS
@@ -16,7 +17,7 @@ from sections.models import ReceiptStatus, SectionSettings
 from sections.texts import section_texts
 
 from . import money
-from .models import PaymentMethod, PaymentStatus, Receipt, ReceiptCounter
+from .models import Payment, PaymentMethod, PaymentStatus, Receipt, ReceiptCounter
 
 # The receipt is a French document whatever the donor's language.
 RECEIPT_LANGUAGE = "fr"
@@ -94,7 +95,7 @@ FAMILY = "ReceiptSerif"
 class _Document:
     """An A4 page in the letters' fonts, with the headings and lines receipts are made of."""
 
-    def __init__(self, title):
+    def __init__(self, title, language=RECEIPT_LANGUAGE):
         from fpdf import FPDF
 
         self.pdf = pdf = FPDF(format="A4", unit="mm")
@@ -103,7 +104,7 @@ class _Document:
         pdf.set_margins(20, 20, 20)
         pdf.set_auto_page_break(True, margin=20)
         pdf.set_creator("Plaidoyer")
-        pdf.set_lang(RECEIPT_LANGUAGE)
+        pdf.set_lang(language)
         pdf.set_title(title)
         pdf.add_page()
 
@@ -118,15 +119,15 @@ class _Document:
         self.pdf.set_font(FAMILY, style, size)
         self.pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
 
-    def organisation(self, section, texts):
-        self.heading("Organisme bénéficiaire")
+    def organisation(self, section, texts, heading="Organisme bénéficiaire"):
+        self.heading(heading)
         self.line(texts.entity, "B")
         for address_line in texts.postal_address.splitlines():
             if address_line.strip():
                 self.line(address_line.strip())
 
-    def donor(self, donation):
-        self.heading("Donateur")
+    def donor(self, donation, heading="Donateur"):
+        self.heading(heading)
         self.line(donation.full_name or "—", "B")
         if donation.address_line:
             self.line(donation.address_line)
@@ -263,3 +264,73 @@ def summary_pdf(site, year, receipts):
 
 def summary_filename(year):
     return f"recapitulatif-recus-fiscaux-{year}.pdf"
+
+
+def payments_of_year(site, year):
+    """The section's payments received in `year` (in the section's time zone) and not refunded in full."""
+    section = SectionSettings.for_site(site)
+    with timezone.override(section.zone):
+        return list(
+            # A partly refunded payment stays succeeded: its refunded part is taken off below.
+            Payment.objects.filter(
+                donation__site=site, occurred_at__year=year, status=PaymentStatus.SUCCEEDED
+            )
+            .select_related("donation")
+            .order_by("occurred_at")
+        )
+
+
+def attestation_pdf(site, year, payments, language):
+    """A donor's attestation of `payments` (theirs, of one currency) in `language`, as PDF bytes.
+
+    What a Swiss donor joins to their tax return: who gave how much to whom, in which year.
+    """
+    section = SectionSettings.for_site(site)
+    texts = section_texts(site, language)
+    currency = payments[0].currency
+    kept = [payment.amount - payment.amount_refunded for payment in payments]
+    total = sum(kept)
+    donation = payments[-1].donation
+    with translation.override(language), timezone.override(section.zone):
+        title = gettext("Donation attestation %(year)s") % {"year": year}
+        rows = [
+            (long_date(payment.occurred_at, language), money.format_amount(amount, currency), gettext("Card"))
+            for payment, amount in zip(payments, kept, strict=True)
+        ]
+        headings = (gettext("Date"), gettext("Amount"), gettext("Method"))
+        organisation, donor = gettext("Organisation"), gettext("Donor")
+        statement = ngettext(
+            "%(entity)s confirms that it received from %(donor)s the following gift in %(year)s.",
+            "%(entity)s confirms that it received from %(donor)s the following %(count)s gifts in %(year)s.",
+            len(payments),
+        ) % {"entity": texts.entity, "donor": donation.full_name, "year": year, "count": len(payments)}
+        total_line = gettext("Total: %(amount)s") % {"amount": money.format_amount(total, currency)}
+        thanks = gettext("Thank you for your support.")
+        issued = gettext("Issued on %(date)s") % {"date": long_date(None, language)}
+
+    document = _Document(title, language)
+    pdf, line = document.pdf, document.line
+    pdf.set_font(FAMILY, "B", 14)
+    pdf.multi_cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
+    document.organisation(section, texts, heading=organisation)
+    document.donor(donation, heading=donor)
+    pdf.ln(4)
+    line(statement)
+    pdf.ln(2)
+    with pdf.table(col_widths=(60, 50, 60), text_align=("LEFT", "RIGHT", "LEFT"), line_height=6) as table:
+        pdf.set_font(FAMILY, "", 10)
+        table.row(headings)
+        for row in rows:
+            table.row(row)
+    pdf.ln(3)
+    line(total_line, "B", 11)
+    pdf.ln(3)
+    line(thanks)
+    pdf.ln(4)
+    line(issued)
+    line(texts.entity)
+    return document.output()
+
+
+def attestation_filename(year):
+    return f"attestation-{year}.pdf"

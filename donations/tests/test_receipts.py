@@ -254,9 +254,12 @@ class ReceiptTests(TestCase):
         call_command("send_receipt_summaries", year=year, stdout=output)
         call_command("send_receipt_summaries", year=year, stdout=output)  # by mistake: nothing twice
 
-        self.assertEqual(output.getvalue().splitlines(), [f"Summaries of {year} sent: {n}." for n in (2, 0)])
+        # The two French donors get their summaries, the Swiss one an attestation.
+        self.assertEqual(output.getvalue().splitlines(), [f"Summaries of {year} sent: {n}." for n in (3, 0)])
         by_address = {message.to[0]: message for message in mail.outbox}
-        self.assertEqual(set(by_address), {"regular@example.org", "donor13@example.org"})
+        self.assertEqual(
+            set(by_address), {"regular@example.org", "donor13@example.org", "donor14@example.org"}
+        )
         message = by_address["regular@example.org"]
         self.assertEqual(message.subject, f"Vos reçus fiscaux {year} de Association Plaidoyer France")
         self.assertIn(f"Merci pour vos 3 dons en {year}", message.body)
@@ -277,6 +280,37 @@ class ReceiptTests(TestCase):
                 self.assertIn(mention, text)
         self.assertNotIn("000004", text)  # the other donor's
         self.assertNotIn("000005", text)  # refunded
+
+    def test_a_swiss_donor_gets_a_yearly_attestation_in_their_language(self):
+        site = self.sections["ch"].site
+        email = "spenderin@example.org"
+        for number in (20, 21):
+            gift = make_donation(site, number, currency="CHF", amount=6000, language="de", email=email)
+            self.deliver(succeeded(gift), code="ch")
+        year = timezone.localtime(
+            Payment.objects.first().occurred_at, SectionSettings.for_site(site).zone
+        ).year
+        mail.outbox = []
+
+        call_command("send_receipt_summaries", year=year, stdout=io.StringIO())
+
+        self.assertFalse(Receipt.objects.exists())  # no French tax receipt in Switzerland
+        [message] = mail.outbox
+        self.assertEqual(message.to, [email])
+        self.assertEqual(message.subject, f"Ihre Spendenbestätigung {year} von Verein Plaidoyer Schweiz")
+        self.assertIn(f"Danke für Ihre 2 Spenden im Jahr {year}", message.body)
+        [(name, data, _mimetype)] = message.attachments
+        self.assertEqual(name, f"attestation-{year}.pdf")
+        text = pdf_text(data)
+        for mention in [
+            f"Spendenbestätigung {year}",
+            "Verein Plaidoyer Schweiz Postfach 1234 3001 Bern",
+            "Maryia Kalesnikava21 12 rue de la Paix 75002 Paris France",
+            f"bestätigt, von Maryia Kalesnikava21 im Jahr {year} die folgenden 2 Spenden erhalten zu haben",
+            "Summe: 120",
+        ]:
+            with self.subTest(mention=mention):
+                self.assertIn(mention, text)
 
     def test_data_officers_see_their_own_sections_register_and_download_its_receipts(self):
         donation = make_donation(self.sections["fr"].site, 7)

@@ -40,6 +40,7 @@ SECTIONS = [
         "title": "Plaidoyer Suisse",
         "titles": {"de": "Plaidoyer Schweiz", "it": "Plaidoyer Svizzera"},
         "settings": {
+            "yearly_attestations": True,
             "name": "Plaidoyer Suisse",
             "country": "Suisse",
             "currency": "CHF",

@@ -172,6 +172,15 @@ class SectionSettings(BaseSiteSetting):
             "receipt email. Needs donors' postal addresses."
         ),
     )
+    yearly_attestations = models.BooleanField(
+        _("send yearly donation attestations"),
+        default=False,
+        help_text=_(
+            "In January, each donor receives in their language a PDF attesting their gifts of the past year, "
+            "for their tax return (e.g. in Switzerland). Sections with French tax receipts send a summary "
+            "of the receipts instead."
+        ),
+    )
     receipt_status = models.CharField(
         _("status on tax receipts"),
         max_length=20,
@@ -283,13 +292,14 @@ class SectionSettings(BaseSiteSetting):
         ),
         MultiFieldPanel(
             [
+                FieldPanel("yearly_attestations"),
                 FieldPanel("tax_receipts"),
                 FieldPanel("receipt_status"),
                 FieldPanel("receipt_recognition"),
                 FieldPanel("receipt_object"),
                 FieldPanel("receipt_signatory"),
             ],
-            heading=_("Tax receipts (France)"),
+            heading=_("Tax receipts and attestations"),
         ),
         MultiFieldPanel(
             [
