@@ -1,4 +1,5 @@
-"""French tax receipts (reçus fiscaux, Cerfa 11580): numbered once per successful payment, printed as PDF in French.
+"""Tax papers for donors: French tax receipts (reçus fiscaux, Cerfa 11580), numbered once per successful
+payment and printed in French, their yearly summary, and yearly attestations in the donor's language.
 
 A receipt is issued in the transaction of the webhook that records the payment: its number comes from the
 section's `ReceiptCounter` row, locked until that transaction ends, so numbers follow one another with no
@@ -52,6 +53,9 @@ def issue_receipt(payment):
     section = SectionSettings.for_site(site)
     if not section.tax_receipts:
         return None
+    existing = Receipt.objects.filter(payment=payment).first()
+    if existing is not None:
+        return existing  # a later event about a payment already receipted: no lock needed
     with transaction.atomic():
         # The counter row exists once (ON CONFLICT DO NOTHING), then is locked: every receipt of the
         # section is numbered one after the other, and the check below sees any receipt committed meanwhile.
