@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from wagtail.admin.viewsets import viewsets
 
 from crm.models import Delivery, Event, WebhookDestination
-from donations.models import Donation
+from donations.models import Donation, Payment, Receipt
 from petitions.letters.models import Letter, SolidarityMessage
 from petitions.letters.tests.helpers import make_action
 from petitions.models import Signature, SignatureState
@@ -70,7 +70,7 @@ def message(section, first, last, town):
     )
 
 
-def donation(section, first, last, town):
+def donation(section, first, last, town, key=""):
     return Donation.objects.create(
         site=section.site,
         supporter=Supporter.for_email(section.site, f"{first}@example.org", first, last),
@@ -79,7 +79,7 @@ def donation(section, first, last, town):
         amount=5000,
         currency=section.settings.currency,
         status="succeeded",
-        idempotency_key=f"{section.code}-{first}".ljust(32, "0"),
+        idempotency_key=f"{section.code}-{first}{key}".ljust(32, "0"),
         first_name=first,
         last_name=last,
         email=f"{first}@example.org",
@@ -114,6 +114,28 @@ def delivery(section, first, last, town):
     return Delivery.objects.create(event=event, destination=destination, state="dead", attempts=10)
 
 
+def receipt(section, first, last, town):
+    gift = donation(section, first, last, town, key="-receipt")
+    payment = Payment.objects.create(
+        donation=gift,
+        status="succeeded",
+        amount=gift.amount,
+        currency=gift.currency,
+        occurred_at=gift.created_at,
+        status_event_at=gift.created_at,
+    )
+    return Receipt.objects.create(
+        site=section.site,
+        payment=payment,
+        number=1,
+        created_at=gift.created_at,
+        paid_at=gift.created_at,
+        amount=gift.amount,
+        currency=gift.currency,
+        method="card",
+    )
+
+
 ROWS = {
     Signature: signature,
     Letter: letter,
@@ -122,6 +144,7 @@ ROWS = {
     FailedEmail: failed_email,
     WebhookDestination: webhook,
     Delivery: delivery,
+    Receipt: receipt,
 }
 
 

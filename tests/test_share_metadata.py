@@ -3,10 +3,10 @@
 import io
 
 from bs4 import BeautifulSoup
-from PIL import Image as PILImage
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import TestCase
+from PIL import Image as PILImage
 from wagtail.models import Locale, Page, Site
 
 from donations.models import DonationPage

@@ -95,6 +95,7 @@ ROLES = (
             "letters.view_solidaritymessage",
             "letters.moderate_solidaritymessage",
             "donations.view_donation",
+            "donations.view_receipt",
             "membership.view_membership",
             "supporters.erase_supporter",
             "supporters.view_failedemail",
