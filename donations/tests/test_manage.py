@@ -340,3 +340,36 @@ def test_every_monthly_receipt_carries_a_link_to_manage_the_gift(
     (receipt,) = mail.outbox
     donor, gifts_url = open_gifts(link_in(receipt))
     assert t("%(amount)s every month", amount="20\u00a0CHF") in text_of(donor.get(gifts_url, HTTP_HOST=HOST))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_the_browser_the_donor_types_a_new_card(
+    sections, donation_pages, stripe_env, live_server, browser_page, localstripe
+):
+    """The card form of the manage page: Stripe.js's Card Element, a token, the customer's new default card."""
+    from donations.manage import link_url, new_link
+
+    gift = monthly_gift(localstripe)
+    old_card = stripe_get(localstripe, f"customers/{gift.stripe_customer_id}")["default_source"]
+    link = new_link(gift.site, gift.supporter_id, 3600)
+    port = live_server.url.rsplit(":", 1)[1]
+    page = browser_page
+    page.goto(f"http://ch.localhost:{port}{local(link_url(link, gift.page, 'fr'))}")
+    page.get_by_role("button", name=t("Open my monthly gifts")).click()
+    page.get_by_role("heading", name=t("My monthly gifts")).wait_for()
+
+    card = page.locator("[data-card-element]")
+    card.click()
+    card.locator("input[placeholder=number]").fill("5555555555554444")
+    card.locator("input[placeholder=exp_month]").fill("12")
+    card.locator("input[placeholder=exp_year]").fill("34")
+    card.locator("input[placeholder=cvc]").fill("123")
+    page.get_by_role("button", name=t("Update my card")).click()
+
+    page.get_by_text(t("Your new card will be used for your next monthly payments.")).wait_for()
+    customer = stripe_get(localstripe, f"customers/{gift.stripe_customer_id}")
+    assert customer["default_source"] != old_card
+    card_id = customer["default_source"]
+    assert (
+        stripe_get(localstripe, f"customers/{gift.stripe_customer_id}/sources/{card_id}")["last4"] == "4444"
+    )
