@@ -44,8 +44,13 @@ def has_ongoing_gift(site, supporter_id):
 
 
 def new_link(site, supporter_id, seconds):
+    now = timezone.now()
+    # The donor's links older than any token's signature go: their tokens say "expired" by themselves.
+    ManageLink.objects.filter(
+        supporter_id=supporter_id, created_at__lt=now - datetime.timedelta(seconds=EMAILED_LINK_SECONDS)
+    ).delete()
     return ManageLink.objects.create(
-        site=site, supporter_id=supporter_id, expires_at=timezone.now() + datetime.timedelta(seconds=seconds)
+        site=site, supporter_id=supporter_id, expires_at=now + datetime.timedelta(seconds=seconds)
     )
 
 
@@ -86,8 +91,8 @@ def find_link(site, token):
         raise LinkRefused("expired") from None
     except (signing.BadSignature, ValueError):
         raise LinkRefused("invalid") from None
-    link = ManageLink.objects.filter(pk=link_id, site=site).first()
-    if link is None:
+    link = ManageLink.objects.select_related("supporter").filter(pk=link_id, site=site).first()
+    if link is None or link.supporter.erased_at is not None:
         raise LinkRefused("invalid")
     if link.opened_at is not None:
         raise LinkRefused("used")

@@ -164,6 +164,24 @@ def test_an_expired_link_says_so(stripe_env, donation_pages, localstripe, django
     assert ManageLink.objects.get().opened_at is None
 
 
+def test_an_erased_donors_link_opens_nothing(
+    stripe_env, donation_pages, localstripe, django_capture_on_commit_callbacks
+):
+    from supporters.erasure import erase_supporter
+
+    gift = monthly_gift(localstripe)
+    ask_for_link(django_capture_on_commit_callbacks, EMAIL)
+    erase_supporter(gift.supporter)
+
+    response = Client().get(local(link_in(mail.outbox[0])), HTTP_HOST=HOST)
+
+    assert response.status_code == 400
+    assert t("This link is not valid. Please ask for a new one.") in text_of(response)
+    mail.outbox.clear()
+    ask_for_link(django_capture_on_commit_callbacks, EMAIL)
+    assert mail.outbox == []
+
+
 def test_the_donor_changes_the_amount_from_next_month(
     stripe_env, donation_pages, localstripe, django_capture_on_commit_callbacks
 ):
