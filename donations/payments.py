@@ -261,7 +261,7 @@ def change_amount(section, donation, amount, attempt):
     return client.v1.subscriptions.update(
         donation.stripe_subscription_id,
         params={"items": [{"id": item.id, "plan": plan.id}]},
-        options={"idempotency_key": idempotency_key(donation, f"change:{attempt}")},
+        options={"idempotency_key": idempotency_key(donation, f"change:{attempt}:{amount}")},
     )
 
 
@@ -272,7 +272,8 @@ def cancel(section, donation):
         return client.v1.subscriptions.cancel(donation.stripe_subscription_id)
     except stripe.InvalidRequestError as error:
         # Already cancelled (a second click, or cancelled at Stripe): the outcome the donor wanted.
-        if error.http_status == 404 or "cancel" in str(error).lower():
+        subscription = client.v1.subscriptions.retrieve(donation.stripe_subscription_id)
+        if subscription.status in ("canceled", "incomplete_expired"):
             raise SubscriptionEnded(donation.stripe_subscription_id) from error
         raise
 
