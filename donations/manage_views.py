@@ -148,6 +148,8 @@ def gifts_view(page, request):
                     "ongoing": gift.status in manage.ONGOING,
                     "form": forms[gift.pk],
                     "error": errors.get(gift.pk, ""),
+                    # A card's error is said next to the card field; the others above the gift's forms.
+                    "card_error": request.POST.get("action") == "card",
                 }
                 for gift in gifts
             ],

@@ -85,6 +85,11 @@ def act(client, gifts_url, donation, action, **data):
     return client.post(gifts_url, {"gift": donation.pk, "action": action, **data}, HTTP_HOST=HOST)
 
 
+def next_to_the_card(response):
+    """The error said in the card field of the manage page."""
+    return re.search(r"data-card-errors[^>]*>([^<]*)<", text_of(response)).group(1)
+
+
 def failed_invoice(gift, invoice_id="in_month2"):
     return {
         "id": invoice_id,
@@ -281,13 +286,13 @@ class ManageTests(TestCase):
 
         missing = act(client, gifts_url, gift, "card", stripe_token="")
         assert missing.status_code == 400
-        assert t("Please enter your card details.") in text_of(missing)
+        assert next_to_the_card(missing) == t("Please enter your card details.")
 
         declined = act(
             client, gifts_url, gift, "card", stripe_token=card_token(self.localstripe, "4000000000000002")
         )
         assert declined.status_code == 402
-        assert t("Your card was declined. Please try another card.") in text_of(declined)
+        assert next_to_the_card(declined) == t("Your card was declined. Please try another card.")
         assert (
             stripe_get(self.localstripe, f"customers/{gift.stripe_customer_id}")["default_source"] == old_card
         )
