@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donations', '0004_stripe_event_unique_per_section'),
+        ('donations', '0007_receipt_summaries'),
         ('supporters', '0006_purge_record'),
         ('wagtailcore', '0098_apitoken'),
     ]
