@@ -220,6 +220,7 @@ class ManageTests(TestCase):
         gift = monthly_gift(self.localstripe)
         ask_for_link(self.captureOnCommitCallbacks, EMAIL)
         erase_supporter(gift.supporter)
+        assert not ManageLink.objects.exists()
 
         response = Client().get(local(link_in(mail.outbox[0])), HTTP_HOST=HOST)
 
