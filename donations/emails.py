@@ -17,6 +17,7 @@ from supporters import delivery
 from supporters.models import EmailKind
 
 from . import money
+from .manage import emailed_link_url
 
 
 def sender(texts):
@@ -64,6 +65,7 @@ def send_receipt(payment_id, attempt=1):
                 )
                 if section.tax_deduction_rate
                 else "",
+                "manage_url": emailed_link_url(donation) if donation.frequency == "monthly" else "",
             }
             subject = render_to_string("donations/emails/receipt_subject.txt", context).strip()
             body = render_to_string("donations/emails/receipt.txt", context)
@@ -169,3 +171,99 @@ def _send_yearly(section, supporter_id, year, donation, count, template, filenam
         message.attach(filename, make_pdf(), "application/pdf")
         message.send()
     return True
+
+
+@task()
+def send_payment_failed(payment_id, attempt=1):
+    """Tell a monthly donor that a month's payment failed, with a link to update the card, at most once per
+    invoice (Stripe reports each retry that fails)."""
+    from .models import Payment, PaymentStatus
+
+    with transaction.atomic():
+        # Only the payment's row (see send_receipt).
+        payment = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("donation", "donation__site", "donation__supporter")
+            .filter(
+                pk=payment_id,
+                status=PaymentStatus.FAILED,
+                failure_notice_sent_at__isnull=True,
+                donation__frequency="monthly",
+            )
+            .first()
+        )
+        if payment is None or not payment.donation.email or payment.donation.supporter.erased_at:
+            return False
+        donation = payment.donation
+        section = SectionSettings.for_site(donation.site)
+        texts = section_texts(donation.site, donation.language)
+        with translation.override(donation.language), timezone.override(section.zone):
+            context = {
+                "donation": donation,
+                "payment": payment,
+                "section": section,
+                "section_texts": texts,
+                "amount": money.format_amount(payment.amount, payment.currency),
+                "manage_url": emailed_link_url(donation),
+            }
+            subject = render_to_string("donations/emails/payment_failed_subject.txt", context).strip()
+            body = render_to_string("donations/emails/payment_failed.txt", context)
+        message = EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=sender(texts),
+            to=[donation.email],
+            reply_to=[section.contact_email] if section.contact_email else None,
+        )
+        sent = delivery.send(
+            message,
+            task=send_payment_failed,
+            args=(payment_id,),
+            attempt=attempt,
+            supporter=donation.supporter,
+            kind=EmailKind.DONATION_PAYMENT_FAILED,
+        )
+        if not sent:
+            return False
+        payment.failure_notice_sent_at = timezone.now()
+        payment.save(update_fields=["failure_notice_sent_at"])
+    return True
+
+
+@task()
+def send_manage_link(link_id, page_id, language, attempt=1):
+    """Email the link asked for on the "manage my monthly gift" form, in the language it was asked in."""
+    from .manage import REQUESTED_LINK_SECONDS, link_url
+    from .models import DonationPage, ManageLink
+
+    link = ManageLink.objects.select_related("site", "supporter").filter(pk=link_id).first()
+    page = DonationPage.objects.filter(pk=page_id).first()
+    if link is None or page is None or link.supporter.erased_at or not link.supporter.email:
+        return False
+    section = SectionSettings.for_site(link.site)
+    texts = section_texts(link.site, language)
+    with translation.override(language):
+        context = {
+            "supporter": link.supporter,
+            "section": section,
+            "section_texts": texts,
+            "manage_url": link_url(link, page, language),
+            "minutes": REQUESTED_LINK_SECONDS // 60,
+        }
+        subject = render_to_string("donations/emails/manage_link_subject.txt", context).strip()
+        body = render_to_string("donations/emails/manage_link.txt", context)
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=sender(texts),
+        to=[link.supporter.email],
+        reply_to=[section.contact_email] if section.contact_email else None,
+    )
+    return delivery.send(
+        message,
+        task=send_manage_link,
+        args=(link_id, page_id, language),
+        attempt=attempt,
+        supporter=link.supporter,
+        kind=EmailKind.DONATION_MANAGE_LINK,
+    )

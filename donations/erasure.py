@@ -18,13 +18,15 @@ from django_tasks import task
 
 from supporters.signals import supporter_erasing
 
-from .models import Donation
+from .models import Donation, ManageLink
 
 logger = logging.getLogger(__name__)
 
 
 @receiver(supporter_erasing, dispatch_uid="donations.forget_donor_at_stripe")
 def forget_donor(sender, supporter, **kwargs):
+    # Links to manage the donor's monthly gifts open nothing any more.
+    ManageLink.objects.filter(supporter=supporter).delete()
     rows = Donation.objects.filter(supporter=supporter).values_list(
         "stripe_customer_id", "stripe_subscription_id"
     )

@@ -205,3 +205,68 @@ def initial_from_link(query, page):
     if amount.isdigit() and page.minimum_amount <= int(amount) <= page.maximum_amount:
         initial["amount"] = amount
     return initial
+
+
+# --- Managing a monthly gift (manage_views.py) --------------------------------------------------
+
+
+class ManageLinkRequestForm(SpamProtectedForm, forms.Form):
+    """The "manage my monthly gift" form: an address, and the section's spam protection."""
+
+    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def __init__(self, *args, section, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_spam_protection(section, "manage")
+
+
+class ChangeAmountForm(forms.Form):
+    """A new monthly amount for one gift, within its page's bounds, in its currency."""
+
+    amount = forms.CharField(
+        label=_("New monthly amount"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    # One key per attempt: a repeated post replays Stripe's first answer.
+    attempt = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+
+    def __init__(self, *args, donation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.donation = donation
+        self.prefix = f"gift{donation.pk}"
+        if not self.is_bound:
+            self.initial.update(
+                {
+                    "amount": money.plain_amount(donation.amount, donation.currency),
+                    "attempt": new_idempotency_key(),
+                }
+            )
+
+    def clean_amount(self):
+        text = self.cleaned_data["amount"]
+        currency = self.donation.currency
+        try:
+            minor = money.to_minor(text, currency)
+        except ValueError:
+            if not money.is_number(text):
+                raise forms.ValidationError(_("Enter the amount in figures, for example 50.")) from None
+            raise forms.ValidationError(
+                _("Enter an amount with at most %(places)s decimals."),
+                params={"places": money.exponent(currency)},
+            ) from None
+        page = self.donation.page
+        minimum, maximum = page.bounds(currency) if page is not None else (money.to_minor(1, currency), None)
+        if minor < minimum:
+            raise forms.ValidationError(
+                _("The minimum gift is %(minimum)s."),
+                params={"minimum": money.format_amount(minimum, currency)},
+            )
+        if maximum is not None and minor > maximum:
+            raise forms.ValidationError(
+                _("The maximum gift online is %(maximum)s. For a larger gift, please contact us."),
+                params={"maximum": money.format_amount(maximum, currency)},
+            )
+        if minor == self.donation.amount:
+            raise forms.ValidationError(_("This is already your monthly amount."))
+        return minor

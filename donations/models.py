@@ -157,6 +157,26 @@ class DonationPage(CachedViewRestrictions, RoutablePageMixin, Page):
 
         return thanks_view(self, request)
 
+    # Monthly donors manage their gift (manage_views.py): ask for a link, open it, change or cancel.
+    @path("manage/")
+    def manage_request(self, request):
+        from .manage_views import request_link_view
+
+        return request_link_view(self, request)
+
+    # The signed token is in the query: Wagtail's page URLs take only letters, digits, "-" and "_".
+    @path("manage/link/")
+    def manage_open(self, request):
+        from .manage_views import open_link_view
+
+        return open_link_view(self, request, request.GET.get("token", ""))
+
+    @path("manage/gifts/")
+    def manage_gifts(self, request):
+        from .manage_views import gifts_view
+
+        return gifts_view(self, request)
+
 
 class DonationAmount(TranslatableMixin, Orderable):
     """A preset amount offered for one frequency, with an optional line on what it makes possible.
@@ -302,6 +322,8 @@ class Payment(models.Model):
     occurred_at = models.DateTimeField(_("date"))
     status_event_at = models.DateTimeField(_("status set by event of"), editable=False)
     receipt_sent_at = models.DateTimeField(_("receipt sent"), null=True, blank=True)
+    # A failed month of a monthly gift tells the donor once, however often Stripe reports it.
+    failure_notice_sent_at = models.DateTimeField(_("failure notice sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("payment")
@@ -309,6 +331,30 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{money.format_amount(self.amount, self.currency)} · {self.get_status_display()}"
+
+
+class ManageLink(models.Model):
+    """A link that lets a monthly donor manage their gifts in one section: opened once, for one session.
+
+    The emailed token names only this row's id (signed); the row says whose gifts it opens, until when,
+    and whether it was opened already.
+    """
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.CASCADE, related_name="+"
+    )
+    supporter = models.ForeignKey(
+        "supporters.Supporter", verbose_name=_("supporter"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("link to manage monthly gifts")
+
+    def __str__(self):
+        return f"{self.site_id}:{self.pk}"
 
 
 class StripeEvent(models.Model):

@@ -49,6 +49,12 @@ def to_major(minor, currency):
     return Decimal(minor).scaleb(-exponent(currency))
 
 
+def plain_amount(minor, currency):
+    """An amount as a person types it back into a field: '20', '20.50', '5000' (no grouping, no currency)."""
+    major = to_major(minor, currency)
+    return str(int(major)) if major == major.to_integral_value() else str(major)
+
+
 def format_amount(minor, currency, use_l10n=True):
     """A readable amount in the active language, e.g. '50.00 CHF', '5 000 XOF'."""
     places = exponent(currency)

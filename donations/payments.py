@@ -179,8 +179,11 @@ def _retrieve_or_create(service, object_id, params, key):
         return service.retrieve(object_id)
 
 
-def monthly_plan(client, donation):
-    """The plan for this amount and currency (localstripe knows plans, not prices)."""
+def monthly_plan(client, donation, amount=None):
+    """The plan for this amount (the donation's, by default) and currency (localstripe knows plans, not prices)."""
+    amount = donation.amount if amount is None else amount
+    # The first plan's key stays as it was; a changed amount's plan has its own.
+    suffix = "" if amount == donation.amount else f":{amount}"
     _retrieve_or_create(
         client.v1.products,
         MONTHLY_PRODUCT_ID,
@@ -189,14 +192,14 @@ def monthly_plan(client, donation):
     )
     return _retrieve_or_create(
         client.v1.plans,
-        f"plaidoyer-monthly-{donation.currency.lower()}-{donation.amount}",
+        f"plaidoyer-monthly-{donation.currency.lower()}-{amount}",
         {
             "product": MONTHLY_PRODUCT_ID,
-            "amount": donation.amount,
+            "amount": amount,
             "currency": donation.currency.lower(),
             "interval": "month",
         },
-        idempotency_key(donation, "plan"),
+        idempotency_key(donation, f"plan{suffix}"),
     )
 
 
@@ -234,3 +237,64 @@ def resume(section, donation):
     if isinstance(intent, str):
         intent = client.v1.payment_intents.retrieve(intent)
     return _started(intent)
+
+
+# --- A monthly donor manages their gift (manage_views.py) ---------------------------------------
+
+
+class SubscriptionEnded(Exception):
+    """The subscription is cancelled at Stripe already: there is nothing left to change."""
+
+
+def change_amount(section, donation, amount, attempt):
+    """Move a monthly gift's subscription to the plan of `amount` (minor units) from the next month on.
+
+    `attempt` (the form's key) makes a repeated post replay Stripe's first answer. Stripe's default
+    proration applies: localstripe refuses `proration_behavior`, so it is not sent (README).
+    """
+    client = client_for(section)
+    subscription = client.v1.subscriptions.retrieve(donation.stripe_subscription_id)
+    if subscription.status in ("canceled", "incomplete_expired"):
+        raise SubscriptionEnded(donation.stripe_subscription_id)
+    plan = monthly_plan(client, donation, amount)
+    item = subscription["items"]["data"][0]
+    return client.v1.subscriptions.update(
+        donation.stripe_subscription_id,
+        params={"items": [{"id": item.id, "plan": plan.id}]},
+        options={"idempotency_key": idempotency_key(donation, f"change:{attempt}:{amount}")},
+    )
+
+
+def cancel(section, donation):
+    """Cancel a monthly gift's subscription now; its donation is marked cancelled by the webhook."""
+    client = client_for(section)
+    try:
+        return client.v1.subscriptions.cancel(donation.stripe_subscription_id)
+    except stripe.InvalidRequestError as error:
+        # Already cancelled (a second click, or cancelled at Stripe): the outcome the donor wanted.
+        subscription = client.v1.subscriptions.retrieve(donation.stripe_subscription_id)
+        if subscription.status in ("canceled", "incomplete_expired"):
+            raise SubscriptionEnded(donation.stripe_subscription_id) from error
+        raise
+
+
+def replace_card(section, donation, token):
+    """Attach the card of `token` to the donor's customer and make it the default for the next months.
+
+    Raises CardDetailsRefused or PaymentDeclined as `start` does.
+    """
+    client = client_for(section)
+    try:
+        card = client.v1.customers.payment_sources.create(
+            donation.stripe_customer_id,
+            params={"source": token},
+            options={"idempotency_key": idempotency_key(donation, f"card:{token}")},
+        )
+    except stripe.CardError as error:
+        raise PaymentDeclined(_("Your card was declined. Please try another card.")) from error
+    except stripe.InvalidRequestError as error:
+        raise CardDetailsRefused(
+            _("Your card details could not be used. Please enter them again.")
+        ) from error
+    client.v1.customers.update(donation.stripe_customer_id, params={"default_source": card.id})
+    return card

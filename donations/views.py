@@ -81,6 +81,7 @@ def page_context(page, request, section, form, **extra):
             "language": get_language(),
             "designation": fixed_designation(form) or page.designation_text(),
             "thanks_url": page.get_url(request) + page.reverse_subpage("thanks"),
+            "manage_url": page.get_url(request) + page.reverse_subpage("manage_request"),
         }
     )
     context.update(extra)

@@ -8,7 +8,7 @@ import stripe
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from .emails import send_receipt
+from .emails import send_payment_failed, send_receipt
 from .models import Donation, DonationStatus, Frequency, Payment, PaymentStatus, StripeEvent
 from .receipts import issue_receipt
 from .signals import donation_succeeded
@@ -243,7 +243,7 @@ def invoice_payment_failed(section, invoice, at):
     donation = _donation(section, invoice, False, stripe_subscription_id=subscription)
     if donation is None:
         return "ignored: not a donation of this section"
-    record_payment(
+    payment = record_payment(
         donation,
         at,
         PaymentStatus.FAILED,
@@ -253,6 +253,9 @@ def invoice_payment_failed(section, invoice, at):
         invoice=invoice["id"],
         intent=_id(invoice.get("payment_intent")),
     )
+    if payment.status == PaymentStatus.FAILED and payment.failure_notice_sent_at is None:
+        # The donor is told once per invoice, with a link to update the card (the task checks again).
+        transaction.on_commit(partial(send_payment_failed.enqueue, payment.pk))
     set_status(donation, DonationStatus.FAILED, at)
     return "monthly payment failed"
 

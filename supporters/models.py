@@ -360,6 +360,8 @@ class EmailKind(models.TextChoices):
     MEMBERSHIP_WELCOME = "membership_welcome", _("Membership: welcome")
     MEMBERSHIP_COORDINATOR = "membership_coordinator", _("Membership: to the local group")
     DONATION_RECEIPT = "donation_receipt", _("Donation: receipt")
+    DONATION_PAYMENT_FAILED = "donation_payment_failed", _("Donation: a monthly payment failed")
+    DONATION_MANAGE_LINK = "donation_manage_link", _("Donation: link to manage a monthly gift")
 
 
 class FailedEmail(models.Model):

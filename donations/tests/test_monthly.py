@@ -7,7 +7,7 @@ from django.core import mail
 
 from donations.models import Donation, DonationStatus, Payment
 
-from .conftest import card_token, donate, event, post_event, stripe_events, stripe_get
+from .conftest import card_token, donate, event, post_event, stripe_events, stripe_get, t
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +94,9 @@ def test_first_payment_renewals_failures_and_cancellation(
     donation.refresh_from_db()
     assert donation.status == DonationStatus.FAILED
     assert Payment.objects.get(stripe_invoice_id="in_month2").status == "failed"
+    # The donor is told, with a link to update the card (test_manage.py reads it).
+    assert len(mail.outbox) == 2
+    assert mail.outbox[1].subject == t("Your monthly gift could not be paid this month")
 
     # …then Stripe's retry of the same invoice succeeds (invoice.paid): one payment for that month.
     retried = event("invoice.paid", renewal_invoice(donation, "in_month2", "ch_month2_b"), created=now + 20)
@@ -104,7 +107,7 @@ def test_first_payment_renewals_failures_and_cancellation(
     month2 = Payment.objects.get(stripe_invoice_id="in_month2")
     assert (month2.status, month2.stripe_charge_id) == ("succeeded", "ch_month2_b")
     assert Payment.objects.filter(donation=donation).count() == 2
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 3
 
     # The donor stops: the subscription is deleted.
     cancelled = event(

@@ -1,0 +1,215 @@
+"""The pages where a monthly donor manages their gifts: ask for a link, open it once, change, update the card or cancel."""
+
+import logging
+from functools import partial
+
+import stripe
+from django.conf import settings
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+from plaidoyer.csp import allow_stripe
+from sections.models import SectionSettings
+from supporters.captcha import captcha_missing
+from supporters.emails import canonical_email
+from supporters.models import Supporter
+from supporters.network import hash_ip
+from supporters.ratelimit import allow, hit, too_many_requests
+
+from . import manage, payments
+from .emails import send_manage_link
+from .forms import ChangeAmountForm, ManageLinkRequestForm, new_idempotency_key
+
+logger = logging.getLogger(__name__)
+
+# How often one connection may ask for a link, and how many links one address receives (a stranger
+# typing someone's address cannot flood their mailbox). Without the proof of work, fewer.
+REQUEST_LIMITS = [("ip", 10, 3600)]
+NO_SCRIPT_LIMITS = [("ip", 3, 3600)]
+LINKS_PER_EMAIL = (3, 3600)
+DONE_KEY = "donations:manage:done"
+
+REFUSED = {
+    "invalid": (400, gettext_lazy("This link is not valid. Please ask for a new one.")),
+    "expired": (410, gettext_lazy("This link has expired. Please ask for a new one.")),
+    "used": (410, gettext_lazy("This link was already used. Please ask for a new one.")),
+}
+
+
+def _render(request, template, context, status=200):
+    response = TemplateResponse(request, template, context, status=status)
+    # A donor's gifts, or a link that opens them: never kept by a cache.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def request_url(page, request):
+    return page.get_url(request) + page.reverse_subpage("manage_request")
+
+
+def request_link_view(page, request):
+    """The "manage my monthly gift" form: the same answer whether or not the address has a monthly gift."""
+    site = Site.find_for_request(request)
+    section = SectionSettings.for_request(request)
+    context = page.get_context(request)
+    missing = captcha_missing(section)
+    if missing is not None:
+        context.update({"form": None, "captcha_missing": missing})
+        return _render(
+            request, "donations/manage_request.html", context, 503 if request.method == "POST" else 200
+        )
+    if request.method != "POST":
+        context["form"] = ManageLinkRequestForm(section=section)
+        return _render(request, "donations/manage_request.html", context)
+    if not allow(request, "donations:manage-link", REQUEST_LIMITS):
+        return too_many_requests(request)
+    form = ManageLinkRequestForm(request.POST, section=section)
+    if not form.is_valid():
+        context["form"] = form
+        return _render(request, "donations/manage_request.html", context, status=400)
+    if form.without_proof_of_work and not allow(request, "donations:manage-link-noscript", NO_SCRIPT_LIMITS):
+        return too_many_requests(request)
+    send_link_if_donor(page, site, form.cleaned_data["email"])
+    context.update({"form": None, "sent": True})
+    return _render(request, "donations/manage_request.html", context)
+
+
+def send_link_if_donor(page, site, email):
+    """Email a one-hour link when this address gives monthly in this section; nothing otherwise."""
+    supporter = Supporter.objects.filter(site=site, canonical_email=canonical_email(email)).first()
+    if supporter is None or supporter.erased_at or not manage.has_ongoing_gift(site, supporter.pk):
+        return False
+    if not hit(f"donations:manage-link-email:{hash_ip(supporter.canonical_email)}", *LINKS_PER_EMAIL):
+        return False
+    link = manage.new_link(site, supporter.pk, manage.REQUESTED_LINK_SECONDS)
+    transaction.on_commit(partial(send_manage_link.enqueue, link.pk, page.pk, get_language()))
+    return True
+
+
+def refused(page, request, reason):
+    status, message = REFUSED[reason]
+    context = page.get_context(request)
+    context.update({"message": message, "request_url": request_url(page, request)})
+    return _render(request, "donations/manage_refused.html", context, status=status)
+
+
+def open_link_view(page, request, token):
+    """The emailed link: a page with one button, whose POST opens the gifts (mail scanners only GET)."""
+    site = Site.find_for_request(request)
+    try:
+        link = manage.find_link(site, token)
+        if request.method == "POST":
+            manage.open_link(request, link)
+            return redirect(page.get_url(request) + page.reverse_subpage("manage_gifts"), permanent=False)
+    except manage.LinkRefused as error:
+        return refused(page, request, error.reason)
+    return _render(request, "donations/manage_open.html", page.get_context(request))
+
+
+def gifts_view(page, request):
+    """The donor's monthly gifts in this section, each with its change, card and cancel forms."""
+    site = Site.find_for_request(request)
+    section = SectionSettings.for_site(site)
+    supporter_id = manage.session_supporter(request, site)
+    if supporter_id is None:
+        context = page.get_context(request)
+        context.update(
+            {
+                "message": _("Your session has ended. Please ask for a new link."),
+                "request_url": request_url(page, request),
+            }
+        )
+        return _render(request, "donations/manage_refused.html", context, status=403)
+    gifts = list(manage.monthly_gifts(site, supporter_id).select_related("page"))
+    forms = {gift.pk: ChangeAmountForm(donation=gift) for gift in gifts}
+    errors = {}
+    status = 200
+    if request.method == "POST":
+        gift = next((g for g in gifts if str(g.pk) == request.POST.get("gift", "")), None)
+        if gift is None:
+            status = 404
+            errors[None] = _("This gift cannot be found. Please reload the page.")
+        else:
+            status, done = apply(request, section, gift, forms, errors)
+            if done:
+                request.session[DONE_KEY] = done
+                return redirect(request.path)
+    context = page.get_context(request)
+    context.update(
+        {
+            "gifts": [
+                {
+                    "donation": gift,
+                    "ongoing": gift.status in manage.ONGOING,
+                    "form": forms[gift.pk],
+                    "error": errors.get(gift.pk, ""),
+                    # A card's error is said next to the card field; the others above the gift's forms.
+                    "card_error": request.POST.get("action") == "card",
+                }
+                for gift in gifts
+            ],
+            "error": errors.get(None, ""),
+            "done": request.session.pop(DONE_KEY, ""),
+            "section": section,
+            "stripe_js_url": settings.STRIPE_JS_URL,
+            "language": get_language(),
+            "card_key": new_idempotency_key(),
+        }
+    )
+    return allow_stripe(_render(request, "donations/manage_gifts.html", context, status=status))
+
+
+def apply(request, section, gift, forms, errors):
+    """Carry out one posted action on `gift`: (status, message for the next page or "")."""
+    action = request.POST.get("action", "")
+    if gift.status not in manage.ONGOING:
+        errors[gift.pk] = _("This monthly gift is cancelled already.")
+        return 409, ""
+    try:
+        if action == "cancel":
+            try:
+                payments.cancel(section, gift)
+            except payments.SubscriptionEnded:
+                pass
+            return 200, _(
+                "Your monthly gift of %(amount)s is cancelled: no further payment will be taken. Thank you for your support."
+            ) % {"amount": gift.display_amount}
+        if action == "change":
+            form = ChangeAmountForm(request.POST, donation=gift)
+            forms[gift.pk] = form
+            if not form.is_valid():
+                return 400, ""
+            amount = form.cleaned_data["amount"]
+            payments.change_amount(section, gift, amount, form.cleaned_data["attempt"])
+            # Stripe has moved the subscription: the gift's amount follows (the payments record what is charged).
+            gift.amount = amount
+            gift.save(update_fields=["amount"])
+            return 200, _("From next month on, your monthly gift is %(amount)s. Thank you!") % {
+                "amount": gift.display_amount
+            }
+        if action == "card":
+            token = request.POST.get("stripe_token", "")
+            if not token:
+                errors[gift.pk] = _("Please enter your card details.")
+                return 400, ""
+            payments.replace_card(section, gift, token)
+            return 200, _("Your new card will be used for your next monthly payments.")
+    except payments.SubscriptionEnded:
+        errors[gift.pk] = _("This monthly gift is cancelled already.")
+        return 409, ""
+    except payments.PaymentDeclined as declined:
+        errors[gift.pk] = str(declined.message)
+        return declined.status, ""
+    except stripe.StripeError:
+        logger.exception("Stripe could not be reached or failed for monthly gift %s", gift.pk)
+        errors[gift.pk] = _(
+            "The payment service could not be reached. Nothing was changed; please try again in a few minutes."
+        )
+        return 502, ""
+    errors[gift.pk] = _("Choose what you want to do with this gift.")
+    return 400, ""
