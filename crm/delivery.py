@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from sections.content_cache import cached
+
 from . import addresses, payloads, signing
 from .models import Delivery, DeliveryState, Event, WebhookDestination
 
@@ -23,7 +25,11 @@ MAX_BACKOFF = datetime.timedelta(hours=6)
 
 
 def has_destinations(site_id):
-    return WebhookDestination.objects.filter(site_id=site_id).exists()
+    """Whether the section has a webhook. Asked after every visitor's action, so kept with the content:
+    saving or deleting a webhook starts a new content generation (receivers.webhooks_changed)."""
+    return cached(
+        ("crm-destinations", site_id), lambda: WebhookDestination.objects.filter(site_id=site_id).exists()
+    )
 
 
 def create_events(site_id, supporter_id, events, occurred_at):

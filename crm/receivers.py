@@ -1,17 +1,19 @@
 """The kernel's signals (supporters.signals) turned into CRM events, after the visitor's transaction commits.
 
-The visitor's request pays one query (does the section have a webhook?) and, if so, one
-task enqueued; the events, deliveries and HTTP requests are the task workers' work.
+The visitor's request pays no query (whether the section has a webhook is kept with the content) and,
+if it has one, one task enqueued; the events, deliveries and HTTP requests are the task workers' work.
 """
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from sections.content_cache import content_changed
 from supporters.models import ConsentPurpose
 from supporters.signals import action_confirmed, action_recorded, supporter_erased
 
 from .delivery import has_destinations
-from .models import EventKind
+from .models import EventKind, WebhookDestination
 from .tasks import publish_events
 
 
@@ -47,3 +49,10 @@ def action_was_confirmed(sender, queryset, **kwargs):
 @receiver(supporter_erased)
 def supporter_was_erased(sender, site_id, supporter_id, **kwargs):
     publish(site_id, supporter_id, [[EventKind.ERASURE.value, ""]])
+
+
+@receiver(post_save, sender=WebhookDestination, dispatch_uid="crm.webhook_saved")
+@receiver(post_delete, sender=WebhookDestination, dispatch_uid="crm.webhook_deleted")
+def webhooks_changed(sender, **kwargs):
+    """A webhook added, paused or deleted: `has_destinations` is asked afresh."""
+    content_changed()

@@ -307,3 +307,14 @@ class CrmWebhooksTest(TestCase):
         self.act(code="ch")
         self.assertFalse(Event.objects.exists())
         self.assertEqual(self.receiver.requests, [])
+
+    def test_a_webhook_added_after_actions_gets_the_next_one(self):
+        """Whether a section has a webhook is kept with the content: adding one is seen at the next action."""
+        self.act(email="before@example.org")
+        self.assertFalse(Event.objects.exists())
+        crm = self.destination("/ok-added")
+        self.act(email="after@example.org")
+        self.assertEqual([event["type"] for event in self.bodies("/ok-added")], ["action"])
+        crm.delete()
+        self.act(email="gone@example.org")
+        self.assertEqual(len(self.receiver.received("/ok-added")), 1)
