@@ -103,6 +103,7 @@ class ConsentPurpose(models.TextChoices):
     PROCESSING = "processing", _("Processing of this action")
     NEWSLETTER = "newsletter", _("Newsletter")
     GROUP_CONTACT = "group_contact", _("Contact details passed to a local group")
+    ACTION_NEWS = "action_news", _("News of what this action achieves")
 
 
 class RetentionPurpose(models.TextChoices):
@@ -196,6 +197,11 @@ class ConsentRecord(models.Model):
             for row in cls.asked(site, language, wording, newsletter_wording, newsletter, at)
         ]
         return cls.objects.bulk_create(records)
+
+    @staticmethod
+    def action_news(granted, wording):
+        """The "news of this action" choice as `asked` takes it in `also` (nothing when it was not asked)."""
+        return [(ConsentPurpose.ACTION_NEWS, bool(granted), wording)] if wording else []
 
     @staticmethod
     @functools.lru_cache(maxsize=256)

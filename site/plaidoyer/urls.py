@@ -43,6 +43,7 @@ wagtail_non_page_urls = [url for url in wagtail_urls.urlpatterns if url.name != 
 urlpatterns += i18n_patterns(
     path("petitions/", include("petitions.urls")),
     path("letters/", include("petitions.letters.urls")),
+    path("outcomes/", include("petitions.outcomes.urls")),
     path("join/", include("membership.urls")),
     # Wagtail's own URLs, its page view replaced by ours: the same view, kept by the anonymous page cache
     # and checked for the origin of the forms posted to it instead of a CSRF token (plaidoyer.csrf).

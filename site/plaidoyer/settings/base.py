@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "prisoners",
     "petitions",
     "petitions.letters",
+    "petitions.outcomes",
     "donations",
     "membership",
     "wagtail_localize",
