@@ -250,6 +250,8 @@ class Signature(SupporterAction):
     """One supporter's signature of one petition (all its translations): unique per canonical email."""
 
     personal_fields = ("first_name", "last_name", "country", "postal_code")
+    # An erased or expired signer hears no more of the petition.
+    erased_values = {"outcome_news": False}
 
     # Looked up through the unique constraint below, which starts with it; every index more is one
     # more write on each signature, and one petition's rows all share this key and their state.

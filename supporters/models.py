@@ -58,11 +58,13 @@ class Supporter(models.Model):
 class SupporterAction(models.Model):
     """Base of every action a supporter takes (signature, letter, donation).
 
-    `personal_fields` lists what erasure blanks; the row itself stays so that
-    counts and accounts survive.
+    `personal_fields` lists what erasure blanks (and `erased_values` what it resets); the row
+    itself stays so that counts and accounts survive.
     """
 
     personal_fields = ()
+    # Other fields erasure sets, e.g. an opt-in kept on the row ({field: value}).
+    erased_values = {}
 
     # A handful of sections: an index on site would never narrow a query down, yet every action
     # would write to it. Lists by section are read through the created_at index.

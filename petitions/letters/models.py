@@ -363,6 +363,8 @@ class Letter(SupporterAction):
     """
 
     personal_fields = ("first_name", "last_name", "town", "country")
+    # An erased or expired letter writer hears no more of the action.
+    erased_values = {"outcome_news": False}
 
     # A letter can be written without an email address: the supporter is known only when one is given.
     supporter = models.ForeignKey(

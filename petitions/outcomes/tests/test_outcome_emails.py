@@ -95,6 +95,7 @@ class OutcomeEmailsTests(TestCase):
         sign(cls.german, "emil@example.org", "de", news=True)
         sign(cls.other_petition, "felix@example.org", "fr", news=True)
         erase_supporter(Supporter.objects.get(canonical_email="emil@example.org"))
+        cls.emil_signature = Signature.objects.get(supporter__erased_at__isnull=False)
         # Anna also wrote a letter for the same person, and asked for its news too: still one email.
         letter = Letter(
             site=cls.site,
@@ -140,6 +141,7 @@ class OutcomeEmailsTests(TestCase):
             sorted(message.to[0] for message in mail.outbox), ["anna@example.org", "bernd@example.org"]
         )
 
+        self.assertFalse(self.emil_signature.outcome_news)  # erasure withdrew it as well
         anna = self.message_to("anna@example.org")
         status_fr = said("Released", "fr")
         self.assertEqual(
