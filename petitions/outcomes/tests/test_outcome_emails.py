@@ -161,6 +161,10 @@ class OutcomeEmailsTests(TestCase):
         self.assertEqual(anna.extra_headers["List-Unsubscribe"], f"<{link}>")
         self.assertEqual(anna.extra_headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
 
+        # The action page shows what came of the person, in its language.
+        page = self.client.get("/de/kalesnikava/", HTTP_HOST=CH)
+        self.assertIn(f"Maryia Kalesnikava ({status_de})", visible_text(page))
+
         # Saved again without a change, or the task run twice: nobody gets a second email.
         record = PrisonerRecord.objects.get(pk=self.record.pk)
         with self.captureOnCommitCallbacks(execute=True):
