@@ -10,6 +10,7 @@ from django.utils import translation
 from petitions.letters.models import Letter, LetterActionPage, LetterState
 from petitions.models import PetitionPage, Signature, SignatureState
 from prisoners.models import PrisonerRecord, PrisonerStatus
+from sections.dates import long_date
 from sections.models import SectionSettings
 from sections.texts import section_texts
 from supporters.confirmation import ConfirmationLink
@@ -117,12 +118,15 @@ def send_email(email, key):
             "unsubscribe_url": unsubscribe,
             "section_texts": section_texts(site, email.language),
         }
-        if outcome.kind == OutcomeKind.STATUS:
+        if outcome.kind != OutcomeKind.UPDATE:
             record = in_language(
                 PrisonerRecord.objects.filter(translation_key=outcome.record_key), email.language
             )
             context["name"] = record.full_name if record else ""
             context["status"] = str(PrisonerStatus(outcome.status).label)
+            if outcome.kind == OutcomeKind.SENTENCED and record:
+                context["sentenced_on"] = long_date(record.sentenced_on, email.language)
+                context["sentence"] = record.sentence
         subject = render_to_string("outcomes/emails/outcome_subject.txt", context)
         body = render_to_string("outcomes/emails/outcome_body.txt", context)
     EmailMessage(

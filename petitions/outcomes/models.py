@@ -10,13 +10,14 @@ from supporters.models import Supporter
 
 class OutcomeKind(models.TextChoices):
     STATUS = "status", _("New status of a person concerned")
+    SENTENCED = "sentenced", _("Sentence of a person concerned")
     UPDATE = "update", _("Outcome published on the action")
 
 
 class ActionOutcome(models.Model):
-    """One update to announce: a prisoner record's status change, or an action page's published outcome.
+    """One update to announce: a prisoner record's new status or sentence date, or an action page's outcome.
 
-    A status change concerns every action naming the person (`record_key`, any section); an outcome
+    A status change or a sentence concerns every action naming the person (`record_key`, any section); an outcome
     concerns one action (`action_key`) and is written in one language, so only those who acted in
     that language get it, each translation being announced when it is published.
     """
@@ -37,7 +38,7 @@ class ActionOutcome(models.Model):
     def __str__(self):
         if self.kind == OutcomeKind.STATUS:
             return self.get_status_display()
-        return self.text[:50]
+        return self.text[:50] or self.get_kind_display()
 
 
 class OutcomeEmail(models.Model):

@@ -1,4 +1,4 @@
-"""Announces outcomes: a prisoner record's status changed, or an action page published with a new outcome."""
+"""Announces outcomes: a prisoner record's status or sentence date changed, or an action page published with a new outcome."""
 
 from functools import partial
 
@@ -14,21 +14,29 @@ from .delivery import announce
 from .models import ActionOutcome, OutcomeKind
 
 
-def remember_status(sender, instance, raw=False, **kwargs):
-    # The stored status, to compare once saved (a record's translations get the new status by
-    # update(), without signals: one change is announced once).
-    instance._status_before = (
+def remember_facts(sender, instance, raw=False, **kwargs):
+    # The stored status and sentence date, to compare once saved (a record's translations get them
+    # by update(), without signals: one change is announced once).
+    instance._facts_before = (
         None
         if raw or instance.pk is None
-        else sender.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
+        else sender.objects.filter(pk=instance.pk).values_list("status", "sentenced_on").first()
     )
 
 
-def announce_status_change(sender, instance, created=False, raw=False, **kwargs):
-    before = getattr(instance, "_status_before", None)
-    if raw or created or before is None or before == instance.status:
+def announce_record_change(sender, instance, created=False, raw=False, **kwargs):
+    """A new status is announced; else a new sentence date. One save, one update at most."""
+    before = getattr(instance, "_facts_before", None)
+    if raw or created or before is None:
         return
-    fields = {"kind": OutcomeKind.STATUS, "record_key": instance.translation_key, "status": instance.status}
+    status, sentenced_on = before
+    fields = {"record_key": instance.translation_key, "status": instance.status}
+    if status != instance.status:
+        fields["kind"] = OutcomeKind.STATUS
+    elif instance.sentenced_on is not None and sentenced_on != instance.sentenced_on:
+        fields["kind"] = OutcomeKind.SENTENCED
+    else:
+        return
     transaction.on_commit(partial(announce, fields))
 
 
@@ -60,8 +68,8 @@ def announce_if_new(fields):
 
 
 def register_signal_handlers():
-    pre_save.connect(remember_status, sender=PrisonerRecord, dispatch_uid="outcomes_remember_status")
-    post_save.connect(announce_status_change, sender=PrisonerRecord, dispatch_uid="outcomes_status_change")
+    pre_save.connect(remember_facts, sender=PrisonerRecord, dispatch_uid="outcomes_remember_facts")
+    post_save.connect(announce_record_change, sender=PrisonerRecord, dispatch_uid="outcomes_record_change")
     for model in (PetitionPage, LetterActionPage):
         page_published.connect(
             announce_published_outcome, sender=model, dispatch_uid=f"outcomes_published_{model.__name__}"

@@ -1,5 +1,6 @@
 """Supporters hear what their action achieved: opted-in signers and letter writers, once, in their language."""
 
+import datetime
 import html
 import re
 
@@ -171,6 +172,31 @@ class OutcomeEmailsTests(TestCase):
             record.save()
         send_outcome_emails.enqueue(OutcomeEmail.objects.first().outcome_id)
         self.assertEqual(len(mail.outbox), 2)
+
+    def test_a_sentence_date_emails_once_with_the_sentence_in_their_language(self):
+        record = PrisonerRecord.objects.get(pk=self.record.pk)
+        record.sentenced_on = datetime.date(2021, 9, 6)
+        record.sentence = "11 ans de colonie pénitentiaire"
+        with self.captureOnCommitCallbacks(execute=True):
+            record.save()
+        self.assertEqual(
+            sorted(message.to[0] for message in mail.outbox), ["anna@example.org", "bernd@example.org"]
+        )
+        anna = self.message_to("anna@example.org")
+        self.assertEqual(anna.subject, said("%(name)s: sentenced", "fr", name="Maryia Kalesnikava"))
+        self.assertIn(
+            said(
+                "%(name)s was sentenced on %(date)s.",
+                "fr",
+                name="Maryia Kalesnikava",
+                date="6 septembre 2021",
+            ),
+            anna.body,
+        )
+        self.assertIn("11 ans de colonie pénitentiaire", anna.body)
+        bernd = self.message_to("bernd@example.org")
+        self.assertEqual(bernd.subject, said("%(name)s: sentenced", "de", name="Maryia Kalesnikava"))
+        self.assertIn("6. September 2021", bernd.body)
 
     def test_publishing_a_changed_outcome_emails_those_who_acted_in_its_language_and_shows_it(self):
         outcome = "Le 15 mai, Maryia Kalesnikava a été libérée. Merci à vous toutes et tous !"
