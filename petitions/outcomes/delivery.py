@@ -1,5 +1,7 @@
 """Who hears of an outcome (opted in, confirmed, not erased), their one email, and withdrawing the opt-in."""
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -17,6 +19,8 @@ from supporters.confirmation import ConfirmationLink
 from supporters.models import ConsentPurpose, ConsentRecord
 
 from .models import ActionOutcome, OutcomeEmail, OutcomeKind
+
+logger = logging.getLogger(__name__)
 
 # An unsubscribe link must keep working as long as the emails that carry it are read: no expiry.
 UNSUBSCRIBE_LINK = ConfirmationLink("outcomes.unsubscribe", max_age=None)
@@ -69,7 +73,8 @@ def send_outcome(outcome):
     """Emails every recipient who has not had this outcome yet; returns how many emails were sent.
 
     The row is written before the email leaves: a replay, or a second worker at once, finds it and
-    sends nothing (at most once; a failed send is logged by the task, not retried to a full inbox).
+    sends nothing. An email the mail server refused loses its row, so that running the task again
+    sends it, and only it.
     """
     sent = 0
     for supporter_id, (language, key) in recipients(outcome).items():
@@ -80,7 +85,14 @@ def send_outcome(outcome):
                 )
         except IntegrityError:
             continue
-        send_email(email, key)
+        try:
+            send_email(email, key)
+        except OSError:  # smtplib's errors included
+            logger.exception(
+                "Outcome %s: the email to supporter %s could not be sent", outcome.pk, supporter_id
+            )
+            email.delete()
+            continue
         sent += 1
     return sent
 

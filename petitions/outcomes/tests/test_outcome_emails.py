@@ -13,7 +13,7 @@ from wagtail.models import Locale
 from petitions.letters.models import Letter, LetterState
 from petitions.letters.tests.helpers import generate, make_action
 from petitions.models import PetitionPage, Signature
-from petitions.outcomes.models import OutcomeEmail
+from petitions.outcomes.models import ActionOutcome, OutcomeEmail
 from petitions.outcomes.tasks import send_outcome_emails
 from petitions.signatures import confirmation_token, record_signature
 from prisoners.models import PrisonerRecord, PrisonerStatus
@@ -172,6 +172,20 @@ class OutcomeEmailsTests(TestCase):
             record.save()
         send_outcome_emails.enqueue(OutcomeEmail.objects.first().outcome_id)
         self.assertEqual(len(mail.outbox), 2)
+
+    def test_emails_the_mail_server_refused_are_sent_when_the_task_runs_again_and_only_they(self):
+        with self.settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=9
+        ):
+            self.change_status(PrisonerStatus.DECEASED)  # nothing listens on port 9
+        self.assertEqual(mail.outbox, [])
+        self.assertFalse(OutcomeEmail.objects.exists())
+        outcome = ActionOutcome.objects.get()
+        send_outcome_emails.enqueue(outcome.pk)
+        send_outcome_emails.enqueue(outcome.pk)
+        self.assertEqual(
+            sorted(message.to[0] for message in mail.outbox), ["anna@example.org", "bernd@example.org"]
+        )
 
     def test_a_sentence_date_emails_once_with_the_sentence_in_their_language(self):
         record = PrisonerRecord.objects.get(pk=self.record.pk)
