@@ -21,13 +21,10 @@ failed with a readable page (4xx), 5xx, lost, doubled, latencies per phase, and 
 
 import argparse
 import collections
-import http.client
 import os
 import re
 import shutil
-import signal
 import socketserver
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,9 +35,18 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.serving import create_database, environment, start_gunicorn, stop_gunicorn, wait_for_port  # noqa: E402
-
-HOST = "fr.localhost:8000"
+from bench import serving  # noqa: E402
+from bench.serving import (  # noqa: E402
+    HOST,
+    create_database,
+    environment,
+    petition_form,
+    request,
+    signature_body,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_for_port,
+)
 
 
 def parse_args():
@@ -59,45 +65,14 @@ def parse_args():
     return parser.parse_args()
 
 
-class RedisServer:
-    """A redis-server of the bench's own, which it stops, starts, freezes and thaws."""
+class RedisServer(serving.RedisServer):
+    """The bench's own redis-server, in a directory of its own removed at the end."""
 
     def __init__(self, port):
-        self.port = port
-        self.directory = tempfile.mkdtemp(prefix="bench-faults-redis-")
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                shutil.which("redis-server") or "/usr/bin/redis-server",
-                "--port",
-                str(self.port),
-                "--dir",
-                self.directory,
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port, timeout=10)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-    def freeze(self):
-        self.process.send_signal(signal.SIGSTOP)
-
-    def thaw(self):
-        self.process.send_signal(signal.SIGCONT)
+        super().__init__(port, tempfile.mkdtemp(prefix="bench-faults-redis-"))
 
     def close(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGCONT)
-            self.stop()
+        super().close()
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -168,16 +143,6 @@ def prepare():
     return petition.get_url_parts()[2], petition.translation_key, action.get_url_parts()[2], settings
 
 
-def request(port, method, path, body=None, headers=None, timeout=30):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request(method, path, body=body, headers={"Host": HOST, **(headers or {})})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
-
-
 def solutions(section, count):
     """Proofs of work for `count` POSTs, made and solved here with the server's key (not timed)."""
     from supporters.proof_of_work import new_challenge, solved
@@ -192,10 +157,7 @@ class Run:
         self.port, self.path, self.letters_path = port, path, letters_path
         status, _headers, body = request(port, "GET", path)
         assert status == 200, status
-        self.version = re.search(rb'name="consent_version" value="([^"]+)"', body).group(1).decode()
-        self.action = (
-            re.search(rb'<form class="petition-form" method="post" action="([^"]+)"', body).group(1).decode()
-        )
+        self.version, self.action = petition_form(body)
         self.numbers = iter(range(first_number, first_number + len(payloads)))
         self.payloads = iter(payloads)
         self.first_number = first_number
@@ -212,18 +174,7 @@ class Run:
                 number, payload = next(self.numbers, None), next(self.payloads, None)
             if payload is None:
                 return
-            body = urlencode(
-                {
-                    "first_name": "Bench",
-                    "last_name": f"Signer {number}",
-                    "email": f"signer{number}@example.org",
-                    "country": "France",
-                    "postal_code": "75019",
-                    "consent": "on",
-                    "consent_version": self.version,
-                    "captcha": payload,
-                }
-            )
+            body = signature_body(number, self.version, payload)
             headers = {
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Referer": f"http://{HOST}{self.path}",
@@ -288,9 +239,9 @@ class Run:
                 try:
                     status, headers, _content = request(self.port, "GET", path, timeout=30)
                 except OSError:
-                    status, headers = 0, {}
+                    status, headers = 0, []
                 with self.lock:
-                    self.polls.append((started, path, status, headers.get("X-Page-Cache", "")))
+                    self.polls.append((started, path, status, dict(headers).get("X-Page-Cache", "")))
             time.sleep(0.1)
 
 
@@ -370,7 +321,7 @@ def report(name, run, marks, key):
     get_5xx = sum(1 for poll in gets if poll[2] >= 500 or poll[2] == 0)
     hit_again = next((poll[0] for poll in gets if poll[0] >= back_at and poll[3] == "hit"), None)
     health_down = any(
-        poll[2] == 500 for poll in run.polls if poll[1] == "/health/" and fault_at <= poll[0] < back_at
+        poll[2] == 503 for poll in run.polls if poll[1] == "/health/" and fault_at <= poll[0] < back_at
     )
     health_ok = next(
         (poll[0] for poll in run.polls if poll[1] == "/health/" and poll[0] >= back_at and poll[2] == 200),

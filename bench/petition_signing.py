@@ -24,7 +24,6 @@ By default the section has no double opt-in, so every signature is counted in th
 """
 
 import argparse
-import http.client
 import os
 import re
 import statistics
@@ -37,9 +36,17 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.serving import create_database, environment, start_gunicorn, stop_gunicorn, wait_for_port  # noqa: E402
-
-HOST = "fr.localhost:8000"  # the France section; the Host header picks the site, whatever the port
+from bench.serving import (  # noqa: E402
+    HOST,
+    create_database,
+    environment,
+    petition_form,
+    request,
+    signature_body,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_for_port,
+)
 
 
 def parse_args():
@@ -90,16 +97,6 @@ def prepare(double_opt_in):
     return path, key
 
 
-def request(port, method, path, body=None, headers=None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request(method, path, body=body, headers={"Host": HOST, **(headers or {})})
-        response = connection.getresponse()
-        return response.status, response.getheaders(), response.read()
-    finally:
-        connection.close()
-
-
 def csrf_session(port, path):
     """GET the petition once, as a browser would: the CSRF cookie and the form's token."""
     status, headers, body = request(port, "GET", path)
@@ -113,8 +110,7 @@ def csrf_session(port, path):
     cookie = cookie.split(";", 1)[0]
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
     token = token.group(1).decode() if token else ""
-    version = re.search(rb'name="consent_version" value="([^"]+)"', body).group(1).decode()
-    action = re.search(rb'<form class="petition-form" method="post" action="([^"]+)"', body).group(1).decode()
+    version, action = petition_form(body)
     return cookie, token, version, action
 
 
@@ -190,19 +186,7 @@ class Signing:
         cookie, token, version, action = state
         solution = self.solutions[number]
         number += self.first_number
-        body = urlencode(
-            {
-                "csrfmiddlewaretoken": token,
-                "first_name": "Bench",
-                "last_name": f"Signer {number}",
-                "email": f"signer{number}@example.org",
-                "country": "France",
-                "postal_code": "75019",
-                "consent": "on",
-                "consent_version": version,
-                "captcha": solution,
-            }
-        )
+        body = signature_body(number, version, solution, csrfmiddlewaretoken=token)
         # The form's own target (the sign URL), as a browser would post it.
         status, _headers, _body = request(
             self.port,

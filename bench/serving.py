@@ -1,14 +1,21 @@
-"""What the benchmarks that serve the site share: their environment, a fresh database, gunicorn."""
+"""What the benchmarks that serve the site share: their environment, a fresh database, gunicorn, a
+Redis of their own, and the client that signs the petition."""
 
 import contextlib
+import http.client
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+# The France section; the Host header picks the site, whatever the port.
+HOST = "fr.localhost:8000"
 
 
 def environment(database_url, redis_url=None, **extra):
@@ -44,7 +51,7 @@ def create_database(database_url):
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def wait_for_port(port, timeout=60):
+def wait_for_port(port, timeout=60, name="gunicorn"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -52,7 +59,7 @@ def wait_for_port(port, timeout=60):
                 return
         except OSError:
             time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit(f"{name} did not start")
 
 
 def start_gunicorn(env, port, workers):
@@ -88,3 +95,93 @@ def gunicorn(env, port, workers):
         yield process
     finally:
         stop_gunicorn(process)
+
+
+def request(port, method, path, body=None, headers=None, timeout=30):
+    """One request to the served site as its section's host; (status, [(header, value)], body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers={"Host": HOST, **(headers or {})})
+        response = connection.getresponse()
+        return response.status, response.getheaders(), response.read()
+    finally:
+        connection.close()
+
+
+def petition_form(page):
+    """(consent wording version, the form's target) read from a petition page's HTML, as a browser posts them."""
+    version = re.search(rb'name="consent_version" value="([^"]+)"', page).group(1).decode()
+    action = re.search(rb'<form class="petition-form" method="post" action="([^"]+)"', page).group(1).decode()
+    return version, action
+
+
+def signature_body(number, version, captcha, **extra):
+    """The signing form's POST body for the bench's signer `number` (a new address each)."""
+    return urlencode(
+        {
+            **extra,
+            "first_name": "Bench",
+            "last_name": f"Signer {number}",
+            "email": f"signer{number}@example.org",
+            "country": "France",
+            "postal_code": "75019",
+            "consent": "on",
+            "consent_version": version,
+            "captcha": captcha,
+        }
+    )
+
+
+class RedisServer:
+    """A redis-server of one's own (its port, its directory, nothing saved), to stop, freeze and thaw at will."""
+
+    def __init__(self, port, directory):
+        self.port = port
+        self.directory = directory
+        self.process = None
+
+    def start(self):
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server is missing: apt-get install redis-server")
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--dir",
+                str(self.directory),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(200):  # up once it answers a PING, not merely once its port accepts
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        """Stopped as an operator or a crash would."""
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def freeze(self):
+        """Redis hangs: its port accepts connections, nothing answers."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self):
+        self.process.send_signal(signal.SIGCONT)
+
+    def close(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+            self.stop()

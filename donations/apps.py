@@ -8,3 +8,6 @@ class DonationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "donations"
     verbose_name = _("Donations")
+
+    def ready(self):
+        from . import erasure  # noqa: F401  (connects the erasure's receiver)

@@ -1,6 +1,8 @@
-"""The receipt email: sent from the section's legal entity, in the donor's language, once a payment succeeded."""
+"""The receipt email: sent from the section's legal entity, in the donor's language, once a payment succeeded,
+with the tax receipt (PDF, in French) attached where the section issues them."""
 
 from email.utils import formataddr, parseaddr
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -11,6 +13,8 @@ from django_tasks import task
 
 from sections.models import SectionSettings
 from sections.texts import section_texts
+from supporters import delivery
+from supporters.models import EmailKind
 
 from . import money
 
@@ -23,14 +27,21 @@ def sender(texts):
 
 
 @task()
-def send_receipt(payment_id):
-    """Send the receipt of one payment, at most once (the webhook that triggers it may be delivered again)."""
-    from .models import Payment, PaymentStatus
+def send_receipt(payment_id, attempt=1):
+    """Send the receipt of one payment, at most once (the webhook that triggers it may be delivered again).
+
+    Dropped if the donor was erased meanwhile (their address is blanked); a refused send is retried
+    (supporters.delivery) and the payment keeps no receipt date until one is accepted.
+    """
+    from .models import Payment, PaymentStatus, Receipt
+    from .receipts import filename, receipt_pdf
 
     with transaction.atomic():
+        # Only the payment's row: FOR UPDATE would otherwise lock the joined donation and site too, in
+        # the opposite order from a webhook (donation, then payment), and the two could deadlock.
         payment = (
-            Payment.objects.select_for_update()
-            .select_related("donation", "donation__site")
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("donation", "donation__site", "donation__supporter")
             .filter(pk=payment_id, status=PaymentStatus.SUCCEEDED, receipt_sent_at__isnull=True)
             .first()
         )
@@ -39,12 +50,14 @@ def send_receipt(payment_id):
         donation = payment.donation
         section = SectionSettings.for_site(donation.site)
         texts = section_texts(donation.site, donation.language)
+        receipt = Receipt.objects.filter(payment=payment).first()
         with translation.override(donation.language), timezone.override(section.zone):
             context = {
                 "donation": donation,
                 "payment": payment,
                 "section": section,
                 "section_texts": texts,
+                "receipt": receipt,
                 "amount": money.format_amount(payment.amount, payment.currency),
                 "after_deduction": money.format_amount(
                     money.after_deduction(payment.amount, section.tax_deduction_rate), payment.currency
@@ -61,7 +74,98 @@ def send_receipt(payment_id):
             to=[donation.email],
             reply_to=[section.contact_email] if section.contact_email else None,
         )
-        message.send()
+        if receipt is not None:
+            message.attach(filename(receipt), receipt_pdf(receipt), "application/pdf")
+        sent = delivery.send(
+            message,
+            task=send_receipt,
+            args=(payment_id,),
+            attempt=attempt,
+            supporter=donation.supporter,
+            kind=EmailKind.DONATION_RECEIPT,
+        )
+        if not sent:
+            return False
         payment.receipt_sent_at = timezone.now()
         payment.save(update_fields=["receipt_sent_at"])
+    return True
+
+
+@task()
+def send_receipt_summaries(year):
+    """Send each donor the paper for their tax return of `year`, once: in sections that issue French tax
+    receipts, the summary of their receipts (in French); in sections that send yearly attestations, an
+    attestation of their gifts in their language.
+
+    Returns how many were sent. Run again (after a failure, or by mistake), it sends only those not sent
+    yet: each one's row (`ReceiptSummary`) is written in the transaction that sends it.
+    """
+    from django.db.models import Q
+
+    from .receipts import (
+        attestation_filename,
+        attestation_pdf,
+        payments_of_year,
+        receipts_of_year,
+        summary_filename,
+        summary_pdf,
+    )
+
+    sent = 0
+    sections = SectionSettings.objects.filter(Q(tax_receipts=True) | Q(yearly_attestations=True))
+    for section in sections.select_related("site"):
+        by_donor = {}
+        if section.tax_receipts:
+            for receipt in receipts_of_year(section.site, year):
+                donation = receipt.payment.donation
+                by_donor.setdefault((donation.supporter_id, receipt.currency), []).append(receipt)
+        else:
+            for payment in payments_of_year(section.site, year):
+                by_donor.setdefault((payment.donation.supporter_id, payment.currency), []).append(payment)
+        for (supporter_id, _currency), rows in by_donor.items():
+            gifts = [row.payment.donation if section.tax_receipts else row.donation for row in rows]
+            latest = max(gifts, key=lambda gift: gift.created_at)
+            if not latest.email:
+                continue  # erased: nobody to send it to
+            if section.tax_receipts:
+                template, name = "receipt_summary", summary_filename(year)
+                make = partial(summary_pdf, section.site, year, rows)
+            else:
+                template, name = "attestation", attestation_filename(year)
+                make = partial(attestation_pdf, section.site, year, rows, latest.language)
+            if _send_yearly(section, supporter_id, year, latest, len(rows), template, name, make):
+                sent += 1
+    return sent
+
+
+def _send_yearly(section, supporter_id, year, donation, count, template, filename, make_pdf):
+    """Send one donor's yearly email (`template`) with its PDF, unless it was sent already."""
+    from .models import ReceiptSummary
+
+    with transaction.atomic():
+        _row, created = ReceiptSummary.objects.get_or_create(
+            site=section.site, supporter_id=supporter_id, year=year
+        )
+        if not created:
+            return False
+        texts = section_texts(section.site, donation.language)
+        with translation.override(donation.language):
+            context = {
+                "donation": donation,
+                "year": year,
+                "count": count,
+                "section": section,
+                "section_texts": texts,
+            }
+            subject = render_to_string(f"donations/emails/{template}_subject.txt", context).strip()
+            body = render_to_string(f"donations/emails/{template}.txt", context)
+        message = EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=sender(texts),
+            to=[donation.email],
+            reply_to=[section.contact_email] if section.contact_email else None,
+        )
+        message.attach(filename, make_pdf(), "application/pdf")
+        message.send()
     return True

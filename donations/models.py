@@ -270,7 +270,8 @@ class Donation(SupporterAction):
         lines = [
             f"{timezone.localtime(payment.occurred_at):%Y-%m-%d} · {payment}"
             + (f" · {payment.stripe_charge_id}" if payment.stripe_charge_id else "")
-            for payment in self.payments.all()
+            + (f" · {_('tax receipt')} {payment.receipt.reference}" if hasattr(payment, "receipt") else "")
+            for payment in self.payments.select_related("receipt")
         ]
         return "; ".join(lines) or "-"
 
@@ -334,3 +335,106 @@ class StripeEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", _("Card")
+    DIRECT_DEBIT = "direct_debit", _("Direct debit")
+    TRANSFER = "transfer", _("Bank transfer")
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number a section issued: the row is locked while a receipt is numbered, so numbers
+    follow one another with no gap and none twice, and a rolled-back receipt gives its number back."""
+
+    site = models.OneToOneField(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.CASCADE, related_name="+"
+    )
+    last_number = models.PositiveBigIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("receipt counter")
+
+    def __str__(self):
+        return f"{self.site} · {self.last_number}"
+
+
+class Receipt(models.Model):
+    """A tax receipt (reçu fiscal) for one successful payment, numbered in its section's one sequence.
+
+    What it certifies (amount, date, method) is kept here as issued; the donor's name and address are the
+    donation's, so that erasing a donor's data erases them from the receipt too.
+    """
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.PROTECT, related_name="+"
+    )
+    payment = models.OneToOneField(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="receipt"
+    )
+    number = models.PositiveBigIntegerField(_("number"))
+    created_at = models.DateTimeField(_("issued"), db_index=True)
+    paid_at = models.DateTimeField(_("date of the gift"))
+    amount = models.PositiveBigIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices)
+
+    class Meta:
+        verbose_name = _("tax receipt")
+        verbose_name_plural = _("tax receipts")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "number"], name="unique_receipt_number_per_section")
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self):
+        """The number as printed on the receipt, zero-padded: 000042."""
+        return f"{self.number:06d}"
+
+    @property
+    def display_amount(self):
+        return money.format_amount(self.amount, self.currency)
+
+    def get_amount_display(self):
+        return self.display_amount
+
+    def donor_name(self):
+        return self.payment.donation.full_name
+
+    donor_name.short_description = _("donor")
+
+    def payment_status(self):
+        """The payment's status now: a receipt stays as issued, but staff see that its gift was refunded."""
+        return self.payment.get_status_display()
+
+
+class ReceiptSummary(models.Model):
+    """A donor's yearly summary of their tax receipts in one section: its row records that it was sent, once.
+
+    The summary lists the receipts; it is not a receipt itself (it has no number), so no gift is
+    certified twice.
+    """
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.PROTECT, related_name="+"
+    )
+    supporter = models.ForeignKey(
+        "supporters.Supporter", verbose_name=_("supporter"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("yearly summary of tax receipts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "supporter", "year"], name="unique_receipt_summary_per_donor_and_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year} · {self.supporter_id}"

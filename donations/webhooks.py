@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from .emails import send_receipt
 from .models import Donation, DonationStatus, Frequency, Payment, PaymentStatus, StripeEvent
+from .receipts import issue_receipt
 from .signals import donation_succeeded
 
 
@@ -163,6 +164,8 @@ def record_payment(
     payment.stripe_invoice_id = invoice or payment.stripe_invoice_id
     payment.stripe_payment_intent_id = intent or payment.stripe_payment_intent_id
     payment.save()
+    # In this transaction: the receipt and its number exist only if the payment is recorded.
+    issue_receipt(payment)
     if payment.status == PaymentStatus.SUCCEEDED and payment.receipt_sent_at is None:
         # Sent after commit, by the task queue: the webhook answers at once.
         transaction.on_commit(partial(send_receipt.enqueue, payment.pk))

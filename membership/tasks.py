@@ -8,17 +8,27 @@ from django_tasks import task
 
 from sections.models import SectionSettings
 from sections.texts import section_texts
+from supporters import delivery
+from supporters.models import EmailKind
 
 from .models import JoinPage, Membership, MembershipState
 
-EMAIL_KINDS = {"confirm", "duplicate", "welcome", "coordinator"}
+EMAIL_KINDS = {
+    "confirm": EmailKind.MEMBERSHIP_CONFIRM,
+    "duplicate": EmailKind.MEMBERSHIP_DUPLICATE,
+    "welcome": EmailKind.MEMBERSHIP_WELCOME,
+    "coordinator": EmailKind.MEMBERSHIP_COORDINATOR,
+}
 
 
 @task()
-def send_membership_email(membership_id, kind):
+def send_membership_email(membership_id, kind, attempt=1):
     """`confirm`: the double opt-in link. `duplicate`: this address had already joined. `welcome`: after
     confirmation, from the section. `coordinator`: to the local group's address, with only what the
-    person agreed to share."""
+    person agreed to share.
+
+    Dropped if the person was erased meanwhile, or (a link) once the membership is no longer pending;
+    a refused send is retried (supporters.delivery)."""
     from .joining import confirmation_url
     from .views import fee_url
 
@@ -28,14 +38,16 @@ def send_membership_email(membership_id, kind):
         Membership.objects.select_related("supporter", "site", "group").filter(pk=membership_id).first()
     )
     if membership is None or membership.supporter.erased_at or not membership.supporter.email:
-        return
+        return False
+    if kind == "confirm" and membership.state != MembershipState.PENDING:
+        return False
     page = membership.join_page or (
         JoinPage.objects.filter(translation_key=membership.join_page_key).order_by("pk").first()
     )
     section = SectionSettings.for_site(membership.site)
     if kind == "coordinator":
         if membership.group is None:
-            return
+            return False
         to = [membership.group.contact_email]
     else:
         to = [membership.supporter.email]
@@ -61,4 +73,11 @@ def send_membership_email(membership_id, kind):
         to=to,
         reply_to=[section.contact_email] if section.contact_email else None,
     )
-    message.send()
+    return delivery.send(
+        message,
+        task=send_membership_email,
+        args=(membership_id, kind),
+        attempt=attempt,
+        supporter=membership.supporter,
+        kind=EMAIL_KINDS[kind],
+    )

@@ -208,6 +208,13 @@ class PetitionPage(CachedViewRestrictions, RoutablePageMixin, Page):
 
         return thanks_view(request, self)
 
+    @path("share-card/", name="share_card")
+    def share_card_view(self, request):
+        """The picture a shared link to this action shows, in its language (petitions.share_cards)."""
+        from .share_cards import card_for, share_card_response
+
+        return share_card_response(request, self, card_for(self, request, self.demand, self.signature_count))
+
     @path("counts/", name="counts")
     def counts_view(self, request):
         """The petition's count as public JSON (supporters.open_counts)."""

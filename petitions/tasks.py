@@ -8,22 +8,30 @@ from django_tasks import task
 
 from sections.models import SectionSettings
 from sections.texts import section_texts
+from supporters import delivery
+from supporters.models import EmailKind
 
 from .models import PetitionPage, Signature, SignatureState
 
-EMAIL_KINDS = {"confirm", "duplicate"}
+EMAIL_KINDS = {"confirm": EmailKind.SIGNATURE_CONFIRM, "duplicate": EmailKind.SIGNATURE_DUPLICATE}
 
 
 @task()
-def send_signature_email(signature_id, kind):
-    """`confirm`: the double opt-in link. `duplicate`: this address had already signed (pending or not)."""
+def send_signature_email(signature_id, kind, attempt=1):
+    """`confirm`: the double opt-in link. `duplicate`: this address had already signed (pending or not).
+
+    Dropped if the signer was erased meanwhile, or (a link) once the signature is no longer pending;
+    a refused send is retried (supporters.delivery).
+    """
     from .signatures import confirmation_url
 
     if kind not in EMAIL_KINDS:
         raise ValueError(f"Unknown signature email: {kind}")
     signature = Signature.objects.select_related("supporter", "site").filter(pk=signature_id).first()
     if signature is None or signature.supporter.erased_at or not signature.supporter.email:
-        return
+        return False
+    if kind == "confirm" and signature.state != SignatureState.PENDING:
+        return False
     petition = signature.petition or (
         PetitionPage.objects.filter(translation_key=signature.petition_key).order_by("pk").first()
     )
@@ -47,4 +55,11 @@ def send_signature_email(signature_id, kind):
         to=[signature.supporter.email],
         reply_to=[section.contact_email] if section.contact_email else None,
     )
-    message.send()
+    return delivery.send(
+        message,
+        task=send_signature_email,
+        args=(signature_id, kind),
+        attempt=attempt,
+        supporter=signature.supporter,
+        kind=EMAIL_KINDS[kind],
+    )

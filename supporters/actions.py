@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from . import one_statement
 from .emails import canonical_email
 from .models import ActionCount, ConsentRecord, Supporter
+from .signals import action_recorded, send_on_commit
 
 # Where the same steps run as one statement (see one_statement.py for why); elsewhere (SQLite for
 # `make run`, or a letter without an email) they run through the ORM below.
@@ -23,7 +24,8 @@ def record_action(action, consents=(), *, email=None, first_name="", last_name="
     - if a stored row already holds what the action's unique fields or constraints make unique (this
       supporter already did it), nothing else is written and the result is False;
     - otherwise the action is saved, the `consents` (rows from `ConsentRecord.asked`) are stored for
-      the supporter and the action, and the count `count_key`, if given, goes up by one.
+      the supporter and the action, and the count `count_key`, if given, goes up by one;
+    - once the transaction commits, `supporters.signals.action_recorded` tells the apps that listen.
     """
     if email and connection.vendor == ONE_STATEMENT_VENDOR:
         supporter = {
@@ -37,6 +39,7 @@ def record_action(action, consents=(), *, email=None, first_name="", last_name="
         if action_id is None:
             return False
         action.pk, action._state.adding = action_id, False
+        send_on_commit(action_recorded, type(action), action=action, consents=consents)
         return True
     # No savepoint inside a caller's transaction (two statements fewer): a repeat is found before
     # anything is written, so only a real error can end the block, and that ends the caller's too.
@@ -53,6 +56,7 @@ def record_action(action, consents=(), *, email=None, first_name="", last_name="
             )
         if count_key is not None:
             ActionCount.increment(count_key)
+    send_on_commit(action_recorded, type(action), action=action, consents=consents)
     return True
 
 

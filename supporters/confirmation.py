@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import ActionCount
+from .signals import action_confirmed, send_on_commit
 
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600  # a week to find the email and click
 
@@ -30,7 +31,7 @@ class ConfirmationLink:
 
 def confirm_pending(queryset, count_key, pending="pending", confirmed="confirmed"):
     """Mark the pending row of `queryset` confirmed and count it under `count_key`; True only for the
-    call that changed it.
+    call that changed it (and `supporters.signals.action_confirmed` tells the listening apps once committed).
 
     The conditional UPDATE makes a double click, or two clicks at once, count once: PostgreSQL
     re-checks the state after the first transaction commits.
@@ -39,4 +40,6 @@ def confirm_pending(queryset, count_key, pending="pending", confirmed="confirmed
         changed = queryset.filter(state=pending).update(state=confirmed, confirmed_at=timezone.now())
         if changed == 1 and count_key is not None:
             ActionCount.increment(count_key)
+        if changed == 1:
+            send_on_commit(action_confirmed, queryset.model, queryset=queryset)
     return changed == 1

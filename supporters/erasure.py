@@ -5,7 +5,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Supporter, SupporterAction
+from .models import FailedEmail, Supporter, SupporterAction
+from .signals import send_on_commit, supporter_erased, supporter_erasing
 
 
 def erasable_models():
@@ -40,14 +41,23 @@ def holding_personal_data(model):
 
 @transaction.atomic
 def erase_supporter(supporter):
-    """Blanks the supporter and every action of theirs; returns how many action rows it blanked.
+    """Blanks the supporter and every action of theirs; returns how many action rows it blanked, or
+    None when the supporter was already erased (by another erasure that ran first).
 
-    Locks the supporter's row first, so two erasures of one person at once run one after the other.
+    Locks the supporter's row first, so two erasures of one person at once run one after the other
+    and the second changes nothing. Receivers of `supporter_erasing` (donations: the monthly gifts
+    and the customer at Stripe) act on commit; once committed, `supporter_erased` tells the listening
+    apps (the CRM forgets them).
     """
-    Supporter.objects.select_for_update().filter(pk=supporter.pk).first()
+    locked = Supporter.objects.select_for_update().filter(pk=supporter.pk).first()
+    if locked is None or locked.erased_at is not None:
+        return None
+    supporter_erasing.send(sender=Supporter, supporter=locked)
     rows = 0
     for model in erasable_models():
         rows += blank(model._default_manager.filter(supporter=supporter))
+    # An undelivered email would be resent to nobody: it goes from the data officers' list.
+    FailedEmail.objects.filter(supporter=supporter).delete()
     Supporter.objects.filter(pk=supporter.pk).update(
         email="",
         canonical_email=f"erased:{supporter.pk}",
@@ -55,4 +65,5 @@ def erase_supporter(supporter):
         last_name="",
         erased_at=timezone.now(),
     )
+    send_on_commit(supporter_erased, Supporter, site_id=supporter.site_id, supporter_id=supporter.pk)
     return rows

@@ -5,6 +5,7 @@ import hashlib
 import uuid
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -293,3 +294,96 @@ class ActionCountAdjustment(models.Model):
 
     def __str__(self):
         return f"{self.previous_offset} → {self.new_offset}"
+
+
+class RightsKind(models.TextChoices):
+    ACCESS = "access", _("A copy of my data")
+    ERASURE = "erasure", _("The erasure of my data")
+
+
+class RightsRequest(models.Model):
+    """One request a visitor made to see or erase what a section holds about them (supporters.rights).
+
+    Its id is what the emailed link signs, so that the link works once: using it sets `used_at`. The
+    supporter is linked only while the link may still be used; a used request keeps no personal data,
+    only its kind, section, times and outcome (the log of requests and outcomes).
+    """
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=RightsKind.choices)
+    language = models.CharField(_("language"), max_length=8)
+    # Null for an address the section does not know (the request is answered alike) and once used.
+    supporter = models.ForeignKey(
+        Supporter,
+        verbose_name=_("supporter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    known = models.BooleanField(_("address known"), default=False)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now, db_index=True)
+    used_at = models.DateTimeField(_("link used"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("action rows erased"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data request")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class EmailKind(models.TextChoices):
+    """What an email to a supporter was for (the admin's list of undelivered emails says which)."""
+
+    SIGNATURE_CONFIRM = "signature_confirm", _("Signature: confirmation link")
+    SIGNATURE_DUPLICATE = "signature_duplicate", _("Signature: already signed")
+    MEMBERSHIP_CONFIRM = "membership_confirm", _("Membership: confirmation link")
+    MEMBERSHIP_DUPLICATE = "membership_duplicate", _("Membership: already joined")
+    MEMBERSHIP_WELCOME = "membership_welcome", _("Membership: welcome")
+    MEMBERSHIP_COORDINATOR = "membership_coordinator", _("Membership: to the local group")
+    DONATION_RECEIPT = "donation_receipt", _("Donation: receipt")
+    ACTION_OUTCOME = "action_outcome", _("Action: what it achieved")
+
+
+class FailedEmail(models.Model):
+    """An email the mail server refused, or could not be reached for, at every attempt.
+
+    It keeps to whom (the supporter), what kind and how to send it again (the task and its arguments,
+    which name rows, never an address), not the email itself: a resend renders it afresh, with a new
+    confirmation link, and is dropped if the supporter was erased meanwhile. Erasing the supporter
+    deletes these rows (supporters.erasure).
+    """
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.CASCADE, related_name="+"
+    )
+    supporter = models.ForeignKey(
+        Supporter, verbose_name=_("supporter"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("email"), max_length=30, choices=EmailKind.choices)
+    task_path = models.CharField(max_length=200, editable=False)
+    task_args = models.JSONField(default=list, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"))
+    # The exception's class and the SMTP reply code only: a server's message may quote the address.
+    error = models.CharField(_("error"), max_length=100)
+    failed_at = models.DateTimeField(_("failed"), default=timezone.now, db_index=True)
+    resent_at = models.DateTimeField(_("resent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("undelivered email")
+        verbose_name_plural = _("undelivered emails")
+        ordering = ["-failed_at"]
+        permissions = [("resend_failedemail", "Can resend an undelivered email")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.supporter}"
+
+    @admin.display(description=_("email address"))
+    def recipient(self):
+        if self.kind == EmailKind.MEMBERSHIP_COORDINATOR:
+            return _("the local group's address")
+        return self.supporter.email

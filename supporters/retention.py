@@ -4,7 +4,8 @@ Every kind of action says which of its rows are due, per purpose (`SupporterActi
 deletes the unconfirmed ones (never counted), blanks the others through the erasure code (the rows and
 so the counts stay), then erases the supporters that nothing keeps any more: no action row still holding
 their data and no standing newsletter consent. Each run writes one anonymous ledger line per section and
-purpose (`PurgeRecord`) and logs the same numbers, never a name or an address.
+purpose (`PurgeRecord`) and logs the same numbers, never a name or an address. It also unlinks the
+supporter from data requests whose link expired unused (supporters.rights).
 
 `now` is always passed in: the scheduled task and the command pass the current time, tests a fixed one.
 """
@@ -18,7 +19,8 @@ from django.db.models import BooleanField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .erasure import blank, erasable_models, erase_supporter, holding_personal_data
-from .models import ConsentPurpose, ConsentRecord, PurgeRecord, RetentionPurpose, Supporter
+from .models import ConsentPurpose, ConsentRecord, PurgeRecord, RetentionPurpose, RightsRequest, Supporter
+from .rights import RIGHTS_LINK_MAX_AGE
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +124,12 @@ def purge(site, now):
     # What was due is gone now: the rows left (and the newsletter answers) alone decide who stays.
     for supporter_id in _due_supporters(site, section, now, []).values_list("pk", flat=True):
         counts[RetentionPurpose.SUPPORTERS] += _erase_unless_kept(site, supporter_id)
+    # A data request whose link expired unused no longer needs to know whose it was.
+    RightsRequest.objects.filter(
+        site=site,
+        supporter__isnull=False,
+        requested_at__lt=now - datetime.timedelta(seconds=RIGHTS_LINK_MAX_AGE),
+    ).update(supporter=None)
     PurgeRecord.objects.bulk_create(
         PurgeRecord(site=site, purpose=purpose, rows=rows, ran_at=now) for purpose, rows in counts.items()
     )

@@ -36,6 +36,7 @@ PAGE_TYPES = [
     "donation page",
     "donation thanks",
     "invalid confirmation link",
+    "your data",
     "404",
 ]
 # Each public form, and a button that submits it empty.
@@ -45,6 +46,7 @@ FORMS = {
     "solidarity message": ("letter action", "form.solidarity__form button[type=submit]"),
     "donation": ("donation page", "form.donation-form button[type=submit]"),
     "join": ("join page", "form.join-form button[type=submit]"),
+    "your data": ("your data", "form.rights-form button[type=submit]"),
 }
 
 # Togo's demo has no letter-writing action.
@@ -93,6 +95,8 @@ def page_url(host, language, page_type):
         return f"/{language}/nothing-here/"
     if page_type == "invalid confirmation link":
         return f"/{language}/petitions/confirm/not-a-token/"
+    if page_type == "your data":
+        return f"/{language}/my-data/"
 
     def first(model, **filters):
         return (

@@ -81,7 +81,7 @@ def test_a_task_waiting_too_long_makes_health_unhealthy_not_the_load_balancers_e
     assert get(client, "/health/").status_code == 200
     waiting_task(minutes_ago=10)  # past HEALTH_TASK_QUEUE_MAX_AGE (5 minutes): no worker runs
     response = get(client, "/health/", HTTP_ACCEPT="application/json")
-    assert (response.status_code, response.content) == (500, b"unhealthy\n")
+    assert (response.status_code, response.content) == (503, b"unhealthy\n")
     assert get(client, "/health/ready/").status_code == 200
 
 
@@ -89,7 +89,7 @@ def test_a_superuser_gets_each_check_and_its_error(client, sections, django_user
     waiting_task(minutes_ago=10)
     client.force_login(django_user_model.objects.create_superuser("ops", "ops@example.org", "x"))
     response = get(client, "/health/", HTTP_ACCEPT="application/json")
-    assert response.status_code == 500
+    assert response.status_code == 503
     details = response.json()
     assert set(details) == {
         "Database(alias='default')",
@@ -111,5 +111,5 @@ def test_an_unreachable_mail_server_makes_health_unhealthy(client, sections, set
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
     response = get(client, "/health/")
-    assert (response.status_code, response.content) == (500, b"unhealthy\n")
+    assert (response.status_code, response.content) == (503, b"unhealthy\n")
     assert get(client, "/health/ready/").status_code == 200

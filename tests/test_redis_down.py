@@ -1,9 +1,7 @@
 """Redis stops and comes back: pages, signing and letters go on from the database, donations pause, all resumes."""
 
 import shutil
-import signal
 import socket
-import subprocess
 import time
 
 import pytest
@@ -13,6 +11,7 @@ from django.core.cache import caches
 from django.utils import translation
 from django_redis.pool import ConnectionFactory
 
+from bench import serving
 from donations.forms import LIMITS_UNAVAILABLE
 from donations.models import Donation
 from petitions.letters.models import Letter
@@ -37,55 +36,25 @@ def free_port():
         return sock.getsockname()[1]
 
 
-class RedisServer:
+class RedisServer(serving.RedisServer):
     """A redis-server of this test's own (its port, its directory), which it stops and starts at will."""
 
     def __init__(self, directory):
-        self.port = free_port()
-        self.directory = directory
-        self.process = None
+        super().__init__(free_port(), directory)
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
     def start(self):
-        binary = shutil.which("redis-server") or pytest.fail(
-            "redis-server is missing: apt-get install redis-server"
-        )
-        self.process = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(self.port),
-                "--dir",
-                str(self.directory),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        for _ in range(100):
-            try:
-                redis.Redis.from_url(self.url).ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        pytest.fail("redis-server did not start")
+        if shutil.which("redis-server") is None:
+            pytest.fail("redis-server is missing: apt-get install redis-server")
+        super().start()
 
     def stop(self, keep_data=False):
         """Stopped as an operator or a crash would; with `keep_data`, saved to disk and loaded at the next start."""
         if keep_data:
             redis.Redis.from_url(self.url).shutdown(save=True)
+            self.process.wait(timeout=10)
         else:
-            self.process.terminate()
-        self.process.wait(timeout=10)
-
-    def freeze(self):
-        """Redis hangs: its port accepts connections, nothing answers."""
-        self.process.send_signal(signal.SIGSTOP)
-
-    def thaw(self):
-        self.process.send_signal(signal.SIGCONT)
+            super().stop()
 
     def back(self):
         """Redis returns, and the processes' breakers close (they try it again after BREAKER_SECONDS)."""
@@ -189,7 +158,7 @@ def test_with_redis_stopped_pages_signing_and_letters_go_on_and_donations_pause_
         client.get("/health/", HTTP_HOST=CH).status_code,
         client.get("/health/ready/", HTTP_HOST=CH).status_code,
     ) == (
-        500,
+        503,
         200,
     )
 

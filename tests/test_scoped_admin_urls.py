@@ -12,14 +12,15 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from wagtail.admin.viewsets import viewsets
 
-from donations.models import Donation
+from crm.models import Delivery, Event, WebhookDestination
+from donations.models import Donation, Payment, Receipt
 from petitions.letters.models import Letter, SolidarityMessage
 from petitions.letters.tests.helpers import make_action
 from petitions.models import Signature, SignatureState
 from petitions.tests.conftest import make_petition
 from sections.demo import create_sections
 from sections.viewsets import SectionScopedViewSetMixin
-from supporters.models import Supporter
+from supporters.models import EmailKind, FailedEmail, Supporter
 
 # Each section's rows carry its own marker, so a page that shows another section's row is caught.
 PEOPLE = {"ch": ("Ueli", "Tschanz", "Thun"), "fr": ("Jeanne", "Kervella", "Brest")}
@@ -69,7 +70,7 @@ def message(section, first, last, town):
     )
 
 
-def donation(section, first, last, town):
+def donation(section, first, last, town, key=""):
     return Donation.objects.create(
         site=section.site,
         supporter=Supporter.for_email(section.site, f"{first}@example.org", first, last),
@@ -78,7 +79,7 @@ def donation(section, first, last, town):
         amount=5000,
         currency=section.settings.currency,
         status="succeeded",
-        idempotency_key=f"{section.code}-{first}".ljust(32, "0"),
+        idempotency_key=f"{section.code}-{first}{key}".ljust(32, "0"),
         first_name=first,
         last_name=last,
         email=f"{first}@example.org",
@@ -86,7 +87,65 @@ def donation(section, first, last, town):
     )
 
 
-ROWS = {Signature: signature, Letter: letter, SolidarityMessage: message, Donation: donation}
+def failed_email(section, first, last, town):
+    return FailedEmail.objects.create(
+        site=section.site,
+        supporter=Supporter.for_email(section.site, f"{first}@example.org", first, last),
+        kind=EmailKind.SIGNATURE_CONFIRM,
+        task_path="petitions.tasks.send_signature_email",
+        task_args=[0, "confirm"],
+        attempts=5,
+        error="SMTPConnectError 554",
+    )
+
+
+def webhook(section, first, last, town):
+    return WebhookDestination.objects.create(
+        site=section.site, name=f"CRM {last}", url=f"https://crm.example.org/{section.code}"
+    )
+
+
+def delivery(section, first, last, town):
+    supporter = Supporter.for_email(section.site, f"{first}@example.org", first, last)
+    event = Event.objects.create(site=section.site, kind="action", supporter_id=supporter.pk)
+    destination = WebhookDestination.objects.get_or_create(
+        site=section.site, name=f"CRM {last}", defaults={"url": f"https://crm.example.org/{section.code}"}
+    )[0]
+    return Delivery.objects.create(event=event, destination=destination, state="dead", attempts=10)
+
+
+def receipt(section, first, last, town):
+    gift = donation(section, first, last, town, key="-receipt")
+    payment = Payment.objects.create(
+        donation=gift,
+        status="succeeded",
+        amount=gift.amount,
+        currency=gift.currency,
+        occurred_at=gift.created_at,
+        status_event_at=gift.created_at,
+    )
+    return Receipt.objects.create(
+        site=section.site,
+        payment=payment,
+        number=1,
+        created_at=gift.created_at,
+        paid_at=gift.created_at,
+        amount=gift.amount,
+        currency=gift.currency,
+        method="card",
+    )
+
+
+ROWS = {
+    Signature: signature,
+    Letter: letter,
+    SolidarityMessage: message,
+    Donation: donation,
+    FailedEmail: failed_email,
+    WebhookDestination: webhook,
+    Delivery: delivery,
+    Receipt: receipt,
+}
 
 
 def scoped_viewsets():

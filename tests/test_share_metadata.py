@@ -6,6 +6,7 @@ from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import TestCase
+from PIL import Image as PILImage
 from wagtail.models import Locale, Page, Site
 
 from donations.models import DonationPage
@@ -15,6 +16,7 @@ from petitions.letters.models import LetterActionPage
 from petitions.models import PetitionPage
 from prisoners.models import PrisonerIndexPage, PrisonerPage
 from sections.demo import SECTIONS
+from supporters.models import ActionCount
 
 PAGE_TYPES = [
     HomePage,
@@ -120,6 +122,43 @@ class ShareMetadataTests(TestCase):
         self.assertEqual(head.meta("og:image"), "http://ch.localhost:8000" + rendition.url)
         self.assertTrue(rendition.file.storage.exists(rendition.file.name))
         self.assertLessEqual(max(int(head.meta("og:image:width")), int(head.meta("og:image:height"))), 1200)
+
+    def card(self, code, path):
+        response = self.client.get(path + "share-card/", HTTP_HOST=f"{code}.localhost:8000")
+        self.assertEqual(response.status_code, 200, path)
+        self.assertEqual(response["Content-Type"], "image/png")
+        return response.content
+
+    def test_an_action_is_shared_with_a_card_drawn_for_it_in_its_language(self):
+        for code, language, model in (("ch", "de", PetitionPage), ("ch", "it", LetterActionPage)):
+            page = self.page(code, language, model)
+            path = page.get_url_parts()[2]
+            head = self.head(code, path)
+            self.assertEqual(head.meta("og:image"), f"http://{code}.localhost:8000{path}share-card/")
+            self.assertEqual((head.meta("og:image:width"), head.meta("og:image:height")), ("1200", "630"))
+            self.assertEqual(head.meta("og:image:alt"), page.title)
+            self.assertEqual(head.meta("twitter:card"), "summary_large_image")
+            with PILImage.open(io.BytesIO(self.card(code, path))) as card:
+                self.assertEqual((card.format, card.size), ("PNG", (1200, 630)))
+        # Each language draws its own card: the title and the count are the page's own words.
+        german, italian = (self.page("ch", language, PetitionPage) for language in ("de", "it"))
+        self.assertNotEqual(
+            self.card("ch", german.get_url_parts()[2]), self.card("ch", italian.get_url_parts()[2])
+        )
+
+    def test_the_card_is_drawn_again_when_the_count_or_the_page_changes(self):
+        petition = self.page("fr", "fr", PetitionPage)
+        path = petition.get_url_parts()[2]
+        first = self.card("fr", path)
+        self.assertEqual(self.card("fr", path), first)  # kept
+        ActionCount.increment(petition.translation_key)
+        counted = self.card("fr", path)
+        self.assertNotEqual(counted, first)
+        petition.title = "Libérez Maryia Kalesnikava"
+        petition.save_revision().publish()
+        self.assertNotEqual(self.card("fr", path), counted)
+        response = self.client.post(path + "share-card/", HTTP_HOST="fr.localhost:8000")
+        self.assertEqual(response.status_code, 405)
 
     def test_a_page_without_an_image_gets_a_small_card(self):
         page = self.page("fr", "fr", JoinPage)

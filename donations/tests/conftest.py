@@ -221,6 +221,16 @@ def wait_for_status(status, timeout=15):
     pytest.fail(f"no donation reached {status} within {timeout}s (last: {donation and donation.status})")
 
 
+def wait_for_emails(count, timeout=15):
+    """The sent emails once there are `count` (a task sends them after the webhook's commit)."""
+    from django.core import mail
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and len(mail.outbox) < count:
+        time.sleep(0.2)
+    return list(mail.outbox)
+
+
 def fill_card(page, number):
     card = page.locator("#card-element")
     card.locator("input[placeholder=number]").fill(number)

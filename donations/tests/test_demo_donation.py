@@ -8,7 +8,7 @@ from donations.local_stripe import TEST_CARD, LocalStripe, connect_demo_sections
 from donations.models import DonationStatus
 from tests.demo_server import served_demo
 
-from .conftest import fill_card, fill_donor, wait_for_status
+from .conftest import fill_card, fill_donor, wait_for_emails, wait_for_status
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,10 @@ def test_a_newcomer_gives_in_the_demo_with_the_test_card_and_gets_the_receipt(
 
     donation = wait_for_status(DonationStatus.SUCCEEDED)  # localstripe's webhook, a second later
     assert (donation.amount, donation.currency) == (amount, currency)
-    (receipt,) = mail.outbox
+    (receipt,) = wait_for_emails(1)  # sent after the webhook's commit
     assert receipt.to == ["veranika@example.org"]
+    # Only the French section issues tax receipts: its reçu fiscal is attached.
+    assert [name for name, _data, _type in receipt.attachments] == (
+        ["recu-fiscal-000001.pdf"] if code == "fr" else []
+    )
     assert page.external_hosts == set()

@@ -219,6 +219,13 @@ class LetterActionPage(CachedViewRestrictions, RoutablePageMixin, Page):
         context.update(views.page_context(self, request))
         return context
 
+    @path("share-card/", name="share_card")
+    def share_card_view(self, request):
+        """The picture a shared link to this action shows, in its language (petitions.share_cards)."""
+        from ..share_cards import card_for, share_card_response
+
+        return share_card_response(request, self, card_for(self, request, self.intro, self.count()))
+
     @path("counts/", name="counts")
     def counts_route(self, request):
         """The action's count of letters sent as public JSON (supporters.open_counts)."""

@@ -1,7 +1,5 @@
 """Who hears of an outcome (opted in, confirmed, not erased), their one email, and withdrawing the opt-in."""
 
-import logging
-
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -19,8 +17,6 @@ from supporters.confirmation import ConfirmationLink
 from supporters.models import ConsentPurpose, ConsentRecord
 
 from .models import ActionOutcome, OutcomeEmail, OutcomeKind
-
-logger = logging.getLogger(__name__)
 
 # An unsubscribe link must keep working as long as the emails that carry it are read: no expiry.
 UNSUBSCRIBE_LINK = ConfirmationLink("outcomes.unsubscribe", max_age=None)
@@ -69,32 +65,26 @@ def recipients(outcome):
     return chosen
 
 
-def send_outcome(outcome):
-    """Emails every recipient who has not had this outcome yet; returns how many emails were sent.
+def queue_emails(outcome):
+    """Queues one email per recipient who has none for this outcome yet; returns how many were queued.
 
-    The row is written before the email leaves: a replay, or a second worker at once, finds it and
-    sends nothing. An email the mail server refused loses its row, so that running the task again
-    sends it, and only it.
+    The row is written with its task, in one transaction: a replay, or a second worker at once, finds
+    the row and queues nothing. Each email's task retries a refused send (supporters.delivery).
     """
-    sent = 0
+    from .tasks import send_outcome_email
+
+    queued = 0
     for supporter_id, (language, key) in recipients(outcome).items():
         try:
             with transaction.atomic():
                 email = OutcomeEmail.objects.create(
-                    outcome=outcome, supporter_id=supporter_id, language=language
+                    outcome=outcome, supporter_id=supporter_id, language=language, action_key=key
                 )
+                send_outcome_email.enqueue(email.pk)
         except IntegrityError:
             continue
-        try:
-            send_email(email, key)
-        except OSError:  # smtplib's errors included
-            logger.exception(
-                "Outcome %s: the email to supporter %s could not be sent", outcome.pk, supporter_id
-            )
-            email.delete()
-            continue
-        sent += 1
-    return sent
+        queued += 1
+    return queued
 
 
 def in_language(queryset, language):
@@ -116,11 +106,12 @@ def unsubscribe_url(email, site):
     return site.root_url + path
 
 
-def send_email(email, key):
+def message(email):
+    """The email of an outcome to one supporter, in their language, with its unsubscribe headers."""
     supporter, outcome = email.supporter, email.outcome
     site = supporter.site
     section = SectionSettings.for_site(site)
-    page = action_page(key, email.language)
+    page = action_page(email.action_key, email.language)
     unsubscribe = unsubscribe_url(email, site)
     with translation.override(email.language):
         context = {
@@ -141,7 +132,7 @@ def send_email(email, key):
                 context["sentence"] = record.sentence
         subject = render_to_string("outcomes/emails/outcome_subject.txt", context)
         body = render_to_string("outcomes/emails/outcome_body.txt", context)
-    EmailMessage(
+    return EmailMessage(
         subject=" ".join(subject.split()),
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -152,7 +143,7 @@ def send_email(email, key):
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
-    ).send()
+    )
 
 
 def withdraw(email, wording_for):
@@ -193,8 +184,8 @@ def withdraw(email, wording_for):
 
 def announce(outcome_fields):
     """Stores an outcome and queues its emails (called once the change is committed)."""
-    from .tasks import send_outcome_emails
+    from .tasks import queue_outcome_emails
 
     outcome = ActionOutcome.objects.create(**outcome_fields)
-    send_outcome_emails.enqueue(outcome.pk)
+    queue_outcome_emails.enqueue(outcome.pk)
     return outcome

@@ -55,7 +55,10 @@ class OutcomeEmail(models.Model):
         Supporter, verbose_name=_("supporter"), on_delete=models.CASCADE, related_name="+"
     )
     language = models.CharField(_("language"), max_length=8)
-    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    # The action whose page the email links to (the supporter's first of those concerned).
+    action_key = models.UUIDField(_("action (translation group)"))
+    created_at = models.DateTimeField(_("queued"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outcome email")

@@ -7,7 +7,8 @@
   are shared by every app server and the site serves pages without them (README, "Health and faults"):
   taking every server out of rotation because one of them is down would stop the site instead.
 
-Anyone gets `ok` (200) or `unhealthy` (500) as plain text and nothing else: no names of hosts, versions
+Anyone gets `ok` (200) or `unhealthy` (503, what a load balancer and monitoring read as "out of
+service", not a crash) as plain text and nothing else: no names of hosts, versions
 or errors. A superuser (signed in on the admin's host) gets the details in django-health-check's own
 formats (HTML, text, JSON by the Accept header); so does `manage.py health_check health --no-http`.
 """
@@ -89,12 +90,15 @@ class HealthView(HealthCheckView):
         response = await super().get(request, *args, **kwargs)
         user = await request.auser()
         if user.is_superuser:
+            # django-health-check answers 500 when a check fails; "unavailable" is what it means.
+            if response.status_code == 500:
+                response.status_code = 503
             return response
         healthy = not any(result.error for result in self.results)
         return HttpResponse(
             "ok\n" if healthy else "unhealthy\n",
             content_type="text/plain; charset=utf-8",
-            status=200 if healthy else 500,
+            status=200 if healthy else 503,
         )
 
 

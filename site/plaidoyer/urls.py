@@ -45,6 +45,8 @@ urlpatterns += i18n_patterns(
     path("letters/", include("petitions.letters.urls")),
     path("outcomes/", include("petitions.outcomes.urls")),
     path("join/", include("membership.urls")),
+    # Your data: a copy of what the section holds about you, or its erasure (supporters.rights).
+    path("my-data/", include("supporters.urls")),
     # Wagtail's own URLs, its page view replaced by ours: the same view, kept by the anonymous page cache
     # and checked for the origin of the forms posted to it instead of a CSRF token (plaidoyer.csrf).
     path(

@@ -40,6 +40,7 @@ SECTIONS = [
         "title": "Plaidoyer Suisse",
         "titles": {"de": "Plaidoyer Schweiz", "it": "Plaidoyer Svizzera"},
         "settings": {
+            "yearly_attestations": True,
             "name": "Plaidoyer Suisse",
             "country": "Suisse",
             "currency": "CHF",
@@ -70,6 +71,11 @@ SECTIONS = [
             "accent_colour": "#ffd500",
             "tax_deduction_rate": 66,
             "donation_requires_address": True,
+            "tax_receipts": True,
+            "receipt_status": "general_interest",
+            "receipt_object": "Défendre les droits humains et les personnes emprisonnées pour leurs opinions, "
+            "par l'information du public, les pétitions et les lettres aux autorités.",
+            "receipt_signatory": "Claire Martin, trésorière",
             "address_window": "right",  # French DL and C5/6 window envelopes
         },
     },

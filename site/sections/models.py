@@ -48,6 +48,14 @@ def donor_retention_law(code):
     return DONOR_RETENTION_LAWS.get((code or "").lower(), DEFAULT_DONOR_RETENTION_LAW)
 
 
+class ReceiptStatus(models.TextChoices):
+    """The organisation's status as the French tax receipt (Cerfa 11580) states it: it decides which
+    gifts article 200 of the Code général des impôts lets donors deduct."""
+
+    GENERAL_INTEREST = "general_interest", _("Of general interest (œuvre ou organisme d'intérêt général)")
+    PUBLIC_UTILITY = "public_utility", _("Recognised as of public utility (reconnue d'utilité publique)")
+
+
 class CaptchaMode(models.TextChoices):
     ALTCHA = "altcha", _("Proof of work (ALTCHA, served by this site: no third party)")
     V3 = "v3", _("Google reCAPTCHA v3 (invisible, scored)")
@@ -154,6 +162,50 @@ class SectionSettings(BaseSiteSetting):
         help_text=_("Share of a gift that donors can deduct from their taxes, e.g. 66 in France."),
     )
     donation_requires_address = models.BooleanField(_("ask donors for a postal address"), default=False)
+    # French tax receipts (reçus fiscaux, Cerfa 11580): the organisation's name and address are the
+    # French `SectionTexts` (legal entity, postal address); what the receipt needs besides is here, in French.
+    tax_receipts = models.BooleanField(
+        _("issue French tax receipts"),
+        default=False,
+        help_text=_(
+            "Each successful payment gets a numbered reçu fiscal (PDF, in French) attached to the donor's "
+            "receipt email. Needs donors' postal addresses."
+        ),
+    )
+    yearly_attestations = models.BooleanField(
+        _("send yearly donation attestations"),
+        default=False,
+        help_text=_(
+            "In January, each donor receives in their language a PDF attesting their gifts of the past year, "
+            "for their tax return (e.g. in Switzerland). Sections with French tax receipts send a summary "
+            "of the receipts instead."
+        ),
+    )
+    receipt_status = models.CharField(
+        _("status on tax receipts"),
+        max_length=20,
+        choices=ReceiptStatus.choices,
+        default=ReceiptStatus.GENERAL_INTEREST,
+    )
+    receipt_recognition = models.CharField(
+        _("recognition of public utility"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "In French, for a recognised organisation, e.g. par décret du 12 mars 1985 publié au JO."
+        ),
+    )
+    receipt_object = models.TextField(
+        _("object on tax receipts"),
+        blank=True,
+        help_text=_("In French: the organisation's object as its statutes state it."),
+    )
+    receipt_signatory = models.CharField(
+        _("signatory of tax receipts"),
+        max_length=200,
+        blank=True,
+        help_text=_("In French: name and function, e.g. Claire Martin, trésorière."),
+    )
     # Retention: how long supporters' personal data is kept, per purpose (supporters.retention purges it).
     unconfirmed_retention_days = models.PositiveSmallIntegerField(
         _("unconfirmed signatures and joins (days)"),
@@ -240,6 +292,17 @@ class SectionSettings(BaseSiteSetting):
         ),
         MultiFieldPanel(
             [
+                FieldPanel("yearly_attestations"),
+                FieldPanel("tax_receipts"),
+                FieldPanel("receipt_status"),
+                FieldPanel("receipt_recognition"),
+                FieldPanel("receipt_object"),
+                FieldPanel("receipt_signatory"),
+            ],
+            heading=_("Tax receipts and attestations"),
+        ),
+        MultiFieldPanel(
+            [
                 FieldPanel("unconfirmed_retention_days"),
                 FieldPanel("signers_retention_months"),
                 FieldPanel("letter_writers_retention_months"),
@@ -274,6 +337,18 @@ class SectionSettings(BaseSiteSetting):
                     "Donation receipts must be kept for at least %(years)s years: enter %(years)s or more."
                 ) % {"years": minimum}
             raise ValidationError({"donors_retention_years": message})
+        if self.tax_receipts:
+            errors = {}
+            if not self.donation_requires_address:
+                errors["donation_requires_address"] = _(
+                    "A tax receipt states the donor's address: ask donors for it to issue tax receipts."
+                )
+            if not self.receipt_object.strip():
+                errors["receipt_object"] = _("A tax receipt states the organisation's object: enter it.")
+            if self.receipt_status == ReceiptStatus.PUBLIC_UTILITY and not self.receipt_recognition.strip():
+                errors["receipt_recognition"] = _("Enter the decree that recognised the organisation.")
+            if errors:
+                raise ValidationError(errors)
 
     @property
     def zone(self):

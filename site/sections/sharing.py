@@ -5,8 +5,9 @@ Every public page gets them from `page_metadata` (through the `share_metadata` t
 - description: the editor's *Search description* (Promote tab), else the page's own summary: its
   `share_description()` where it has one, else the first of its `summary`, `intro` or `demand` texts,
   else the first paragraph of its `intro` or `body` stream;
-- image: the page's `share_image()` where it has one (a profile's portrait, a petition's person),
-  else the first image of its `body` stream; none otherwise;
+- image: an action's own share card where its page draws one (`share_card_view`), else the page's
+  `share_image()` where it has one (a profile's portrait), else the first image of its `body`
+  stream; none otherwise;
 - canonical URL and og:url: the page's own address on the section's host and port (its routes, a
   thank-you step, point to the page itself; a list's filters and pages too);
 - hreflang alternates: the page's live translations in the languages the section publishes, and
@@ -30,6 +31,9 @@ SUMMARY_FIELDS = ("summary", "intro", "demand")
 STREAM_FIELDS = ("intro", "body")
 # Shared whole, never cropped: a portrait keeps its face whatever the network's frame.
 IMAGE_FILTER = "max-1200x1200"
+# An action's own card (its page's `share_card_view`, at `<its URL>share-card/`: petitions.share_cards),
+# the size every network shows whole.
+SHARE_CARD_SIZE = (1200, 630)
 
 
 def page_metadata(request, site, page, language_links):
@@ -49,7 +53,6 @@ def build_metadata(request, site, page, language_links):
     if not url:
         return None
     translations = [link for link in language_links if link["is_translation"]]
-    image = page_image(page)
     language = page.locale.language_code
     return {
         "title": page.seo_title or page.title,
@@ -63,8 +66,16 @@ def build_metadata(request, site, page, language_links):
         ],
         "alternates": [{"code": link["code"], "url": link["full_url"]} for link in translations],
         "x_default": x_default(site, page, translations),
-        "image": image_metadata(site, *image) if image else None,
+        "image": card_metadata(page, url) or image_metadata(site, page_image(page)),
     }
+
+
+def card_metadata(page, url):
+    """An action's share card, drawn for it in its language, where its page has one."""
+    if not hasattr(page, "share_card_view"):
+        return None
+    width, height = SHARE_CARD_SIZE
+    return {"url": url + "share-card/", "width": width, "height": height, "alt": page.title}
 
 
 def clean_text(text):
@@ -122,7 +133,10 @@ def first_stream_image(stream):
     return None
 
 
-def image_metadata(site, image, alt):
+def image_metadata(site, image_and_alt):
+    if image_and_alt is None:
+        return None
+    image, alt = image_and_alt
     rendition = image.get_rendition(IMAGE_FILTER)
     url = rendition.url
     if url.startswith("/"):

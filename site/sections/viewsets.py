@@ -192,10 +192,11 @@ class EraseSupporterView(SectionScopedViewMixin, WagtailAdminTemplateMixin, Temp
 
     def post(self, request, *args, **kwargs):
         supporter = self.row.supporter
-        if supporter.erased_at:
+        # None: erased meanwhile (a double click, another officer, the person themselves).
+        rows = None if supporter.erased_at else erase_supporter(supporter)
+        if rows is None:
             messages.warning(request, _("This supporter's personal data was already erased."))
         else:
-            rows = erase_supporter(supporter)
             log_erasure(request.user, supporter, rows)
             messages.success(
                 request,

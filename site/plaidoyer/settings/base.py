@@ -84,7 +84,13 @@ ALTCHA_REPLAY_CACHE = "strict"
 RATE_LIMIT_CACHE = "strict"
 # Without JavaScript no proof of work can be solved: such a POST takes a stricter path, limited per
 # IP address, each (attempts, seconds). A signature must then be confirmed by email in any case.
-NO_SCRIPT_RATE_LIMITS = {"sign": (5, 3600), "join": (5, 3600), "letter": (5, 3600), "message": (3, 3600)}
+NO_SCRIPT_RATE_LIMITS = {
+    "sign": (5, 3600),
+    "join": (5, 3600),
+    "letter": (5, 3600),
+    "message": (3, 3600),
+    "rights": (3, 3600),
+}
 # A section that chose reCAPTCHA has its forms withheld without its keys (production); in
 # development its captcha is off, with a warning on the form. ALTCHA needs no per-section keys.
 CAPTCHA_REQUIRED = env_bool("CAPTCHA_REQUIRED", False)
@@ -93,16 +99,35 @@ CAPTCHA_REQUIRED = env_bool("CAPTCHA_REQUIRED", False)
 PETITION_RATE_LIMITS = {"ip": (30, 600), "petition": (6000, 60)}
 # Join forms: per IP address, and per section (a flood of sign-ups from many addresses).
 JOIN_RATE_LIMITS = {"ip": (10, 600), "section": (600, 60)}
+# Requests for a copy or the erasure of one's data (supporters.rights): per IP address, and per
+# email address (beyond it nothing is sent, and the page answers alike), so nobody floods a mailbox.
+RIGHTS_RATE_LIMITS = {"ip": (10, 3600), "address": (3, 3600)}
 # Health (plaidoyer.health): /health/ fails when the oldest task waiting in the queue has waited longer
 # than this many seconds (no worker running), and asks the mail server at most once in so many seconds.
 HEALTH_TASK_QUEUE_MAX_AGE = int(env_str("HEALTH_TASK_QUEUE_MAX_AGE", "300"))
 HEALTH_MAIL_CHECK_SECONDS = 60
+# Emails to supporters (supporters.delivery): a refused or unreachable mail server is tried again after
+# each of these delays (seconds), then the email is listed for data officers to resend. A connection
+# gives up after EMAIL_TIMEOUT seconds, so that a silent server does not hold a task worker.
+EMAIL_RETRY_DELAYS = (60, 300, 1800, 7200)
+EMAIL_TIMEOUT = 10
 # Where Stripe's API is reached (the local fake in tests and development).
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
 # Where pages load Stripe.js from (localstripe's fake copy in tests and development).
 STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 # Where browsers report what the Content-Security-Policy blocked (report-uri); empty: no reports.
 CONTENT_SECURITY_POLICY_REPORT_URI = env_str("CSP_REPORT_URI", "")
+# CRM webhooks (crm): each destination's signing secret is derived from this key (falls back to
+# SECRET_KEY), so none is stored in the database. An attempt waits at most TIMEOUT seconds for an
+# answer; a failed one is tried again after BACKOFF seconds, doubled each time (at most 6 hours
+# apart), until MAX_ATTEMPTS, when the delivery becomes a dead letter (about a day at the defaults).
+CRM_WEBHOOK_SIGNING_KEY = env_str("CRM_WEBHOOK_SIGNING_KEY", "") or SECRET_KEY
+CRM_WEBHOOK_TIMEOUT = float(env_str("CRM_WEBHOOK_TIMEOUT", "10"))
+CRM_WEBHOOK_BACKOFF = int(env_str("CRM_WEBHOOK_BACKOFF", "60"))
+CRM_WEBHOOK_MAX_ATTEMPTS = int(env_str("CRM_WEBHOOK_MAX_ATTEMPTS", "10"))
+# Destinations on this machine (loopback, plain HTTP) are refused unless this is on: tests and local
+# trials only, never in production.
+CRM_WEBHOOK_ALLOW_LOOPBACK = False
 
 # --- Applications ------------------------------------------------------------
 INSTALLED_APPS = [
@@ -115,6 +140,7 @@ INSTALLED_APPS = [
     "petitions.outcomes",
     "donations",
     "membership",
+    "crm",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

@@ -1,0 +1,309 @@
+"""CRM webhooks: a section's actions, confirmations, consent changes and erasures reach a real local
+receiver, signed; a failing or silent CRM is retried with backoff, then dead-lettered and replayed."""
+
+import datetime
+import json
+import re
+import time
+from pathlib import Path
+
+from django.contrib.auth.models import User
+from django.core import mail
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from crm import signing
+from crm.models import Delivery, DeliveryState, Event, WebhookDestination
+from crm.tasks import publish_events
+from petitions.models import Signature, SignatureState
+from petitions.tests.conftest import form_data, host_of, make_petition, sign_path
+from sections.demo import create_sections
+from sections.models import SectionSettings
+from supporters.actions import record_action
+from supporters.erasure import erase_supporter
+from supporters.models import ConsentRecord, Supporter
+from supporters.tests.helpers import solution
+
+from .receiver import Receiver
+
+
+def consent_lines(event):
+    return [{"purpose": line["purpose"], "granted": line["granted"]} for line in event["consents"]]
+
+
+@override_settings(CRM_WEBHOOK_ALLOW_LOOPBACK=True, CRM_WEBHOOK_TIMEOUT=0.5, CRM_WEBHOOK_MAX_ATTEMPTS=3)
+class CrmWebhooksTest(TestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.receiver = Receiver(hang_seconds=3).__enter__()
+        cls.addClassCleanup(cls.receiver.__exit__, None, None, None)
+
+    @classmethod
+    def setUpTestData(cls):
+        with cls.captureOnCommitCallbacks(execute=True):
+            cls.sections = create_sections()
+        cls.petition = make_petition(cls.sections["fr"].home)
+        cls.officers = {}
+        for code in ("fr", "ch"):
+            cls.officers[code] = User.objects.create_user(f"{code}-officer", password="pw")
+            cls.officers[code].groups.add(cls.sections[code].groups["data-officer"])
+
+    def setUp(self):
+        self.receiver.requests.clear()
+        self.receiver.answers.clear()
+
+    def destination(self, path, code="fr"):
+        return WebhookDestination.objects.create(
+            site=self.sections[code].site, name=f"CRM {path}", url=self.receiver.url(path)
+        )
+
+    def act(self, email="anna@example.org", newsletter=None, code="fr"):
+        """A signature recorded through the kernel, as the petition page records it (newsletter: None when
+        not asked)."""
+        site = self.sections[code].site
+        signature = Signature(
+            site=site,
+            language="fr",
+            petition_key=self.petition.translation_key,
+            petition=self.petition,
+            first_name="Anna",
+            last_name="Muster",
+            country="France",
+            postal_code="75019",
+        )
+        consents = ConsentRecord.asked(
+            site,
+            "fr",
+            "J'accepte le traitement.",
+            newsletter_wording="" if newsletter is None else "Nouvelles ?",
+            newsletter=newsletter,
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            record_action(signature, consents, email=email, first_name="Anna", last_name="Muster")
+        return signature
+
+    def bodies(self, path):
+        return [json.loads(body) for _headers, body in self.receiver.received(path)]
+
+    def due_now(self, destination):
+        Delivery.objects.filter(destination=destination, state=DeliveryState.PENDING).update(
+            next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            call_command("send_crm_deliveries", stdout=open("/dev/null", "w"))
+
+    def test_a_signature_on_the_petition_page_reaches_the_crm_signed_then_its_confirmation(self):
+        crm = self.destination("/ok-sign")
+        host = host_of(self.petition)
+        settings = SectionSettings.for_site(self.sections["fr"].site)
+        data = form_data(self.petition, settings, captcha=solution(host, self.client))
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(sign_path(self.petition), data, HTTP_HOST=host)
+        self.assertEqual(response.status_code, 303)
+
+        # The page asks about the newsletter: the action, then the choice (a no), as a consent event.
+        (headers, body), (_consent_headers, consent_body) = self.receiver.received("/ok-sign")
+        self.assertEqual(json.loads(consent_body)["type"], "consent")
+        self.assertIn({"purpose": "newsletter", "granted": False}, consent_lines(json.loads(consent_body)))
+        self.assertNotIn(b"anna@example.org", consent_body)
+        self.assertTrue(signing.verify(crm.signing_secret, headers, body))
+        self.assertFalse(signing.verify(crm.signing_secret + "x", headers, body))
+        self.assertFalse(signing.verify(crm.signing_secret, headers, body + b" "))
+        event = json.loads(body)
+        self.assertEqual(headers[signing.EVENT_ID_HEADER], event["id"])
+        self.assertEqual(event["type"], "action")
+        self.assertEqual(event["section"], "fr")
+        self.assertEqual(event["person"]["given_name"], "Anna")
+        self.assertEqual(event["person"]["family_name"], "Muster")
+        self.assertEqual(event["person"]["postal_addresses"][0]["postal_code"], "75019")
+        self.assertEqual(event["action"]["action_type"], "signature")
+        self.assertEqual(event["action"]["state"], SignatureState.PENDING)
+        # No newsletter consent: the email address is not sent.
+        self.assertNotIn("email_addresses", event["person"])
+        self.assertNotIn(b"anna@example.org", body)
+        self.assertEqual(
+            set(Delivery.objects.filter(destination=crm).values_list("state", flat=True)), {"delivered"}
+        )
+
+        link = re.search(r"https?://[^/\s]+(/\S+/petitions/confirm/\S+/)", mail.outbox[0].body).group(1)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(link, HTTP_HOST=host)
+        confirmation = self.bodies("/ok-sign")[2]
+        self.assertEqual(confirmation["type"], "confirmation")
+        self.assertEqual(confirmation["person"]["identifiers"], event["person"]["identifiers"])
+        self.assertEqual(confirmation["action"]["state"], SignatureState.CONFIRMED)
+
+    def test_the_readmes_verification_snippet_accepts_a_received_request_and_refuses_a_forged_one(self):
+        readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+        snippet = re.search(r"## CRM webhooks.*?```python\n(.*?)```", readme, re.S).group(1)
+        namespace = {}
+        exec(snippet, namespace)  # the README's own code, as a CRM would paste it
+        crm = self.destination("/ok-readme")
+        self.act()
+        [(headers, body)] = self.receiver.received("/ok-readme")
+        self.assertTrue(namespace["verify"](crm.signing_secret, headers, body))
+        self.assertFalse(namespace["verify"](crm.signing_secret, headers, body.replace(b"Anna", b"Anne")))
+
+    def test_a_newsletter_yes_sends_the_email_address_and_a_consent_event(self):
+        self.destination("/ok-news")
+        self.act(email="Lea@Example.org", newsletter=True)
+
+        action, consent = self.bodies("/ok-news")
+        self.assertEqual((action["type"], consent["type"]), ("action", "consent"))
+        self.assertEqual(
+            consent["person"]["email_addresses"],
+            [{"address": "Lea@Example.org", "primary": True, "status": "subscribed"}],
+        )
+        self.assertIn(
+            {"purpose": "newsletter", "granted": True},
+            [{"purpose": line["purpose"], "granted": line["granted"]} for line in consent["consents"]],
+        )
+
+    def test_a_failing_crm_is_retried_with_backoff_then_dead_lettered_while_another_gets_its_events(self):
+        failing, working = self.destination("/fail-retry"), self.destination("/ok-beside")
+        self.act()
+
+        self.assertEqual(len(self.receiver.received("/ok-beside")), 1)
+        self.assertEqual(Delivery.objects.get(destination=working).state, DeliveryState.DELIVERED)
+        delivery = Delivery.objects.get(destination=failing)
+        self.assertEqual((delivery.state, delivery.attempts, delivery.last_status), ("pending", 1, 500))
+        self.assertEqual(delivery.last_error, "HTTP 500 Internal Server Error")
+        wait = delivery.next_attempt_at - delivery.last_attempt_at
+        self.assertEqual(wait, datetime.timedelta(seconds=60))
+
+        # Not due yet: the periodic command sends nothing.
+        with self.captureOnCommitCallbacks(execute=True):
+            call_command("send_crm_deliveries", stdout=open("/dev/null", "w"))
+        self.assertEqual(len(self.receiver.received("/fail-retry")), 1)
+
+        self.due_now(failing)
+        delivery.refresh_from_db()
+        self.assertEqual((delivery.state, delivery.attempts), ("pending", 2))
+        self.assertEqual(delivery.next_attempt_at - delivery.last_attempt_at, datetime.timedelta(seconds=120))
+
+        self.due_now(failing)
+        delivery.refresh_from_db()
+        self.assertEqual((delivery.state, delivery.attempts), (DeliveryState.DEAD, 3))
+        self.due_now(failing)
+        self.assertEqual(len(self.receiver.received("/fail-retry")), 3)
+        self.assertEqual(len(self.receiver.received("/ok-beside")), 1)
+
+    def test_a_crm_that_never_answers_is_left_after_the_timeout_and_tried_again_later(self):
+        silent = self.destination("/hang-silent")
+        started = time.monotonic()
+        self.act()
+        self.assertLess(time.monotonic() - started, 2.5)
+
+        delivery = Delivery.objects.get(destination=silent)
+        self.assertEqual((delivery.state, delivery.attempts), (DeliveryState.PENDING, 1))
+        self.assertEqual(delivery.last_error, "No answer within 0.5 seconds")
+        self.assertGreater(delivery.next_attempt_at, timezone.now())
+
+    def test_with_a_task_queue_the_visitors_request_sends_nothing_itself(self):
+        self.destination("/hang-queued")
+        host = host_of(self.petition)
+        settings = SectionSettings.for_site(self.sections["fr"].site)
+        data = form_data(self.petition, settings, captcha=solution(host, self.client))
+        with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+            started = time.monotonic()
+            with self.captureOnCommitCallbacks(execute=True):
+                response = self.client.post(sign_path(self.petition), data, HTTP_HOST=host)
+            self.assertLess(time.monotonic() - started, 2)
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.receiver.requests, [])
+        self.assertFalse(Event.objects.exists())
+
+        queued = DBTaskResult.objects.get(task_path="crm.tasks.publish_events")
+        with self.captureOnCommitCallbacks(execute=True):
+            publish_events.call(*queued.args_kwargs["args"])
+        self.assertEqual(set(Delivery.objects.values_list("state", flat=True)), {DeliveryState.PENDING})
+        self.assertEqual(len(self.receiver.received("/hang-queued")), 2)
+
+    def test_a_dead_letter_is_listed_for_the_sections_data_officers_and_replayed_with_its_event_id(self):
+        flaky = self.destination("/flaky")
+        self.receiver.answers["/flaky"] = 503
+        self.act()
+        self.due_now(flaky)
+        self.due_now(flaky)
+        delivery = Delivery.objects.get(destination=flaky)
+        self.assertEqual(delivery.state, DeliveryState.DEAD)
+
+        self.client.force_login(self.officers["fr"])
+        listing = self.client.get(reverse("crm_deliveries:index"), {"state": "dead"})
+        self.assertContains(listing, "CRM /flaky")
+        inspect = self.client.get(reverse("crm_deliveries:inspect", args=[delivery.pk]))
+        replay_url = reverse("crm_deliveries:replay", args=[delivery.pk])
+        self.assertContains(inspect, replay_url)
+        self.assertContains(inspect, "HTTP 503")
+
+        self.client.force_login(self.officers["ch"])
+        self.assertEqual(
+            self.client.get(reverse("crm_deliveries:inspect", args=[delivery.pk])).status_code, 404
+        )
+        self.assertEqual(self.client.post(replay_url).status_code, 404)
+        # Neither in the list nor in its filters.
+        self.assertNotContains(self.client.get(reverse("crm_deliveries:index")), "CRM /flaky")
+
+        self.receiver.answers["/flaky"] = 200
+        self.client.force_login(self.officers["fr"])
+        self.assertEqual(self.client.get(replay_url).status_code, 200)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(replay_url)
+        self.assertRedirects(response, reverse("crm_deliveries:index"))
+        first, *_retries, replayed = self.receiver.received("/flaky")
+        self.assertEqual(len(self.receiver.received("/flaky")), 4)
+        self.assertEqual(replayed[0][signing.EVENT_ID_HEADER], first[0][signing.EVENT_ID_HEADER])
+        self.assertTrue(signing.verify(flaky.signing_secret, *replayed))
+        delivery.refresh_from_db()
+        self.assertEqual((delivery.state, delivery.attempts), (DeliveryState.DELIVERED, 1))
+        # A delivered event is not replayed again.
+        self.client.post(replay_url)
+        self.assertEqual(len(self.receiver.received("/flaky")), 4)
+
+    def test_an_erasure_reaches_the_crm_and_what_was_still_waiting_goes_without_personal_data(self):
+        self.destination("/ok-erase")
+        late = self.destination("/late-erase")
+        self.receiver.answers["/late-erase"] = 500
+        signature = self.act(newsletter=True)
+        identifiers = self.bodies("/ok-erase")[0]["person"]["identifiers"]
+
+        with self.captureOnCommitCallbacks(execute=True):
+            erase_supporter(Supporter.objects.get(pk=signature.supporter_id))
+        erasure = self.bodies("/ok-erase")[-1]
+        self.assertEqual(erasure["type"], "erasure")
+        self.assertEqual(erasure["person"], {"identifiers": identifiers})
+        self.assertNotIn("action", erasure)
+
+        self.receiver.answers["/late-erase"] = 200
+        self.due_now(late)
+        sent = [body for _headers, body in self.receiver.received("/late-erase")]
+        self.assertEqual([json.loads(body)["type"] for body in sent[:3]], ["action", "consent", "erasure"])
+        self.assertEqual(
+            sorted(json.loads(body)["type"] for body in sent[3:]), ["action", "consent", "erasure"]
+        )
+        for body in sent[3:]:
+            self.assertEqual(json.loads(body)["person"], {"identifiers": identifiers})
+            self.assertNotIn(b"Anna", body)
+            self.assertNotIn(b"anna@example.org", body)
+
+    def test_a_paused_webhook_gets_nothing_until_it_is_active_again_then_what_waited(self):
+        paused = self.destination("/ok-paused")
+        WebhookDestination.objects.filter(pk=paused.pk).update(active=False)
+        self.act()
+        self.due_now(paused)
+        self.assertEqual(self.receiver.received("/ok-paused"), [])
+
+        WebhookDestination.objects.filter(pk=paused.pk).update(active=True)
+        self.due_now(paused)
+        self.assertEqual([event["type"] for event in self.bodies("/ok-paused")], ["action"])
+        self.assertEqual(Delivery.objects.get(destination=paused).state, DeliveryState.DELIVERED)
+
+    def test_a_section_without_webhooks_stores_and_sends_nothing(self):
+        self.destination("/ok-other-section", code="fr")
+        self.act(code="ch")
+        self.assertFalse(Event.objects.exists())
+        self.assertEqual(self.receiver.requests, [])
