@@ -4,12 +4,13 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from sections.texts import section_texts
 from supporters.captcha import SpamProtectedForm
 from supporters.emails import canonical_email
-from supporters.fields import NameField, StrictConsentField
+from supporters.fields import OUTCOME_NEWS_LABEL, NameField, StrictConsentField
 from supporters.models import ConsentRecord
 from supporters.validators import MARKUP, has_control_characters
 
@@ -40,6 +41,8 @@ class SignatureForm(SpamProtectedForm, forms.Form):
         error_messages={"required": _("Your signature can only be counted with this consent.")},
     )
     newsletter = StrictConsentField(required=False)
+    # News of what this petition achieves (petitions.outcomes): off unless ticked.
+    outcome_news = StrictConsentField(required=False, label=OUTCOME_NEWS_LABEL)
     # The version of the consent wording the visitor read; the ledger records only what was shown.
     consent_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -49,6 +52,8 @@ class SignatureForm(SpamProtectedForm, forms.Form):
         self.consent_wording = petition.get_consent_text(section)
         texts = section_texts(section.site_id, petition.locale.language_code) if section else None
         self.newsletter_wording = texts.newsletter_consent_text.strip() if texts else ""
+        with translation.override(petition.locale.language_code):
+            self.outcome_news_wording = str(OUTCOME_NEWS_LABEL)
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = self.consent_wording
         self.fields["consent_version"].initial = ConsentRecord.version_of(self.consent_wording)

@@ -90,6 +90,14 @@ class PetitionPage(CachedViewRestrictions, RoutablePageMixin, Page):
     thank_you_text = models.TextField(
         _("thank-you text"), blank=True, help_text=_("Shown after signing, above the share links.")
     )
+    outcome = models.TextField(
+        _("outcome"),
+        blank=True,
+        help_text=_(
+            "What this petition achieved, shown on the page. Publishing a changed outcome emails it to the "
+            "signers of this language who asked for news of this action."
+        ),
+    )
     share_text = models.CharField(
         _("share text"),
         max_length=240,
@@ -107,6 +115,7 @@ class PetitionPage(CachedViewRestrictions, RoutablePageMixin, Page):
         FieldPanel("demand"),
         FieldPanel("body"),
         FieldPanel("prisoners"),
+        FieldPanel("outcome"),
         MultiFieldPanel(
             [
                 FieldPanel("goal"),
@@ -249,6 +258,8 @@ class Signature(SupporterAction):
     """One supporter's signature of one petition (all its translations): unique per canonical email."""
 
     personal_fields = ("first_name", "last_name", "country", "postal_code")
+    # An erased or expired signer hears no more of the petition.
+    erased_values = {"outcome_news": False}
 
     # Looked up through the unique constraint below, which starts with it; every index more is one
     # more write on each signature, and one petition's rows all share this key and their state.
@@ -273,6 +284,8 @@ class Signature(SupporterAction):
     )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     newsletter = models.BooleanField(_("newsletter opt-in"), default=False)
+    # Asked for news of what this petition achieves (outcomes); the consent ledger keeps the wording.
+    outcome_news = models.BooleanField(_("news of this action"), default=False)
 
     class Meta:
         verbose_name = _("signature")

@@ -61,6 +61,7 @@ def record_signature(petition, section, site, data, language, ip_hash, double_op
         country=data["country"],
         postal_code=data.get("postal_code", ""),
         newsletter=data.get("newsletter", False),
+        outcome_news=bool(data.get("outcome_news")),
         state=SignatureState.PENDING if double_opt_in else SignatureState.CONFIRMED,
         confirmed_at=None if double_opt_in else now,
     )
@@ -71,6 +72,7 @@ def record_signature(petition, section, site, data, language, ip_hash, double_op
         newsletter_wording=data.get("newsletter_wording", ""),
         newsletter=data.get("newsletter"),
         at=now,
+        also=ConsentRecord.action_news(data.get("outcome_news"), data.get("outcome_news_wording", "")),
     )
     # Without double opt-in the kernel's own transaction is enough: nothing is queued with the signature.
     with transaction.atomic() if double_opt_in else nullcontext():

@@ -73,6 +73,7 @@ def petition_view(request, petition):
                 form.cleaned_data,
                 consent_wording=form.consent_wording,
                 newsletter_wording=form.newsletter_wording,
+                outcome_news_wording=form.outcome_news_wording,
             )
             record_signature(
                 petition,

@@ -29,7 +29,9 @@ def actions_of(supporter):
 def blank(queryset):
     """Blanks the personal fields (and IP hash) of the action rows `queryset`; returns how many rows."""
     model = queryset.model
-    return queryset.update(ip_hash="", **{field: "" for field in model.personal_fields})
+    return queryset.update(
+        ip_hash="", **{field: "" for field in model.personal_fields}, **model.erased_values
+    )
 
 
 def holding_personal_data(model):

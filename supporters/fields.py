@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_name
 
+# The per-action opt-in of every action form (ConsentPurpose.ACTION_NEWS): news of what the action achieves.
+OUTCOME_NEWS_LABEL = _("Tell me what this action achieves")
+
 
 class NameField(forms.CharField):
     """A first or last name: one line, no markup; `autocomplete` lets browsers fill it in (WCAG 1.3.5)."""

@@ -59,11 +59,13 @@ class Supporter(models.Model):
 class SupporterAction(models.Model):
     """Base of every action a supporter takes (signature, letter, donation).
 
-    `personal_fields` lists what erasure blanks; the row itself stays so that
-    counts and accounts survive.
+    `personal_fields` lists what erasure blanks (and `erased_values` what it resets); the row
+    itself stays so that counts and accounts survive.
     """
 
     personal_fields = ()
+    # Other fields erasure sets, e.g. an opt-in kept on the row ({field: value}).
+    erased_values = {}
 
     # A handful of sections: an index on site would never narrow a query down, yet every action
     # would write to it. Lists by section are read through the created_at index.
@@ -104,6 +106,7 @@ class ConsentPurpose(models.TextChoices):
     PROCESSING = "processing", _("Processing of this action")
     NEWSLETTER = "newsletter", _("Newsletter")
     GROUP_CONTACT = "group_contact", _("Contact details passed to a local group")
+    ACTION_NEWS = "action_news", _("News of what this action achieves")
 
 
 class RetentionPurpose(models.TextChoices):
@@ -197,6 +200,11 @@ class ConsentRecord(models.Model):
             for row in cls.asked(site, language, wording, newsletter_wording, newsletter, at)
         ]
         return cls.objects.bulk_create(records)
+
+    @staticmethod
+    def action_news(granted, wording):
+        """The "news of this action" choice as `asked` takes it in `also` (nothing when it was not asked)."""
+        return [(ConsentPurpose.ACTION_NEWS, bool(granted), wording)] if wording else []
 
     @staticmethod
     @functools.lru_cache(maxsize=256)
@@ -362,6 +370,7 @@ class EmailKind(models.TextChoices):
     DONATION_RECEIPT = "donation_receipt", _("Donation: receipt")
     DONATION_PAYMENT_FAILED = "donation_payment_failed", _("Donation: a monthly payment failed")
     DONATION_MANAGE_LINK = "donation_manage_link", _("Donation: link to manage a monthly gift")
+    ACTION_OUTCOME = "action_outcome", _("Action: what it achieved")
 
 
 class FailedEmail(models.Model):

@@ -2,11 +2,12 @@
 
 from django import forms
 from django.core import signing
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from sections.texts import section_texts
 from supporters.captcha import SpamProtectedForm
-from supporters.fields import NameField
+from supporters.fields import OUTCOME_NEWS_LABEL, NameField
 from supporters.validators import validate_name
 
 from . import text
@@ -90,6 +91,8 @@ class LetterForm(PlainTextMixin, forms.Form):
         error_messages={"required": _("Please agree, or we cannot prepare your letter.")},
     )
     newsletter = forms.BooleanField(label="", required=False)
+    # News of what this action achieves (petitions.outcomes): off unless ticked; needs the email.
+    outcome_news = forms.BooleanField(label=OUTCOME_NEWS_LABEL, required=False)
 
     def __init__(self, *args, page, section, **kwargs):
         super().__init__(*args, section=section, captcha_action="letter", **kwargs)
@@ -102,6 +105,8 @@ class LetterForm(PlainTextMixin, forms.Form):
         self.fields["country"].initial = texts.country if texts else ""
         self.fields["consent"].label = self.consent_wording
         self.fields["newsletter"].label = self.newsletter_wording
+        with translation.override(page.locale.language_code):
+            self.outcome_news_wording = str(OUTCOME_NEWS_LABEL)
         if not self.newsletter_wording:
             del self.fields["newsletter"]
 
@@ -122,7 +127,7 @@ class LetterForm(PlainTextMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("newsletter") and not cleaned.get("email"):
+        if (cleaned.get("newsletter") or cleaned.get("outcome_news")) and not cleaned.get("email"):
             self.add_error("email", _("Please give your email address to receive news."))
         return cleaned
 

@@ -92,6 +92,14 @@ class LetterActionPage(CachedViewRestrictions, RoutablePageMixin, Page):
     )
     collect_messages = models.BooleanField(_("collect solidarity messages to the prisoner"), default=False)
     messages_intro = models.TextField(_("solidarity messages introduction"), blank=True)
+    outcome = models.TextField(
+        _("outcome"),
+        blank=True,
+        help_text=_(
+            "What this action achieved, shown on the page. Publishing a changed outcome emails it to the "
+            "letter writers of this language who asked for news of this action."
+        ),
+    )
 
     base_form_class = PrisonerRecordsPageForm
 
@@ -100,6 +108,7 @@ class LetterActionPage(CachedViewRestrictions, RoutablePageMixin, Page):
         FieldPanel("campaign"),
         FieldPanel("prisoners", widget=forms.CheckboxSelectMultiple),
         FieldPanel("body"),
+        FieldPanel("outcome"),
         MultiFieldPanel(
             [
                 FieldPanel("addressee_name"),
@@ -361,6 +370,8 @@ class Letter(SupporterAction):
     """
 
     personal_fields = ("first_name", "last_name", "town", "country")
+    # An erased or expired letter writer hears no more of the action.
+    erased_values = {"outcome_news": False}
 
     # A letter can be written without an email address: the supporter is known only when one is given.
     supporter = models.ForeignKey(
@@ -382,6 +393,8 @@ class Letter(SupporterAction):
     letter_language = models.CharField(_("language of the letter"), max_length=8)
     personalised = models.BooleanField(_("personal paragraph added"), default=False)
     emailed = models.BooleanField(_("emailed to the writer"), default=False)
+    # Asked for news of what this action achieves (outcomes); the consent ledger keeps the wording.
+    outcome_news = models.BooleanField(_("news of this action"), default=False)
     consent_version = models.CharField(_("consent wording version"), max_length=64, blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=LetterState.choices, default=LetterState.GENERATED

@@ -174,6 +174,7 @@ def generate_letter(page, request):
         letter_language=text.language,
         personalised=bool(paragraphs),
         consent_version=ConsentRecord.version_of(form.consent_wording),
+        outcome_news=bool(data["email"] and data.get("outcome_news")),
     )
     # Without an email the letter has no supporter, hence no consent lines; it is counted once sent.
     record_action(
@@ -184,6 +185,7 @@ def generate_letter(page, request):
             form.consent_wording,
             newsletter_wording=form.newsletter_wording if "newsletter" in form.fields else "",
             newsletter=data.get("newsletter"),
+            also=ConsentRecord.action_news(data.get("outcome_news"), form.outcome_news_wording),
         ),
         email=data["email"],
         first_name=data["first_name"],

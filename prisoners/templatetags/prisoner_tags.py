@@ -3,9 +3,10 @@
 from django import template
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Substr
+from django.utils.translation import override as translation_override
 from wagtail.models import Page, Site
 
-from prisoners.models import PrisonerPage, PrisonerRecord
+from prisoners.models import PrisonerPage, PrisonerRecord, PrisonerStatus
 from sections.content_cache import cached
 from sections.view_restrictions import public
 
@@ -14,7 +15,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def people_concerned(context, page):
-    """[{"name", "occupation": in the page's language, "url": the person's live profile, or None}].
+    """[{"name", "occupation", "status" (empty while detained): in the page's language,
+    "url": the person's live profile, or None}].
 
     The profile is the one of the page's own section and language: a Swiss German petition links
     to the Swiss German profile, never to another section's. However many people, a few queries,
@@ -27,6 +29,11 @@ def people_concerned(context, page):
     return cached(
         ("people-concerned", page.pk, getattr(site, "pk", None)), lambda: find_people(page, site, request)
     )
+
+
+def status_label(status, page):
+    with translation_override(page.locale.language_code):
+        return str(PrisonerStatus(status).label)
 
 
 def find_people(page, site, request):
@@ -65,6 +72,8 @@ def find_people(page, site, request):
             {
                 "name": translation.full_name,
                 "occupation": translation.occupation,
+                # What came of the person (released, deceased…), in the page's language: an action's outcome.
+                "status": "" if translation.is_detained else status_label(translation.status, page),
                 "url": profile.get_url(request) if profile is not None else None,
             }
         )

@@ -43,6 +43,7 @@ wagtail_non_page_urls = [url for url in wagtail_urls.urlpatterns if url.name != 
 urlpatterns += i18n_patterns(
     path("petitions/", include("petitions.urls")),
     path("letters/", include("petitions.letters.urls")),
+    path("outcomes/", include("petitions.outcomes.urls")),
     path("join/", include("membership.urls")),
     # Your data: a copy of what the section holds about you, or its erasure (supporters.rights).
     path("my-data/", include("supporters.urls")),

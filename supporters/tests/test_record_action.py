@@ -219,7 +219,12 @@ def test_petitions_letters_donations_and_joins_all_record_through_the_kernels_on
     assert response.status_code == 303
     kernel.assert_called_once()
     signature = Signature.objects.get()
-    stored(signature, "anna.muster@example.org", [ConsentPurpose.PROCESSING, ConsentPurpose.NEWSLETTER])
+    # Petitions and letters also ask for news of the action (petitions.outcomes): the choice is a line too.
+    stored(
+        signature,
+        "anna.muster@example.org",
+        [ConsentPurpose.PROCESSING, ConsentPurpose.NEWSLETTER, ConsentPurpose.ACTION_NEWS],
+    )
     assert ActionCount.total_for(petition.translation_key) == 1
 
     # A letter with an email: its writer becomes a supporter; it counts only once posted.
@@ -228,7 +233,12 @@ def test_petitions_letters_donations_and_joins_all_record_through_the_kernels_on
     assert response.status_code == 200
     kernel.assert_called_once()
     letter = Letter.objects.get()
-    stored(letter, "anne-sophie@example.ch", [ConsentPurpose.PROCESSING, ConsentPurpose.NEWSLETTER])
+    # Petitions and letters also ask for news of the action (petitions.outcomes): the choice is a line too.
+    stored(
+        letter,
+        "anne-sophie@example.ch",
+        [ConsentPurpose.PROCESSING, ConsentPurpose.NEWSLETTER, ConsentPurpose.ACTION_NEWS],
+    )
     assert ActionCount.total_for(letter_action.translation_key) == 0
 
     # A gift: recorded before Stripe is asked for the payment.

@@ -149,7 +149,7 @@ def test_the_email_option_sends_the_pdf_and_records_consent(client, action):
     letter = Letter.objects.get()
     assert letter.emailed and letter.supporter.canonical_email == "anne.sophie@example.org"
     purposes = dict(ConsentRecord.objects.values_list("purpose", "granted"))
-    assert purposes == {"processing": True, "newsletter": True}
+    assert purposes == {"processing": True, "newsletter": True, "action_news": False}
 
 
 def test_an_unreachable_mail_server_still_gives_the_letter(client, action, settings):

@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "prisoners",
     "petitions",
     "petitions.letters",
+    "petitions.outcomes",
     "donations",
     "membership",
     "crm",
