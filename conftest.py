@@ -10,12 +10,16 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 @pytest.fixture(autouse=True)
 def fresh_content_cache():
-    """Each test starts with an empty cache: a rolled-back test's content must not be read by the next."""
-    from django.core.cache import cache
+    """Each test starts with an empty cache: a rolled-back test's content must not be read by the next.
+
+    Renditions too: Wagtail hands out the rendition it cached, whose row a rolled-back test took back.
+    """
+    from django.core.cache import cache, caches
 
     from sections import content_cache
 
     cache.clear()
+    caches["renditions"].clear()
     content_cache.local.clear()
 
 
