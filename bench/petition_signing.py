@@ -267,12 +267,13 @@ def main():
     print(
         f"baseline rows {baseline_rows}, signature rows {rows}, count shown {shown} (expected {expected_shown}): {'EXACT' if exact else 'WRONG'}"
     )
+    goal = 0.4 if args.double_opt_in else 0.5  # issue 15: a queued confirmation email costs the rest
     base_rate, sign_rate, sign_p95, ratio = (
         statistics.median(column) for column in zip(*rounds, strict=True)
     )
     print(
         f"medians over {args.rounds} rounds: baseline {base_rate:.1f} /s, signing {sign_rate:.1f} /s, "
-        f"ratio signing/baseline {ratio:.2f} (goal >= 0.5), signing p95 {sign_p95:.1f} ms (goal < 100)"
+        f"ratio signing/baseline {ratio:.2f} (goal >= {goal}), signing p95 {sign_p95:.1f} ms (goal < 100)"
     )
     connection.close()
     return 0 if exact else 1
