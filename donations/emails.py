@@ -27,6 +27,18 @@ def sender(texts):
     return formataddr((texts.entity, address))
 
 
+def donor_email(name, context, *, to, section, texts):
+    """The email `donations/emails/<name>.txt` (its subject: `<name>_subject.txt`), rendered in the active
+    language, from the section's legal entity, replies to the section's contact address."""
+    return EmailMessage(
+        subject=render_to_string(f"donations/emails/{name}_subject.txt", context).strip(),
+        body=render_to_string(f"donations/emails/{name}.txt", context),
+        from_email=sender(texts),
+        to=[to],
+        reply_to=[section.contact_email] if section.contact_email else None,
+    )
+
+
 @task()
 def send_receipt(payment_id, attempt=1):
     """Send the receipt of one payment, at most once (the webhook that triggers it may be delivered again).
@@ -67,15 +79,7 @@ def send_receipt(payment_id, attempt=1):
                 else "",
                 "manage_url": emailed_link_url(donation) if donation.frequency == "monthly" else "",
             }
-            subject = render_to_string("donations/emails/receipt_subject.txt", context).strip()
-            body = render_to_string("donations/emails/receipt.txt", context)
-        message = EmailMessage(
-            subject=subject,
-            body=body,
-            from_email=sender(texts),
-            to=[donation.email],
-            reply_to=[section.contact_email] if section.contact_email else None,
-        )
+            message = donor_email("receipt", context, to=donation.email, section=section, texts=texts)
         if receipt is not None:
             message.attach(filename(receipt), receipt_pdf(receipt), "application/pdf")
         sent = delivery.send(
@@ -159,15 +163,7 @@ def _send_yearly(section, supporter_id, year, donation, count, template, filenam
                 "section": section,
                 "section_texts": texts,
             }
-            subject = render_to_string(f"donations/emails/{template}_subject.txt", context).strip()
-            body = render_to_string(f"donations/emails/{template}.txt", context)
-        message = EmailMessage(
-            subject=subject,
-            body=body,
-            from_email=sender(texts),
-            to=[donation.email],
-            reply_to=[section.contact_email] if section.contact_email else None,
-        )
+            message = donor_email(template, context, to=donation.email, section=section, texts=texts)
         message.attach(filename, make_pdf(), "application/pdf")
         message.send()
     return True
@@ -206,15 +202,7 @@ def send_payment_failed(payment_id, attempt=1):
                 "amount": money.format_amount(payment.amount, payment.currency),
                 "manage_url": emailed_link_url(donation),
             }
-            subject = render_to_string("donations/emails/payment_failed_subject.txt", context).strip()
-            body = render_to_string("donations/emails/payment_failed.txt", context)
-        message = EmailMessage(
-            subject=subject,
-            body=body,
-            from_email=sender(texts),
-            to=[donation.email],
-            reply_to=[section.contact_email] if section.contact_email else None,
-        )
+            message = donor_email("payment_failed", context, to=donation.email, section=section, texts=texts)
         sent = delivery.send(
             message,
             task=send_payment_failed,
@@ -250,15 +238,7 @@ def send_manage_link(link_id, page_id, language, attempt=1):
             "manage_url": link_url(link, page, language),
             "minutes": REQUESTED_LINK_SECONDS // 60,
         }
-        subject = render_to_string("donations/emails/manage_link_subject.txt", context).strip()
-        body = render_to_string("donations/emails/manage_link.txt", context)
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=sender(texts),
-        to=[link.supporter.email],
-        reply_to=[section.contact_email] if section.contact_email else None,
-    )
+        message = donor_email("manage_link", context, to=link.supporter.email, section=section, texts=texts)
     return delivery.send(
         message,
         task=send_manage_link,
