@@ -29,7 +29,7 @@ from sections.viewsets import (
     SupporterErasureViewSetMixin,
     not_found,
 )
-from supporters.models import ActionCount, ConsentRecord
+from supporters.models import ActionCount, ConsentRecord, OffsetChanged
 
 from .batches import BatchAlreadyEntered, enter_signatures, print_batch
 from .models import PaperBatch, Signature, SignatureState, petitions_in_sites
@@ -225,6 +225,8 @@ class OffsetForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("e.g. 312 paper signatures collected at the stand on 10 December."),
     )
+    # The offset shown when the form was opened: a batch entered meanwhile is never overwritten.
+    seen = forms.IntegerField(widget=forms.HiddenInput)
 
 
 @section_scoped
@@ -234,13 +236,32 @@ def adjust_offset(request, page_id):
     petition = petition_for_user(request.user, page_id)
     ActionCount.ensure(petition.translation_key)
     count = ActionCount.objects.get(key=petition.translation_key)
-    form = OffsetForm(request.POST or None, initial={"offset": count.offset})
+    form = OffsetForm(request.POST or None, initial={"offset": count.offset, "seen": count.offset})
     if request.method == "POST" and form.is_valid():
-        count.set_offset(form.cleaned_data["offset"], request.user, form.cleaned_data["reason"])
-        messages.success(
-            request, _("The offline signatures of “%(title)s” were updated.") % {"title": petition.title}
-        )
-        return redirect("petitions_admin:counts")
+        try:
+            count.set_offset(
+                form.cleaned_data["offset"],
+                request.user,
+                form.cleaned_data["reason"],
+                seen=form.cleaned_data["seen"],
+            )
+        except OffsetChanged as changed:
+            # Shown again with the new offset as the one seen, and what the person typed kept.
+            form = OffsetForm(data={**request.POST.dict(), "seen": changed.current})
+            form.is_valid()
+            form.add_error(
+                "offset",
+                _(
+                    "Someone changed the offline signatures while you were typing (for example by entering "
+                    "a batch of paper sheets): they are now %(current)s. Check the total and save again."
+                )
+                % {"current": changed.current},
+            )
+        else:
+            messages.success(
+                request, _("The offline signatures of “%(title)s” were updated.") % {"title": petition.title}
+            )
+            return redirect("petitions_admin:counts")
     return render(
         request,
         "petitions/admin/adjust_offset.html",

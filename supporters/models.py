@@ -213,6 +213,14 @@ class ConsentRecord(models.Model):
         return hashlib.sha256(wording.strip().encode()).hexdigest()[:16]
 
 
+class OffsetChanged(Exception):
+    """The offline offset changed since it was shown: the new total was not saved."""
+
+    def __init__(self, current):
+        super().__init__(current)
+        self.current = current
+
+
 class ActionCount(models.Model):
     """The count of one action (a petition, a letter action) across all its translations.
 
@@ -268,13 +276,21 @@ class ActionCount(models.Model):
                 cls.objects.filter(key=key).update(count=actual)
         return difference
 
-    def set_offset(self, offset, user, reason):
-        """Change the offline offset and keep who did it, when and why."""
+    def set_offset(self, offset, user, reason, *, seen=None):
+        """Change the offline offset and keep who did it, when and why.
+
+        `seen` is the offset the person had in front of them: if it changed meanwhile (a batch of paper
+        sheets was entered while they typed), nothing is written and `OffsetChanged` says what it is now,
+        so that a new total never overwrites signatures someone else added.
+        """
         with transaction.atomic():
             # Locked, so the audit line's previous offset is the one replaced (a batch may add meanwhile).
             previous = (
                 ActionCount.objects.select_for_update().values_list("offset", flat=True).get(pk=self.pk)
             )
+            if seen is not None and previous != seen:
+                self.offset = previous
+                raise OffsetChanged(previous)
             ActionCountAdjustment.objects.create(
                 count=self, previous_offset=previous, new_offset=offset, changed_by=user, reason=reason
             )

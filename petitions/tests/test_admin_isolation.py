@@ -133,7 +133,9 @@ def test_counts_delivery_and_offset_of_another_section_are_not_found(client, two
     ch_id = two_sections["ch"].pk
     assert client.get(f"/admin/petition-counts/{ch_id}/delivery/?names=1").status_code == 404
     assert client.get(f"/admin/petition-counts/{ch_id}/offset/").status_code == 404
-    response = client.post(f"/admin/petition-counts/{ch_id}/offset/", {"offset": 500, "reason": "x"})
+    response = client.post(
+        f"/admin/petition-counts/{ch_id}/offset/", {"offset": 500, "reason": "x", "seen": 0}
+    )
     assert response.status_code == 404
     assert ActionCount.objects.get(key=two_sections["ch"].translation_key).offset == 0
     own = client.get(f"/admin/petition-counts/{two_sections['fr'].pk}/delivery/?names=1")

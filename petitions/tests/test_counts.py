@@ -39,7 +39,7 @@ def test_staff_set_an_audited_offset_for_paper_signatures(client, sections):
     client.force_login(admin)
     response = client.post(
         f"/admin/petition-counts/{petition.pk}/offset/",
-        {"offset": 300, "reason": "Feuilles papier du stand du 10 décembre"},
+        {"offset": 300, "reason": "Feuilles papier du stand du 10 décembre", "seen": 0},
     )
     assert response.status_code == 302
     assert ActionCount.total_for(petition.translation_key) == 312
@@ -56,7 +56,9 @@ def test_staff_set_an_audited_offset_for_paper_signatures(client, sections):
 def test_an_offset_needs_a_reason(client, sections):
     petition = make_petition(sections["fr"].home)
     client.force_login(User.objects.create_superuser("root", password="pw"))
-    response = client.post(f"/admin/petition-counts/{petition.pk}/offset/", {"offset": 300, "reason": ""})
+    response = client.post(
+        f"/admin/petition-counts/{petition.pk}/offset/", {"offset": 300, "reason": "", "seen": 0}
+    )
     assert response.status_code == 200
     assert ActionCount.total_for(petition.translation_key) == 0
     assert ActionCountAdjustment.objects.count() == 0

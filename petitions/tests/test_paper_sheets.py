@@ -231,6 +231,40 @@ class PaperSheetsTests(TestCase):
         shown = self.client.get(f"/admin/petition-counts/batches/{batch.pk}/")
         self.assertNotContains(shown, 'name="signatures"')
 
+    def test_a_total_typed_while_a_batch_was_entered_does_not_overwrite_the_batch(self):
+        self.print_sheets(self.editor, language="fr", sheets=1)
+        batch = PaperBatch.objects.get()
+        self.client.force_login(self.officer)
+        opened = self.client.get(f"/admin/petition-counts/{self.petition.pk}/offset/")
+        self.assertContains(opened, 'name="seen" value="0"')
+        self.enter(self.editor, batch, 12)  # meanwhile, a colleague enters a batch of 12
+        self.client.force_login(self.officer)
+        typed = {"offset": 40, "reason": "Feuilles du stand de Berne", "seen": 0}
+        response = self.client.post(f"/admin/petition-counts/{self.petition.pk}/offset/", typed)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(
+            t(
+                "Someone changed the offline signatures while you were typing (for example by entering a "
+                "batch of paper sheets): they are now %(current)s. Check the total and save again.",
+                current=12,
+            ),
+            text_of(response),
+        )
+        self.assertContains(response, 'value="40"')
+        self.assertContains(response, "Feuilles du stand de Berne")
+        self.assertContains(response, 'name="seen" value="12"')
+        self.assertEqual(ActionCount.total_for(self.petition.translation_key), 12)
+        # Saved again, knowingly: the new total replaces the one seen.
+        response = self.client.post(
+            f"/admin/petition-counts/{self.petition.pk}/offset/", {**typed, "offset": 52, "seen": 12}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(ActionCount.total_for(self.petition.translation_key), 52)
+        self.assertEqual(
+            list(ActionCountAdjustment.objects.order_by("pk").values_list("previous_offset", "new_offset")),
+            [(0, 12), (12, 52)],
+        )
+
     def test_more_signatures_than_the_sheets_have_lines_or_no_number_is_refused(self):
         self.print_sheets(self.editor, language="fr", sheets=2)
         batch = PaperBatch.objects.get()
