@@ -155,5 +155,23 @@ def purge_all(now):
     return {site.pk: purge(site, now) for site in Site.objects.order_by("pk")}
 
 
+# Finished tasks' rows are kept this long for diagnosis, then deleted: their arguments are ids, except the
+# "we hold nothing about you" email's, which is the address a visitor typed (supporters.rights).
+FINISHED_TASKS_KEPT_DAYS = 1
+
+
+def prune_finished_tasks():
+    """Deletes finished task rows older than FINISHED_TASKS_KEPT_DAYS (django-tasks-db's own pruning);
+    nothing to do when the tasks do not live in the database."""
+    from django.core.management import call_command
+    from django_tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+
+    if isinstance(task_backends["default"], DatabaseBackend):
+        call_command(
+            "prune_db_task_results", min_age_days=FINISHED_TASKS_KEPT_DAYS, queue_name="*", verbosity=0
+        )
+
+
 def _summary(counts):
     return " ".join(f"{purpose.value}={rows}" for purpose, rows in counts.items())

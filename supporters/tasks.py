@@ -10,6 +10,7 @@ from . import retention
 def purge_expired_data():
     """Purges every section at the time the worker runs it; returns the rows per section and purpose."""
     counts = retention.purge_all(timezone.now())
+    retention.prune_finished_tasks()
     return {
         str(site_id): {purpose.value: rows for purpose, rows in rows_by.items()}
         for site_id, rows_by in counts.items()

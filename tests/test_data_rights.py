@@ -9,7 +9,8 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.test import Client, TestCase
+from django.core.management import call_command
+from django.test import Client, TestCase, override_settings
 from django.utils.translation import gettext, override
 from wagtail.models import ModelLogEntry
 
@@ -200,6 +201,38 @@ class YourDataPageTests(TestCase):
         )
         request.refresh_from_db()
         self.assertEqual((request.supporter, request.known, request.used_at), (None, True, None))
+
+    @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+    def test_the_address_nobody_used_leaves_the_task_table_with_the_daily_purge(self):
+        from django.utils import timezone
+        from django_tasks_db.management.commands.db_worker import Worker
+        from django_tasks_db.models import DBTaskResult
+
+        with self.captureOnCommitCallbacks(execute=True):
+            ask(Client(), email="nobody@example.org")
+        # The worker (db_worker --batch) sends it; its stale-connection check would close the test's own.
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            Worker(
+                queue_names=["default"],
+                interval=0,
+                batch=True,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id="test-worker",
+                excluded_queue_names=[],
+            ).run()
+        self.assertEqual([m.to for m in mail.outbox], [["nobody@example.org"]])
+
+        def rows_naming_the_address():
+            return DBTaskResult.objects.filter(args_kwargs__icontains="nobody@example.org").count()
+
+        self.assertEqual(rows_naming_the_address(), 1)
+        call_command("purge_expired")
+        self.assertEqual(rows_naming_the_address(), 1)  # kept a day, for diagnosis
+        DBTaskResult.objects.update(finished_at=timezone.now() - timezone.timedelta(days=1, minutes=1))
+        call_command("purge_expired")
+        self.assertEqual(rows_naming_the_address(), 0)
 
     def test_a_link_of_one_section_does_nothing_on_another(self):
         client = Client()

@@ -32,3 +32,5 @@ class Command(BaseCommand):
             counts = retention.dry_run(site, now) if dry_run else retention.purge(site, now)
             figures = ", ".join(f"{purpose.value} {counts[purpose]}" for purpose in RetentionPurpose)
             self.stdout.write(f"{site.hostname}: {'would purge' if dry_run else 'purged'} {figures}")
+        if not dry_run:
+            retention.prune_finished_tasks()
