@@ -2,8 +2,6 @@
 under concurrent deliveries), printed with the Cerfa 11580 mentions, seen by their section's staff only."""
 
 import io
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings
@@ -11,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client, TestCase, override_settings
 from django.utils import timezone
 from pypdf import PdfReader
@@ -22,6 +20,7 @@ from sections.dates import long_date
 from sections.demo import create_sections
 from sections.models import SectionSettings
 from supporters.models import Supporter
+from supporters.tests.helpers import run_concurrently
 
 from .conftest import KEYS, event, post_event
 
@@ -349,23 +348,6 @@ class ReceiptTests(TestCase):
 THREADS = 8
 
 
-def run_concurrently(jobs):
-    """Run every job on THREADS threads released together; each thread closes its own connection."""
-    barrier = threading.Barrier(THREADS)
-    chunks = [jobs[index::THREADS] for index in range(THREADS)]
-
-    def worker(chunk):
-        try:
-            barrier.wait()
-            return [job() for job in chunk]
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(THREADS) as pool:
-        results = list(pool.map(worker, chunks))
-    return [result for chunk in results for result in chunk]
-
-
 def delivery(payload, code="fr"):
     def job():
         return post_event(Client(), code, payload).status_code
@@ -384,7 +366,7 @@ def test_gifts_settled_at_once_get_consecutive_numbers_none_twice(french_site):
     count = 40
     donations = [make_donation(french_site, number) for number in range(count)]
 
-    statuses = run_concurrently([delivery(succeeded(donation)) for donation in donations])
+    statuses = run_concurrently([delivery(succeeded(donation)) for donation in donations], THREADS)
 
     assert statuses == [200] * count
     numbers = sorted(Receipt.objects.filter(site=french_site).values_list("number", flat=True))
@@ -401,7 +383,7 @@ def test_one_gift_settled_by_deliveries_at_once_gets_one_receipt(french_site):
     first = succeeded(donation)
     payloads = [first] * 4 + [succeeded(donation) for _ in range(4)]
 
-    statuses = run_concurrently([delivery(payload) for payload in payloads])
+    statuses = run_concurrently([delivery(payload) for payload in payloads], THREADS)
 
     assert statuses == [200] * len(payloads)
     assert Payment.objects.count() == 1

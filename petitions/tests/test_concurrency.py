@@ -1,11 +1,7 @@
 """Concurrent signings and confirmations against PostgreSQL, in real threads: counts stay exact."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connection
 from django.test import Client
 
 from petitions.batches import print_batch
@@ -13,30 +9,13 @@ from petitions.models import Signature, SignatureState
 from petitions.signatures import confirmation_token
 from sections.models import SectionSettings
 from supporters.models import ActionCount, ActionCountAdjustment
-from supporters.tests.helpers import solution
+from supporters.tests.helpers import run_concurrently, solution
 
 from .conftest import form_data, host_of, make_petition, page_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 THREADS = 16
-
-
-def run_concurrently(jobs):
-    """Run every job on THREADS threads released together; each thread uses and closes its own connection."""
-    barrier = threading.Barrier(THREADS)
-    chunks = [jobs[index::THREADS] for index in range(THREADS)]
-
-    def worker(chunk):
-        try:
-            barrier.wait()
-            return [job() for job in chunk]
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(THREADS) as pool:
-        results = list(pool.map(worker, chunks))
-    return [result for chunk in results for result in chunk]
 
 
 def signing_job(petition, data, ip):
@@ -71,7 +50,7 @@ def test_a_thousand_addresses_signing_at_once_count_exactly_a_thousand(instant_p
         )
         for number in range(1000)
     ]
-    statuses = run_concurrently(jobs)
+    statuses = run_concurrently(jobs, THREADS)
     assert statuses == [303] * 1000
     assert Signature.objects.filter(state=SignatureState.CONFIRMED).count() == 1000
     assert ActionCount.total_for(instant_petition.translation_key) == 1000
@@ -98,7 +77,7 @@ def test_one_address_signing_many_times_at_once_counts_once(instant_petition):
         )
         for number in range(200)
     ]
-    statuses = run_concurrently(jobs)
+    statuses = run_concurrently(jobs, THREADS)
     # Every attempt sees the same answer; one signature, one count.
     assert statuses == [303] * 200
     assert Signature.objects.count() == 1
@@ -115,7 +94,7 @@ def test_a_confirmation_button_pressed_many_times_at_once_counts_once(sections):
     def click():
         return Client().post(path, HTTP_HOST=host_of(petition)).status_code
 
-    statuses = run_concurrently([click] * 64)
+    statuses = run_concurrently([click] * 64, THREADS)
     assert statuses == [200] * 64
     assert ActionCount.total_for(petition.translation_key) == 1
     signature.refresh_from_db()
@@ -133,7 +112,7 @@ def test_one_paper_batch_entered_from_many_screens_at_once_counts_once(sections)
         client.force_login(officer)
         return client.post(f"/admin/petition-counts/batches/{batch.pk}/", {"signatures": 12}).status_code
 
-    statuses = run_concurrently([entering] * THREADS)
+    statuses = run_concurrently([entering] * THREADS, THREADS)
     assert sorted(statuses) == [200] * (THREADS - 1) + [302]  # one entry, every other one refused
     assert ActionCount.total_for(petition.translation_key) == 12
     assert ActionCountAdjustment.objects.filter(count_id=petition.translation_key).count() == 1

@@ -1,5 +1,9 @@
-"""What tests post for a form's spam protection: a proof of work fetched from the site and solved like the widget does."""
+"""What the apps' tests share: a proof of work solved like the widget does, and real threads on PostgreSQL."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from django.db import connection
 from django.test import Client
 
 from supporters.proof_of_work import solved
@@ -13,3 +17,23 @@ def solution(host, client=None):
     response = (client or Client()).get("/altcha/challenge/", HTTP_HOST=host)
     assert response.status_code == 200, response.status_code
     return solved(response.json())
+
+
+def run_concurrently(jobs, threads):
+    """Run every job on `threads` threads released together; results in the jobs' order by thread.
+
+    Each thread uses its own database connection (as each gunicorn worker would) and closes it.
+    """
+    barrier = threading.Barrier(threads)
+    chunks = [jobs[index::threads] for index in range(threads)]
+
+    def worker(chunk):
+        try:
+            barrier.wait()
+            return [job() for job in chunk]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(threads) as pool:
+        results = list(pool.map(worker, chunks))
+    return [result for chunk in results for result in chunk]
