@@ -1,13 +1,8 @@
 """Background tasks (django-tasks): the emails of a join, in the language the person joined in."""
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
 from django_tasks import task
 
-from sections.models import SectionSettings
-from sections.texts import section_texts
+from sections.emails import section_email
 from supporters import delivery
 from supporters.models import EmailKind
 
@@ -44,34 +39,27 @@ def send_membership_email(membership_id, kind, attempt=1):
     page = membership.join_page or (
         JoinPage.objects.filter(translation_key=membership.join_page_key).order_by("pk").first()
     )
-    section = SectionSettings.for_site(membership.site)
     if kind == "coordinator":
         if membership.group is None:
             return False
         to = [membership.group.contact_email]
     else:
         to = [membership.supporter.email]
-    with translation.override(membership.language), timezone.override(section.zone):
-        context = {
+    message = section_email(
+        membership.site,
+        membership.language,
+        f"membership/emails/{kind}",
+        lambda: {
             "membership": membership,
             "page": page.specific if page else None,
             "page_url": page.get_full_url() if page else membership.site.root_url,
             "group": membership.group,
-            "section": section,
-            "section_texts": section_texts(membership.site, membership.language),
             "fee_url": fee_url(membership, page.specific if page else None),
             "confirm_url": confirmation_url(membership)
             if membership.state == MembershipState.PENDING
             else "",
-        }
-        subject = render_to_string(f"membership/emails/{kind}_subject.txt", context).strip()
-        body = render_to_string(f"membership/emails/{kind}_body.txt", context)
-    message = EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        },
         to=to,
-        reply_to=[section.contact_email] if section.contact_email else None,
     )
     return delivery.send(
         message,

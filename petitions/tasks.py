@@ -1,13 +1,8 @@
 """Background tasks (django-tasks): the emails a signer receives, in the petition's language."""
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
 from django_tasks import task
 
-from sections.models import SectionSettings
-from sections.texts import section_texts
+from sections.emails import section_email
 from supporters import delivery
 from supporters.models import EmailKind
 
@@ -35,25 +30,18 @@ def send_signature_email(signature_id, kind, attempt=1):
     petition = signature.petition or (
         PetitionPage.objects.filter(translation_key=signature.petition_key).order_by("pk").first()
     )
-    section = SectionSettings.for_site(signature.site)
-    with translation.override(signature.language), timezone.override(section.zone):
-        context = {
+    message = section_email(
+        signature.site,
+        signature.language,
+        f"petitions/emails/{kind}",
+        lambda: {
             "signature": signature,
             "petition": petition.specific if petition else None,
             "petition_title": petition.title if petition else "",
             "petition_url": petition.get_full_url() if petition else signature.site.root_url,
-            "section": section,
-            "section_texts": section_texts(signature.site, signature.language),
             "confirm_url": confirmation_url(signature) if signature.state == SignatureState.PENDING else "",
-        }
-        subject = render_to_string(f"petitions/emails/{kind}_subject.txt", context).strip()
-        body = render_to_string(f"petitions/emails/{kind}_body.txt", context)
-    message = EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        },
         to=[signature.supporter.email],
-        reply_to=[section.contact_email] if section.contact_email else None,
     )
     return delivery.send(
         message,
