@@ -14,7 +14,7 @@ from supporters.actions import record_action
 from supporters.models import ConsentPurpose, ConsentRecord
 
 from . import payments
-from .models import Donation, DonationStatus, Frequency
+from .models import FIXED_DESIGNATIONS, Donation, DonationStatus, Frequency
 
 # Whether the gift's payment method can pay every month, kept in the session: one Stripe call per gift.
 SESSION_KEY = "donations:monthly_offer"
@@ -38,6 +38,8 @@ def may_offer(page, one_off):
         and bool(one_off.stripe_customer_id)
         and bool(one_off.email)
         and one_off.status in (DonationStatus.PENDING, DonationStatus.SUCCEEDED)
+        # A membership fee is paid for a year, not given again every month.
+        and one_off.designation not in FIXED_DESIGNATIONS
     )
 
 

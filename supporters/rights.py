@@ -43,6 +43,7 @@ INTERNAL_FIELDS = {
     "ip_hash",
     "idempotency_key",
     "status_event_at",
+    "plan_event_at",
     "stripe_customer_id",
     "stripe_payment_intent_id",
     "stripe_subscription_id",

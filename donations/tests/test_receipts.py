@@ -229,6 +229,18 @@ class ReceiptTests(TestCase):
         self.assertEqual(issue_receipt(payments[1]).number, 1)
         self.assertEqual(issue_receipt(payments[0]).number, 2)
 
+    def test_the_cancellation_of_a_refunded_gifts_receipt_is_in_the_donors_language(self):
+        donation = make_donation(self.sections["fr"].site, 8, language="de")
+        self.deliver(succeeded(donation))
+        mail.outbox = []
+
+        self.deliver(refunded(donation))
+
+        [message] = mail.outbox
+        self.assertEqual(message.subject, "Ihre Steuerbescheinigung Nr. 000001 ist annulliert")
+        self.assertIn("Ihre Spende von 50", message.body)
+        self.assertIn("Steuerbescheinigung Nr. 000001 ist daher annulliert", message.body)
+
     def test_a_section_without_tax_receipts_sends_the_email_without_one(self):
         donation = make_donation(self.sections["ch"].site, 6, currency="CHF", amount=6000)
 
