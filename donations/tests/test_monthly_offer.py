@@ -9,9 +9,23 @@ from django.test import Client
 from donations.models import Donation, DonationStatus
 from supporters.models import ConsentRecord
 
-from .conftest import KEYS, card_token, donate, post_event, stripe_events, stripe_get, t
+from .conftest import (
+    KEYS,
+    card_token,
+    donate,
+    fill_card,
+    fill_donor,
+    post_event,
+    stripe_events,
+    stripe_get,
+    t,
+    wait_for_status,
+)
+from .test_browser import webhook_to_live_server as localstripe_webhooks_to_live_server
 
 pytestmark = pytest.mark.django_db
+# The browser tests' fixture: localstripe posts its signed events to this test's live server.
+webhook_to_live_server = localstripe_webhooks_to_live_server
 
 HOST = "ch.localhost:8000"
 THANKS = "/de/spenden/thanks/"
@@ -132,3 +146,33 @@ def test_a_monthly_donor_is_not_offered_a_second_monthly_gift(
     assert t("Give %(amount)s every month", "de", amount=monthly.display_amount) not in page
     assert refused.status_code == 409
     assert Donation.objects.filter(frequency="monthly").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_the_browser_the_donor_makes_their_gift_monthly_from_the_thank_you_page(
+    sections, donation_pages, webhook_to_live_server, browser_page, localstripe
+):
+    port = webhook_to_live_server.url.rsplit(":", 1)[1]
+    page = browser_page
+    page.goto(f"http://ch.localhost:{port}/fr/faire-un-don/")
+    fill_donor(page)
+    fill_card(page, "4242424242424242")
+    page.get_by_role("button", name="30\u00a0CHF").click()
+    page.locator("[data-submit]").click()
+    page.wait_for_url("**/fr/faire-un-don/thanks/")
+    wait_for_status(DonationStatus.SUCCEEDED)
+
+    page.get_by_role("button", name=t("Give %(amount)s every month", amount="30\u00a0CHF")).click()
+
+    page.get_by_text(
+        t(
+            "Your monthly gift of %(amount)s is set up. Thank you for your lasting support!",
+            amount="30\u00a0CHF",
+        )
+    ).wait_for()
+    assert page.url.endswith("/fr/faire-un-don/thanks/")
+    monthly = Donation.objects.get(frequency="monthly")
+    assert (monthly.amount, monthly.currency) == (3000, "CHF")
+    # localstripe's webhook settles the first month, as for any monthly gift.
+    assert wait_for_status(DonationStatus.SUCCEEDED).pk == monthly.pk
+    assert page.external_hosts == set()
