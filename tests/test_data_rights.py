@@ -368,6 +368,25 @@ class YourDataPageTests(TestCase):
             refused = seen(users["ch", role])
             self.assertEqual((refused.status_code, refused["Location"]), (302, "/admin/"))
 
+    def test_data_officers_of_sections_created_before_the_list_get_it_from_the_migration(self):
+        from importlib import import_module
+
+        from django.apps import apps
+        from django.contrib.auth.models import User
+
+        group = self.sections["fr"].groups["data-officer"]
+        group.permissions.remove(*group.permissions.filter(content_type__model="rightsrequest"))
+        officer = User.objects.create_user("fr-officer", password="pw")
+        officer.groups.add(group)
+        self.assertFalse(officer.has_perm("supporters.view_rightsrequest"))
+
+        import_module("supporters.migrations.0013_data_officers_view_rights_requests").grant(apps, None)
+
+        self.assertTrue(User.objects.get(pk=officer.pk).has_perm("supporters.view_rightsrequest"))
+        self.assertFalse(
+            self.sections["fr"].groups["editor"].permissions.filter(content_type__model="rightsrequest")
+        )
+
 
 # --- With Stripe (localstripe) and at the same moment ------------------------------------------------
 # The donation tests' fixtures: a localstripe on loopback, each section's keys, the demo donation pages.
