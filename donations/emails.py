@@ -98,6 +98,50 @@ def send_receipt(payment_id, attempt=1):
 
 
 @task()
+def send_receipt_cancelled(receipt_id, attempt=1):
+    """Tell the donor, in their language, that the tax receipt of a refunded gift is cancelled: once
+    (`cancellation_sent_at`), however often Stripe reports the refund."""
+    from .models import Receipt
+
+    with transaction.atomic():
+        receipt = (
+            Receipt.objects.select_for_update(of=("self",))
+            .select_related("site", "payment__donation__supporter")
+            .filter(pk=receipt_id, cancelled_at__isnull=False, cancellation_sent_at__isnull=True)
+            .first()
+        )
+        if receipt is None or not receipt.payment.donation.email:
+            return False
+        donation = receipt.payment.donation
+        section = SectionSettings.for_site(receipt.site)
+        texts = section_texts(receipt.site, donation.language)
+        with translation.override(donation.language), timezone.override(section.zone):
+            context = {
+                "donation": donation,
+                "receipt": receipt,
+                "section": section,
+                "section_texts": texts,
+                "amount": receipt.display_amount,
+            }
+            message = donor_email(
+                "receipt_cancelled", context, to=donation.email, section=section, texts=texts
+            )
+        sent = delivery.send(
+            message,
+            task=send_receipt_cancelled,
+            args=(receipt_id,),
+            attempt=attempt,
+            supporter=donation.supporter,
+            kind=EmailKind.DONATION_RECEIPT_CANCELLED,
+        )
+        if not sent:
+            return False
+        receipt.cancellation_sent_at = timezone.now()
+        receipt.save(update_fields=["cancellation_sent_at"])
+    return True
+
+
+@task()
 def send_receipt_summaries(year):
     """Send each donor the paper for their tax return of `year`, once: in sections that issue French tax
     receipts, the summary of their receipts (in French); in sections that send yearly attestations, an

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -188,7 +189,9 @@ def apply(request, section, gift, forms, errors):
             payments.change_amount(section, gift, amount, form.cleaned_data["attempt"])
             # Stripe has moved the subscription: the gift's amount follows (the payments record what is charged).
             gift.amount = amount
-            gift.save(update_fields=["amount"])
+            # The webhook of this change agrees; one older than it must not bring the old amount back.
+            gift.plan_event_at = timezone.now()
+            gift.save(update_fields=["amount", "plan_event_at"])
             return 200, _("From next month on, your monthly gift is %(amount)s. Thank you!") % {
                 "amount": gift.display_amount
             }

@@ -253,6 +253,9 @@ class Donation(SupporterAction):
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
     newsletter = models.BooleanField(_("newsletter"), default=False)
+    # The `created` time of the Stripe event that last set a monthly gift's amount (its subscription's
+    # plan, changed by the donor or in Stripe's dashboard): an older event never brings an old amount back.
+    plan_event_at = models.DateTimeField(_("amount set by event of"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("donation")
@@ -285,6 +288,21 @@ class Donation(SupporterAction):
     # Shown by the admin's inspect view instead of the raw values.
     def get_amount_display(self):
         return self.display_amount
+
+    def machine_copy_details(self):
+        """A gift's payments, for the machine-readable copy of a donor's data (supporters.rights)."""
+        return {
+            "payments": [
+                {
+                    "occurred_at": payment.occurred_at,
+                    "status": payment.status,
+                    "amount": payment.amount,
+                    "amount_refunded": payment.amount_refunded,
+                    "currency": payment.currency,
+                }
+                for payment in self.payments.all()
+            ]
+        }
 
     def get_payments_display(self):
         lines = [
@@ -424,6 +442,9 @@ class Receipt(models.Model):
     amount = models.PositiveBigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3)
     method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices)
+    # A refunded gift's receipt is cancelled, never deleted nor renumbered: the register keeps its number.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancellation_sent_at = models.DateTimeField(_("cancellation sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tax receipt")

@@ -298,3 +298,63 @@ def replace_card(section, donation, token):
         ) from error
     client.v1.customers.update(donation.stripe_customer_id, params={"default_source": card.id})
     return card
+
+
+# --- The thank-you page's monthly offer (monthly_offer.py) --------------------------------------
+
+# Payment methods a subscription may charge again each month without the donor.
+REUSABLE_TYPES = {"card"}
+
+
+def reusable_card(section, customer_id):
+    """The id of the customer's default payment method when it is a card that can pay every month, else "".
+
+    Stripe charges a subscription with the customer's `invoice_settings.default_payment_method`, else
+    its `default_source`: the same order here, so this holds whether the card was attached as a token
+    (a source) or as a PaymentMethod.
+    """
+    client = client_for(section)
+    customer = client.v1.customers.retrieve(
+        customer_id, params={"expand": ["default_source", "invoice_settings.default_payment_method"]}
+    ).to_dict()
+    if customer.get("deleted"):
+        return ""
+    method = (customer.get("invoice_settings") or {}).get("default_payment_method")
+    if method:
+        return method["id"] if method.get("type") in REUSABLE_TYPES else ""
+    source = customer.get("default_source")
+    if not source:
+        return ""
+    kind = source.get("type") if source.get("object") == "source" else source.get("object")
+    return source["id"] if kind in REUSABLE_TYPES else ""
+
+
+class NotReusable(PaymentDeclined):
+    """The customer's payment method cannot be charged every month (not a card, or none left)."""
+
+    status = 409
+
+
+def start_monthly_on_customer(section, donation):
+    """Subscribe the customer already on `donation` (a monthly gift made from a one-off one) to its
+    monthly plan, charged to the customer's default card; fills `stripe_subscription_id`.
+
+    Raises NotReusable when that default is not a card, PaymentDeclined when the card is refused.
+    """
+    if not reusable_card(section, donation.stripe_customer_id):
+        raise NotReusable(_("A monthly gift cannot be taken from this payment method. Nothing was charged."))
+    metadata = {
+        "plaidoyer_donation": donation.idempotency_key,
+        "section": section.code,
+        "frequency": donation.frequency,
+    }
+    started = _start_monthly(client_for(section), donation, metadata)
+    if started.needs_action:
+        # The bank wants the donor to confirm, which needs the donation form's script: nothing is kept.
+        client_for(section).v1.subscriptions.cancel(donation.stripe_subscription_id)
+        raise PaymentDeclined(
+            _(
+                "Your bank asks you to confirm a monthly gift: please set it up on the donation form. Nothing was charged."
+            )
+        )
+    return started

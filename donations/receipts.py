@@ -79,6 +79,23 @@ def issue_receipt(payment):
         )
 
 
+def cancel_receipt(payment):
+    """Cancel the receipt of a payment refunded in full, once; the donor is told after commit.
+
+    The receipt stays in the register with its number (a number is never reused nor renumbered); its PDF
+    then says it is cancelled, and the yearly summary leaves it out. Returns the receipt, or None.
+    """
+    from .emails import send_receipt_cancelled
+
+    receipt = Receipt.objects.select_for_update().filter(payment=payment).first()
+    if receipt is None or receipt.cancelled_at is not None:
+        return receipt
+    receipt.cancelled_at = timezone.now()
+    receipt.save(update_fields=["cancelled_at"])
+    transaction.on_commit(lambda: send_receipt_cancelled.enqueue(receipt.pk))
+    return receipt
+
+
 def filename(receipt):
     return f"recu-fiscal-{receipt.reference}.pdf"
 
@@ -166,6 +183,10 @@ def receipt_pdf(receipt):
     pdf.cell(0, 5, "Articles 200 et 238 bis du code général des impôts (CGI)", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, "B", 12)
     pdf.cell(0, 8, f"Numéro d'ordre du reçu : {receipt.reference}", new_x="LMARGIN", new_y="NEXT")
+    if receipt.cancelled_at:
+        with timezone.override(section.zone):
+            cancelled_on = long_date(receipt.cancelled_at, RECEIPT_LANGUAGE)
+        line(f"REÇU ANNULÉ le {cancelled_on} : le don a été remboursé.", "B", 12)
 
     document.organisation(section, texts)
     pdf.ln(1.5)

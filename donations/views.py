@@ -5,7 +5,7 @@ import logging
 import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
@@ -24,7 +24,7 @@ from supporters.models import ConsentRecord
 from supporters.network import hash_ip, request_ip_hash
 from supporters.ratelimit import Unavailable, allow, too_many_requests
 
-from . import money, payments, webhooks
+from . import money, monthly_offer, payments, webhooks
 from .forms import CARD_UNAVAILABLE, LIMITS_UNAVAILABLE, DonationForm, new_idempotency_key
 from .models import FIXED_DESIGNATIONS, Donation
 
@@ -304,9 +304,57 @@ def thanks_view(page, request):
     donation_id = request.session.get(SESSION_KEY)
     if donation_id:
         donation = Donation.objects.filter(pk=donation_id, site=site).first()
+    if request.method == "POST":
+        return give_monthly(page, request, section, donation)
+    return render_thanks(page, request, section, donation)
+
+
+def render_thanks(page, request, section, donation, offer_error="", status=200):
+    monthly = offer = None
+    if monthly_offer.may_offer(page, donation):
+        monthly = monthly_offer.monthly_of(donation)
+        offer = monthly is None and monthly_offer.card_allows(request, section, donation)
     context = page.get_context(request)
-    context.update({"donation": donation, "section": section})
-    return TemplateResponse(request, "donations/donation_page_thanks.html", context)
+    context.update(
+        {
+            "donation": donation,
+            "section": section,
+            "monthly": monthly,
+            "monthly_offer": offer,
+            "offer_error": offer_error,
+        }
+    )
+    return TemplateResponse(request, "donations/donation_page_thanks.html", context, status=status)
+
+
+def give_monthly(page, request, section, donation):
+    """The thank-you page's one click: this gift's amount every month, on the card just used."""
+    if not monthly_offer.may_offer(page, donation):
+        return render_thanks(
+            page,
+            request,
+            section,
+            donation,
+            _("This offer is no longer available. Nothing was charged."),
+            409,
+        )
+    try:
+        monthly_offer.give_monthly(section, donation)
+    except payments.PaymentDeclined as declined:
+        return render_thanks(page, request, section, donation, declined.message, declined.status)
+    except stripe.StripeError:
+        logger.exception("Stripe failed a monthly gift from a thank-you page in section %s", section.code)
+        return render_thanks(
+            page,
+            request,
+            section,
+            donation,
+            _(
+                "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
+            ),
+            502,
+        )
+    return HttpResponseRedirect(page.get_url(request) + page.reverse_subpage("thanks"), status=303)
 
 
 @csrf_exempt

@@ -158,12 +158,32 @@ class ReceiptViewSet(SectionScopedRecordViewSet):
         Column("payment_status", label=_("Payment status"), accessor="payment_status"),
         "site",
         DateColumn("created_at", label=_("Issued")),
+        DateColumn("cancelled_at", label=_("Cancelled")),
     ]
     list_filter = ["method", "currency", "paid_at"]
-    list_export = ["number", "created_at", "paid_at", "amount", "currency", "method", "site", "donor_name"]
+    list_export = [
+        "number",
+        "created_at",
+        "paid_at",
+        "amount",
+        "currency",
+        "method",
+        "site",
+        "donor_name",
+        "cancelled_at",
+    ]
     export_headings = {"amount": _("Amount (minor units)"), "donor_name": _("Donor")}
     export_filename = "tax-receipts"
-    inspect_view_fields = ["number", "site", "paid_at", "amount", "currency", "method", "created_at"]
+    inspect_view_fields = [
+        "number",
+        "site",
+        "paid_at",
+        "amount",
+        "currency",
+        "method",
+        "created_at",
+        "cancelled_at",
+    ]
 
     def get_queryset(self, request):
         return Receipt.objects.select_related("payment__donation", "site")

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from .emails import send_payment_failed, send_receipt
 from .models import Donation, DonationStatus, Frequency, Payment, PaymentStatus, StripeEvent
-from .receipts import issue_receipt
+from .receipts import cancel_receipt, issue_receipt
 from .signals import donation_succeeded
 
 
@@ -287,7 +287,7 @@ def charge_refunded(section, charge, at):
     if donation is None:
         return "ignored: not a donation of this section"
     fully = bool(charge.get("refunded")) or charge.get("amount_refunded", 0) >= charge["amount"]
-    record_payment(
+    payment = record_payment(
         donation,
         at,
         PaymentStatus.REFUNDED if fully else PaymentStatus.SUCCEEDED,
@@ -298,9 +298,56 @@ def charge_refunded(section, charge, at):
         intent=_id(charge.get("payment_intent")) if not charge.get("invoice") else None,
         refunded=charge.get("amount_refunded", 0),
     )
+    if payment.status == PaymentStatus.REFUNDED:
+        # Nothing may be deducted for a gift given back: its receipt is cancelled, its number kept.
+        cancel_receipt(payment)
     if fully and donation.frequency == Frequency.ONE_OFF:
         set_status(donation, DonationStatus.REFUNDED, at)
     return "refund recorded"
+
+
+# What a monthly gift's status becomes when its subscription's status changes at Stripe (a failed month
+# that Stripe stops retrying, a subscription ended in the dashboard). "active" is left to invoice events,
+# which record the payment that made it so.
+SUBSCRIPTION_STATUSES = {
+    "past_due": DonationStatus.FAILED,
+    "unpaid": DonationStatus.FAILED,
+    "canceled": DonationStatus.CANCELLED,
+    "incomplete_expired": DonationStatus.CANCELLED,
+}
+
+
+def _monthly_amount(subscription):
+    """The amount a subscription charges each month (minor units), or None when its items do not say."""
+    items = (subscription.get("items") or {}).get("data") or []
+    if len(items) != 1:
+        return None
+    item = items[0]
+    unit = (item.get("price") or {}).get("unit_amount")
+    if unit is None:
+        unit = (item.get("plan") or {}).get("amount")
+    if unit is None:
+        return None
+    return int(unit) * int(item.get("quantity") or 1)
+
+
+def subscription_updated(section, subscription, at):
+    """A monthly gift changed at Stripe: its amount (a new plan) and its status follow, unless a newer
+    event already set them."""
+    donation = _donation(section, subscription, False, stripe_subscription_id=subscription["id"])
+    if donation is None or donation.frequency != Frequency.MONTHLY:
+        return "ignored: not a monthly donation of this section"
+    changed = []
+    amount = _monthly_amount(subscription)
+    if amount and (donation.plan_event_at is None or at >= donation.plan_event_at):
+        if amount != donation.amount:
+            changed.append("amount")
+        donation.amount, donation.plan_event_at = amount, at
+        donation.save(update_fields=["amount", "plan_event_at"])
+    status = SUBSCRIPTION_STATUSES.get(subscription.get("status"))
+    if status is not None and set_status(donation, status, at):
+        changed.append("status")
+    return f"monthly donation updated: {', '.join(changed)}" if changed else "monthly donation unchanged"
 
 
 HANDLERS = {
@@ -311,6 +358,7 @@ HANDLERS = {
     "invoice.paid": invoice_paid,
     "invoice.payment_succeeded": invoice_paid,
     "invoice.payment_failed": invoice_payment_failed,
+    "customer.subscription.updated": subscription_updated,
     "customer.subscription.deleted": subscription_deleted,
     "charge.refunded": charge_refunded,
 }

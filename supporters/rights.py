@@ -11,10 +11,13 @@ The log of requests and outcomes is the `RightsRequest` rows (section, kind, kno
 the supporter is unlinked once the link is used) and this module's log lines, never an address or a name.
 """
 
+import datetime
+import json
 import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -40,6 +43,7 @@ INTERNAL_FIELDS = {
     "ip_hash",
     "idempotency_key",
     "status_event_at",
+    "plan_event_at",
     "stripe_customer_id",
     "stripe_payment_intent_id",
     "stripe_subscription_id",
@@ -212,13 +216,87 @@ def copy_of(supporter):
     }
 
 
-def take_copy(rights_request):
-    """The copy's text for a usable access request, once; None when the link was used meanwhile."""
+# The machine-readable copy's format: its keys are documented in the README ("Your data").
+MACHINE_COPY_FORMAT = "plaidoyer-data-copy/1"
+
+
+def _raw(row, field):
+    """A field's value for a program: stored codes (not labels), times in ISO 8601 UTC, relations by name."""
+    value = getattr(row, field.name)
+    if field.is_relation:
+        return None if value is None else str(value)
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        return value.astimezone(datetime.UTC)
+    return value
+
+
+def machine_copy_of(supporter):
+    """The same data as `copy_of`, as a dict for JSON: every action with its stored values (a gift's
+    amount in minor units, with its payments), every consent line, keys stable across languages."""
+    from sections.models import SectionSettings
+
+    actions = []
+    for model in erasable_models():
+        fields = [
+            field
+            for field in model._meta.concrete_fields
+            if field.name not in INTERNAL_FIELDS
+            and field.name not in ("created_at", "language")
+            and not isinstance(field, models.UUIDField)
+        ]
+        for row in model._default_manager.filter(supporter=supporter, site_id=supporter.site_id):
+            action = {
+                "type": model._meta.label_lower,
+                "label": str(model._meta.verbose_name),
+                "created_at": _raw(row, model._meta.get_field("created_at")),
+                "language": row.language,
+                "fields": {field.name: _raw(row, field) for field in fields},
+            }
+            details = getattr(row, "machine_copy_details", None)
+            if callable(details):  # what belongs to the action in another table (a gift's payments)
+                action.update(details())
+            actions.append(action)
+    actions.sort(key=lambda action: action["created_at"])
+    consents = ConsentRecord.objects.filter(supporter=supporter).order_by("created_at", "pk")
+    section = SectionSettings.objects.filter(site_id=supporter.site_id).first()
+    return {
+        "format": MACHINE_COPY_FORMAT,
+        "section": section.code if section else "",
+        "made_at": timezone.now().astimezone(datetime.UTC),
+        "person": {
+            "email": supporter.email,
+            "first_name": supporter.first_name,
+            "last_name": supporter.last_name,
+            "known_since": supporter.created_at.astimezone(datetime.UTC),
+        },
+        "actions": actions,
+        "consents": [
+            {
+                "recorded_at": consent.created_at.astimezone(datetime.UTC),
+                "purpose": consent.purpose,
+                "purpose_label": str(consent.get_purpose_display()),
+                "granted": consent.granted,
+                "wording": consent.wording,
+                "wording_version": consent.wording_version,
+                "language": consent.language,
+                "action": consent.action,
+            }
+            for consent in consents
+        ],
+    }
+
+
+def take_copy(rights_request, machine_readable=False):
+    """The copy for a usable access request, once: its text, or its JSON when `machine_readable`;
+    None when the link was used meanwhile."""
     supporter = rights_request.supporter
     with transaction.atomic():
         if not _claim(rights_request):
             return None
-        text = render_to_string("supporters/rights/copy.txt", copy_of(supporter))
+        if machine_readable:
+            text = json.dumps(machine_copy_of(supporter), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+        else:
+            text = render_to_string("supporters/rights/copy.txt", copy_of(supporter))
     logger.info(
         "data request done: section=%s kind=access request=%s", rights_request.site_id, rights_request.pk
     )

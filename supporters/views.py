@@ -80,11 +80,14 @@ def rights_link(request, token):
     if request.method != "POST":
         return render(request, "supporters/rights/confirm.html", {"rights_request": rights_request})
     if rights_request.kind == RightsKind.ACCESS:
-        text = take_copy(rights_request)
+        # The page's second button asks for the machine-readable copy (JSON) instead of the text.
+        machine_readable = request.POST.get("format") == "json"
+        text = take_copy(rights_request, machine_readable=machine_readable)
         if text is None:
             return render(request, "supporters/rights/invalid_link.html", {"reason": "used"}, status=400)
-        response = HttpResponse(text, content_type="text/plain; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="my-data-{section.code}.txt"'
+        content_type, extension = ("application/json", "json") if machine_readable else ("text/plain", "txt")
+        response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="my-data-{section.code}.{extension}"'
         return response
     rows = erase_on_request(rights_request)
     if rows is None:

@@ -1,14 +1,19 @@
-"""Admin: each section's data officers list the emails its supporters were not sent, and resend them."""
+"""Admin: each section's data officers list the emails its supporters were not sent, and resend them, and
+the requests its visitors made for a copy or the erasure of their data."""
+
+import datetime
 
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -17,7 +22,8 @@ from wagtail.permissions import register_permission_policy
 from sections.viewsets import SectionScopedModelViewSet, SectionScopedViewMixin
 
 from . import delivery
-from .models import FailedEmail
+from .models import FailedEmail, RightsKind, RightsRequest
+from .rights import RIGHTS_LINK_MAX_AGE
 
 RESEND_PERMISSION = "supporters.resend_failedemail"
 
@@ -31,6 +37,13 @@ class FailedEmailPermissionPolicy(ModelPermissionPolicy):
 
 
 register_permission_policy(FailedEmail, FailedEmailPermissionPolicy(FailedEmail))
+
+
+class RightsRequestPermissionPolicy(FailedEmailPermissionPolicy):
+    """Rows are written by the *Your data* pages: staff only view them."""
+
+
+register_permission_policy(RightsRequest, RightsRequestPermissionPolicy(RightsRequest))
 
 
 class ResendEmailView(SectionScopedViewMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -113,3 +126,55 @@ class FailedEmailViewSet(SectionScopedModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_failed_email_viewset():
     return FailedEmailViewSet("failed_email", url_prefix="undelivered-emails")
+
+
+def rights_outcome(rights_request):
+    """Where a request stands, from its row alone (it holds no address nor name)."""
+    if not rights_request.known:
+        return _("Address unknown: told that nothing is held")
+    if rights_request.used_at is not None:
+        if rights_request.kind == RightsKind.ERASURE:
+            return _("Erased (action rows: %(rows)s)") % {"rows": rights_request.rows or 0}
+        return _("Copy downloaded")
+    expiry = rights_request.requested_at + datetime.timedelta(seconds=RIGHTS_LINK_MAX_AGE)
+    if expiry < timezone.now():
+        return _("Link expired unused")
+    return _("Link sent, not used yet")
+
+
+class RightsRequestViewSet(SectionScopedModelViewSet):
+    """The log of the section's data requests for its data officers: kind, language, outcome and times.
+
+    A list only: its rows are written by the *Your data* pages (supporters.rights) and hold no personal
+    data; nobody edits or deletes them.
+    """
+
+    model = RightsRequest
+    section_field = "site"
+    icon = "user"
+    menu_label = _("Data requests")
+    menu_order = 351
+    add_to_admin_menu = True
+    list_display = [
+        Column("kind", label=_("Kind"), accessor="get_kind_display", sort_key="kind"),
+        "language",
+        Column("outcome", label=_("Outcome"), accessor=rights_outcome),
+        DateColumn("requested_at", label=_("Requested")),
+        DateColumn("used_at", label=_("Link used")),
+        "site",
+    ]
+    list_filter = ["kind", "known", "requested_at"]
+    list_export = []
+    inspect_view_enabled = False
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+        ]
+
+
+@hooks.register("register_admin_viewset")
+def register_rights_request_viewset():
+    return RightsRequestViewSet("rights_request", url_prefix="data-requests")

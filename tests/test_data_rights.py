@@ -64,6 +64,15 @@ def ask(client, code="ch", language="fr", email="maryia@example.org", kind="acce
     return client.post(f"/{language}/my-data/", data, HTTP_HOST=HOSTS[code])
 
 
+def moment(value):
+    """A time as the machine-readable copy writes it (ISO 8601, UTC, to the millisecond), to compare."""
+    import datetime
+
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value.astimezone(datetime.UTC).replace(microsecond=value.microsecond // 1000 * 1000)
+
+
 def link_path(message):
     return re.search(r"https?://[^/\s]+(/\S+/my-data/\S+/)", message.body).group(1)
 
@@ -169,6 +178,64 @@ class YourDataPageTests(TestCase):
         request = RightsRequest.objects.get()
         self.assertIsNotNone(request.used_at)
         self.assertIsNone(request.supporter)
+
+    def test_the_machine_readable_copy_holds_every_action_payment_and_consent_of_this_section(self):
+        import json
+
+        from donations.models import Payment
+
+        Payment.objects.create(
+            donation=self.ch_gift,
+            status="succeeded",
+            amount=5000,
+            currency="CHF",
+            occurred_at=self.ch_gift.created_at,
+            status_event_at=self.ch_gift.created_at,
+        )
+        client = Client()
+        path = self.request_link(client, kind="access", language="de")
+        self.assertIn(t("Download my data as JSON", "de"), text_of(client.get(path, HTTP_HOST=HOSTS["ch"])))
+
+        download = client.post(path, {"format": "json"}, HTTP_HOST=HOSTS["ch"])
+
+        self.assertEqual(download.status_code, 200)
+        self.assertEqual(download["Content-Type"], "application/json; charset=utf-8")
+        self.assertEqual(download["Content-Disposition"], 'attachment; filename="my-data-ch.json"')
+        copy = json.loads(download.content)
+        self.assertEqual((copy["format"], copy["section"]), ("plaidoyer-data-copy/1", "ch"))
+        person = copy["person"]
+        self.assertEqual(
+            (person["email"], person["first_name"], person["last_name"]),
+            ("maryia@example.org", "Maryia", "Kalesnikava"),
+        )
+        self.assertEqual(moment(person["known_since"]), moment(self.ch_gift.supporter.created_at))
+        [gift] = copy["actions"]  # the French section's gift is not this section's
+        self.assertEqual((gift["type"], gift["language"]), ("donations.donation", "fr"))
+        self.assertEqual(moment(gift["created_at"]), moment(self.ch_gift.created_at))
+        fields = gift["fields"]
+        self.assertEqual(
+            (fields["amount"], fields["currency"], fields["frequency"], fields["status"], fields["city"]),
+            (5000, "CHF", "one_off", "succeeded", "Lausanne"),
+        )
+        self.assertNotIn("ip_hash", fields)
+        self.assertNotIn("idempotency_key", fields)
+        self.assertEqual(
+            [(p["status"], p["amount"], p["amount_refunded"], p["currency"]) for p in gift["payments"]],
+            [("succeeded", 5000, 0, "CHF")],
+        )
+        [consent] = copy["consents"]
+        self.assertEqual(
+            (consent["purpose"], consent["granted"], consent["wording"], consent["action"]),
+            (
+                "processing",
+                True,
+                "J'accepte que mes données servent à traiter mon don.",
+                "donations.donation:1",
+            ),
+        )
+        self.assertNotIn("Paris", download.content.decode())
+        # The link worked once, whichever copy was taken.
+        self.assertEqual(client.post(path, HTTP_HOST=HOSTS["ch"]).status_code, 400)
 
     def test_an_expired_or_forged_link_says_so_and_changes_nothing(self):
         client = Client()
@@ -283,6 +350,75 @@ class YourDataPageTests(TestCase):
                 self.assertEqual(ask(client, captcha=False).status_code, 303)
             self.assertEqual(ask(client, email="other@example.org", captcha=False).status_code, 429)
         self.assertEqual([message.to for message in mail.outbox], [["maryia@example.org"]])
+
+    def test_data_officers_see_their_own_sections_requests_and_nobody_else_does(self):
+        from django.contrib.auth.models import User
+
+        client = Client()
+        path = self.request_link(client, kind="access")
+        client.post(path, HTTP_HOST=HOSTS["ch"])  # downloaded
+        with self.captureOnCommitCallbacks(execute=True):
+            ask(client, email="nobody@example.org", language="it")  # told by email that nothing is held
+        self.request_link(client, code="fr", kind="erasure")  # France's, not used yet
+        users = {}
+        for code, role in (
+            ("ch", "data-officer"),
+            ("fr", "data-officer"),
+            ("ch", "editor"),
+            ("ch", "moderator"),
+        ):
+            users[code, role] = User.objects.create_user(f"{code}-{role}", password="pw")
+            users[code, role].groups.add(self.sections[code].groups[role])
+
+        def seen(user):
+            staff = Client()
+            staff.force_login(user)
+            return staff.get("/admin/data-requests/")
+
+        def rows(response):
+            """The list's rows as text (the filters name every kind too)."""
+            table = re.search(r"<table class=\"listing.*?</table>", response.content.decode(), flags=re.S)
+            return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", table.group(0))).split()) if table else ""
+
+        ch_list = seen(users["ch", "data-officer"])
+        self.assertEqual(ch_list.status_code, 200)
+        language = ch_list["Content-Language"]
+        ch_rows = rows(ch_list)
+        self.assertIn(
+            f"{t('A copy of my data', language)} it {t('Address unknown: told that nothing is held', language)}",
+            ch_rows,
+        )
+        self.assertIn(f"{t('A copy of my data', language)} fr {t('Copy downloaded', language)}", ch_rows)
+        self.assertNotIn(t("The erasure of my data", language), ch_rows)  # France's request
+        self.assertNotIn("example.org", ch_list.content.decode())
+        fr_rows = rows(seen(users["fr", "data-officer"]))
+        self.assertIn(
+            f"{t('The erasure of my data', language)} fr {t('Link sent, not used yet', language)}", fr_rows
+        )
+        self.assertNotIn(t("A copy of my data", language), fr_rows)
+        # Editors and moderators work on pages: the list is not theirs (Wagtail sends them to the dashboard).
+        for role in ("editor", "moderator"):
+            refused = seen(users["ch", role])
+            self.assertEqual((refused.status_code, refused["Location"]), (302, "/admin/"))
+
+    def test_data_officers_of_sections_created_before_the_list_get_it_from_the_migration(self):
+        from importlib import import_module
+
+        from django.apps import apps
+        from django.contrib.auth.models import User
+
+        group = self.sections["fr"].groups["data-officer"]
+        group.permissions.remove(*group.permissions.filter(content_type__model="rightsrequest"))
+        officer = User.objects.create_user("fr-officer", password="pw")
+        officer.groups.add(group)
+        self.assertFalse(officer.has_perm("supporters.view_rightsrequest"))
+
+        import_module("supporters.migrations.0013_data_officers_view_rights_requests").grant(apps, None)
+
+        self.assertTrue(User.objects.get(pk=officer.pk).has_perm("supporters.view_rightsrequest"))
+        self.assertFalse(
+            self.sections["fr"].groups["editor"].permissions.filter(content_type__model="rightsrequest")
+        )
 
 
 # --- With Stripe (localstripe) and at the same moment ------------------------------------------------

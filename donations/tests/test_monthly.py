@@ -3,11 +3,12 @@
 import time
 
 import pytest
+import requests
 from django.core import mail
 
 from donations.models import Donation, DonationStatus, Payment
 
-from .conftest import card_token, donate, event, post_event, stripe_events, stripe_get, t
+from .conftest import KEYS, card_token, donate, event, post_event, stripe_events, stripe_get, t
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,71 @@ def test_refund_of_one_monthly_charge_marks_that_payment_only(
     statuses = dict(Payment.objects.values_list("stripe_invoice_id", "status"))
     assert statuses == {"in_m1": "succeeded", "in_m2": "refunded"}
     assert Payment.objects.get(stripe_invoice_id="in_m2").amount_refunded == 2000
+
+
+def test_a_change_at_stripe_moves_the_gifts_amount_and_status_once_and_in_order(
+    client, stripe_env, donation_pages, localstripe
+):
+    donation = start_monthly(client, localstripe)
+    # Changed in Stripe's dashboard: the subscription moves to the plan of CHF 35 a month.
+    subscription = stripe_get(localstripe, f"subscriptions/{donation.stripe_subscription_id}")
+    requests.post(
+        f"{localstripe}/v1/plans",
+        data={
+            "id": "dashboard-chf-3500",
+            "amount": 3500,
+            "currency": "chf",
+            "interval": "month",
+            "product": "plaidoyer-monthly-donation",
+        },
+        auth=(KEYS["ch"]["secret"], ""),
+        timeout=10,
+    ).raise_for_status()
+    requests.post(
+        f"{localstripe}/v1/subscriptions/{donation.stripe_subscription_id}",
+        data={"items[0][id]": subscription["items"]["data"][0]["id"], "items[0][plan]": "dashboard-chf-3500"},
+        auth=(KEYS["ch"]["secret"], ""),
+        timeout=10,
+    ).raise_for_status()
+    changed = stripe_get(localstripe, f"subscriptions/{donation.stripe_subscription_id}")
+    now = int(time.time())
+    update = event("customer.subscription.updated", changed, created=now + 10)
+
+    assert post_event(client, "ch", update).content == b"monthly donation updated: amount"
+    assert post_event(client, "ch", update).content == b"already processed"
+    donation.refresh_from_db()
+    assert (donation.amount, donation.display_amount) == (3500, "35\xa0CHF")
+
+    # An older event (the subscription as it was) arriving late changes nothing.
+    assert post_event(
+        client, "ch", event("customer.subscription.updated", subscription, created=now)
+    ).content == (b"monthly donation unchanged")
+    donation.refresh_from_db()
+    assert donation.amount == 3500
+
+    # Stripe gives up retrying a month: the subscription is past due, then unpaid; the gift has failed.
+    past_due = {**changed, "status": "past_due"}
+    assert post_event(
+        client, "ch", event("customer.subscription.updated", past_due, created=now + 20)
+    ).content == (b"monthly donation updated: status")
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.FAILED
+    # A late event from before the failure does not bring it back.
+    active = {**changed, "status": "active"}
+    post_event(client, "ch", event("customer.subscription.updated", active, created=now + 15))
+    ended = {**changed, "status": "canceled"}
+    post_event(client, "ch", event("customer.subscription.updated", ended, created=now + 30))
+    donation.refresh_from_db()
+    assert (donation.status, donation.amount) == (DonationStatus.CANCELLED, 3500)
+
+
+def test_a_subscription_of_another_section_changes_nothing(client, stripe_env, donation_pages, localstripe):
+    donation = start_monthly(client, localstripe)
+    subscription = stripe_get(localstripe, f"subscriptions/{donation.stripe_subscription_id}")
+    moved = {**subscription, "status": "past_due", "metadata": {}}
+
+    response = post_event(client, "fr", event("customer.subscription.updated", moved))
+
+    assert response.content == b"ignored: not a monthly donation of this section"
+    donation.refresh_from_db()
+    assert (donation.status, donation.amount) == (DonationStatus.PENDING, 2000)

@@ -4,6 +4,7 @@ under concurrent deliveries), printed with the Cerfa 11580 mentions, seen by the
 import io
 
 import pytest
+import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -15,14 +16,14 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from donations.models import Donation, DonationStatus, Payment, Receipt, ReceiptCounter
-from donations.receipts import amount_in_words, issue_receipt
+from donations.receipts import amount_in_words, issue_receipt, receipt_pdf
 from sections.dates import long_date
 from sections.demo import create_sections
 from sections.models import SectionSettings
 from supporters.models import Supporter
 from supporters.tests.helpers import run_concurrently
 
-from .conftest import KEYS, event, post_event
+from .conftest import KEYS, card_token, donate, event, post_event, stripe_events, stripe_get, t
 
 
 def section_secrets():
@@ -227,6 +228,18 @@ class ReceiptTests(TestCase):
         self.assertEqual(issue_receipt(payments[1]).number, 1)
         self.assertEqual(issue_receipt(payments[0]).number, 2)
 
+    def test_the_cancellation_of_a_refunded_gifts_receipt_is_in_the_donors_language(self):
+        donation = make_donation(self.sections["fr"].site, 8, language="de")
+        self.deliver(succeeded(donation))
+        mail.outbox = []
+
+        self.deliver(refunded(donation))
+
+        [message] = mail.outbox
+        self.assertEqual(message.subject, "Ihre Steuerbescheinigung Nr. 000001 ist annulliert")
+        self.assertIn("Ihre Spende von 50", message.body)
+        self.assertIn("Steuerbescheinigung Nr. 000001 ist daher annulliert", message.body)
+
     def test_a_section_without_tax_receipts_sends_the_email_without_one(self):
         donation = make_donation(self.sections["ch"].site, 6, currency="CHF", amount=6000)
 
@@ -390,3 +403,85 @@ def test_one_gift_settled_by_deliveries_at_once_gets_one_receipt(french_site):
     assert list(Receipt.objects.values_list("number", flat=True)) == [1]
     assert ReceiptCounter.objects.get(site=french_site).last_number == 1
     assert len(mail.outbox) == 1
+
+
+# --- A refunded gift's receipt is cancelled (localstripe, signed webhooks) -----------------------
+
+
+def paid_at_localstripe(client, localstripe, email):
+    """A French one-off gift paid with a test card at localstripe, settled by localstripe's own event."""
+    token = card_token(localstripe, "4242424242424242", code="fr")
+    response = donate(client, "fr", stripe_token=token, email=email)
+    assert response.json()["status"] == "succeeded", response.json()
+    donation = Donation.objects.get(email=email)
+    (paid,) = stripe_events(localstripe, "payment_intent.succeeded", donation.stripe_payment_intent_id)
+    assert post_event(client, "fr", paid).status_code == 200
+    return donation
+
+
+@pytest.mark.django_db
+def test_a_refunded_gifts_receipt_is_cancelled_its_number_kept_and_the_donor_told_once(
+    client, stripe_env, donation_pages, localstripe, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        donation = paid_at_localstripe(client, localstripe, "veranika@example.org")
+    receipt = Receipt.objects.get()
+    assert receipt.number == 1
+    mail.outbox = []
+
+    # Refunded in full from Stripe's dashboard: Stripe sends charge.refunded (localstripe does not).
+    payment = Payment.objects.get()
+    requests.post(
+        f"{localstripe}/v1/refunds",
+        data={"charge": payment.stripe_charge_id},
+        auth=(KEYS["fr"]["secret"], ""),
+        timeout=10,
+    ).raise_for_status()
+    charge = stripe_get(localstripe, f"charges/{payment.stripe_charge_id}", code="fr")
+    assert charge["refunded"] is True
+    refund = event("charge.refunded", charge)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_event(client, "fr", refund).status_code == 200
+        # Delivered again, and reported again under another event: still one cancellation, one email.
+        assert post_event(client, "fr", refund).content == b"already processed"
+        assert post_event(client, "fr", event("charge.refunded", charge)).status_code == 200
+
+    receipt.refresh_from_db()
+    assert receipt.cancelled_at is not None
+    assert (receipt.number, receipt.amount) == (1, 5000)
+    [message] = mail.outbox
+    assert message.to == ["veranika@example.org"]
+    assert message.subject == t("Your tax receipt no. %(number)s is cancelled", number="000001")
+    body = " ".join(message.body.split())
+    assert "000001" in message.body and receipt.display_amount in message.body
+    assert t("If you did not ask for this refund, or have a question, reply to this email.") in body
+    # The register keeps the receipt with its number, and its PDF says it is cancelled.
+    assert "REÇU ANNULÉ" in pdf_text(receipt_pdf(receipt))
+    donation.refresh_from_db()
+    assert donation.status == DonationStatus.REFUNDED
+
+    # The next gift gets the next number: a cancelled number is never given again.
+    with django_capture_on_commit_callbacks(execute=True):
+        paid_at_localstripe(client, localstripe, "maryia@example.org")
+    assert [(row.number, row.cancelled_at is None) for row in Receipt.objects.order_by("number")] == [
+        (1, False),
+        (2, True),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_partial_refund_keeps_the_receipt(client, stripe_env, donation_pages, localstripe):
+    paid_at_localstripe(client, localstripe, "veranika@example.org")
+    payment = Payment.objects.get()
+    requests.post(
+        f"{localstripe}/v1/refunds",
+        data={"charge": payment.stripe_charge_id, "amount": "1000"},
+        auth=(KEYS["fr"]["secret"], ""),
+        timeout=10,
+    ).raise_for_status()
+    charge = stripe_get(localstripe, f"charges/{payment.stripe_charge_id}", code="fr")
+
+    assert post_event(client, "fr", event("charge.refunded", charge)).status_code == 200
+
+    assert Receipt.objects.get().cancelled_at is None
+    assert Payment.objects.get().amount_refunded == 1000

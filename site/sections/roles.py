@@ -103,6 +103,8 @@ ROLES = (
             "supporters.erase_supporter",
             "supporters.view_failedemail",
             "supporters.resend_failedemail",
+            # The log of visitors' requests for a copy or the erasure of their data (no personal data in it).
+            "supporters.view_rightsrequest",
             # The section's CRM webhooks (crm): registered, followed and replayed by data officers.
             "crm.add_webhookdestination",
             "crm.change_webhookdestination",
