@@ -52,6 +52,22 @@ def create_database(database_url):
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def copy_database(source_url, database_url):
+    """A fresh database at `database_url` holding what `source_url` holds (pg_dump, no migrations to run)."""
+    create_database(database_url)
+    dump = subprocess.run(
+        [PostgresCluster.binary("pg_dump"), "--no-owner", "--no-privileges", "--dbname", source_url],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [PostgresCluster.binary("psql"), "--quiet", "--set", "ON_ERROR_STOP=1", "--dbname", database_url],
+        input=dump.stdout,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def wait_for_port(port, timeout=60, name="gunicorn"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
