@@ -200,13 +200,25 @@ def limited_submit(page, request, site, section, form):
                 "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
             ),
         )
-        return invalid(page, request, section, form, status=502)
+        return stripe_unavailable(page, request, section, form)
     if donation is None:
         # The same attempt submitted twice at once: the first one created the donation.
         return resume(
             page, request, section, form, Donation.objects.get(idempotency_key=data["idempotency_key"])
         )
     return started_response(page, request, donation, started)
+
+
+def stripe_unavailable(page, request, section, form):
+    """Stripe did not answer (down, unreachable, or slower than payments.HTTP_TIMEOUT_SECONDS on each try).
+
+    The form comes back with what the visitor typed and the error next to the card field; nothing of the
+    attempt was kept (its transaction rolled back). 429 with Retry-After, as when Redis is down (see
+    `submit`): the site works, the visitor is to try again in a minute; never a 5xx.
+    """
+    response = invalid(page, request, section, form, status=429)
+    response["Retry-After"] = "60"
+    return response
 
 
 def create_donation(page, request, site, section, form):
@@ -272,7 +284,7 @@ def resume(page, request, section, form, donation):
         form.add_error(
             "stripe_token", _("The payment service could not be reached. Please try again in a few minutes.")
         )
-        return invalid(page, request, section, form, status=502)
+        return stripe_unavailable(page, request, section, form)
     return started_response(page, request, donation, started)
 
 
