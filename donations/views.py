@@ -267,11 +267,19 @@ def create_donation(page, request, site, section, form):
 
 
 def resume(page, request, section, form, donation):
-    """A repeated submission of an attempt already made: answer as the first time, create nothing."""
-    same_person = donation.site_id == section.site_id and canonical_email(donation.email) == canonical_email(
-        form.cleaned_data["email"]
+    """A repeated submission of an attempt already made: answer as the first time, create nothing.
+
+    Only the same attempt: the same person giving the same amount as often. Its key sent again with
+    another amount or frequency (a form changed after it was sent, or replayed) would be thanked for a
+    gift it did not make: it is refused, and the page gets a fresh key.
+    """
+    data = form.cleaned_data
+    same_attempt = (
+        donation.site_id == section.site_id
+        and canonical_email(donation.email) == canonical_email(data["email"])
+        and (donation.amount, donation.frequency) == (data["amount"], data["frequency"])
     )
-    if not same_person:
+    if not same_attempt:
         form.add_error(None, _("This form has expired. Please reload the page and try again."))
         return invalid(page, request, section, form, status=409)
     try:
