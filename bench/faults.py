@@ -414,7 +414,8 @@ def report(name, run, marks, key):
         f"page cache hit {since(hit_again, back_at)}, /health/ ok {since(health_ok, back_at)}"
     )
     connection.close()
-    return good and get_5xx == 0 and hit_again is not None
+    # Only Redis's return is told by the page cache: after the other faults it may not be hit again in time.
+    return good and get_5xx == 0 and (hit_again is not None or not name.startswith("redis"))
 
 
 def all_faults(key):
