@@ -7,6 +7,7 @@ tested under gunicorn with a PostgreSQL of its own (tests/test_postgres_restart.
 """
 
 import socket
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -14,7 +15,8 @@ from django.db import connection
 from django.test import Client
 from django.utils.translation import gettext, override
 
-from petitions.models import Signature
+from petitions.models import Signature, SignatureState
+from petitions.signatures import confirmation_url
 from petitions.tests.conftest import form_data, make_petition, sign_path
 from sections.translation import translate
 from supporters.models import ActionCount, ConsentRecord
@@ -121,3 +123,29 @@ def test_any_other_server_error_is_still_the_plain_500_page(sections, monkeypatc
     response = Client(raise_request_exception=False).get("/fr/", HTTP_HOST=CH)
     assert response.status_code == 500
     assert "Une erreur est survenue." in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmation_clicked_while_the_database_is_down_can_be_sent_again_and_confirms_and_counts_once(
+    german_petition, sections, monkeypatch, django_capture_on_commit_callbacks
+):
+    visitor = Client(raise_request_exception=False)
+    data = form_data(german_petition, sections["ch"].settings, captcha=solution(CH, visitor))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert visitor.post(sign_path(german_petition), data, HTTP_HOST=CH).status_code == 303
+    signature = Signature.objects.get()
+    path = urlsplit(confirmation_url(signature)).path
+
+    with DatabaseAway(monkeypatch):
+        refused = visitor.post(path, HTTP_HOST=CH)
+    assert refused.status_code == 503
+    again = BeautifulSoup(refused.content, "html.parser").form
+    assert again["action"] == path
+
+    # Sent again once the database is back, then the link replayed (a second click, a mail scanner).
+    for _click in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert visitor.post(again["action"], HTTP_HOST=CH).status_code == 200
+    signature.refresh_from_db()
+    assert signature.state == SignatureState.CONFIRMED
+    assert ActionCount.total_for(german_petition.translation_key) == 1

@@ -45,7 +45,12 @@ def server_error(request):
         response = TemplateResponse(
             request,
             "503_database.html",
-            {"fields": fields, "action": request.get_full_path(), "language": translation.get_language()},
+            {
+                "send_again": request.method == "POST",
+                "fields": fields,
+                "action": request.get_full_path(),
+                "language": translation.get_language(),
+            },
             status=503,
         )
         response.render()
