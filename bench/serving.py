@@ -258,9 +258,6 @@ class PostgresCluster:
         """Stopped as an operator would (fast: open transactions are rolled back, connections dropped)."""
         self.pg_ctl("stop", "-m", "fast")
 
-    def restart(self):
-        self.pg_ctl("restart", "-m", "fast")
-
     def close(self):
         with contextlib.suppress(subprocess.CalledProcessError):
             self.pg_ctl("stop", "-m", "immediate")

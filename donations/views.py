@@ -210,7 +210,7 @@ def limited_submit(page, request, site, section, form):
 
 
 def stripe_unavailable(page, request, section, form):
-    """Stripe did not answer (down, unreachable, or slower than payments.HTTP_TIMEOUT_SECONDS on each try).
+    """Stripe failed or did not answer (down, unreachable, or slower than payments.HTTP_TIMEOUT_SECONDS on each try).
 
     The form comes back with what the visitor typed and the error next to the card field; nothing of the
     attempt was kept (its transaction rolled back). 429 with Retry-After, as when Redis is down (see
