@@ -9,6 +9,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -49,6 +50,22 @@ def create_database(database_url):
     with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def copy_database(source_url, database_url):
+    """A fresh database at `database_url` holding what `source_url` holds (pg_dump, no migrations to run)."""
+    create_database(database_url)
+    dump = subprocess.run(
+        [PostgresCluster.binary("pg_dump"), "--no-owner", "--no-privileges", "--dbname", source_url],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [PostgresCluster.binary("psql"), "--quiet", "--set", "ON_ERROR_STOP=1", "--dbname", database_url],
+        input=dump.stdout,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def wait_for_port(port, timeout=60, name="gunicorn"):
@@ -185,3 +202,63 @@ class RedisServer:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGCONT)
             self.stop()
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of one's own (initdb in its directory, its port, its socket there), to restart at will.
+
+    PostgreSQL refuses to run as root: run as root, its commands run as the `postgres` user, who owns the
+    directory. fsync is off: nothing here must survive the machine crashing, only the server restarting.
+    """
+
+    def __init__(self, port, directory=None):
+        self.port = port
+        self.directory = Path(directory or tempfile.mkdtemp(prefix="plaidoyer-pg-"))
+        self.data = self.directory / "data"
+        self.url = f"postgres://postgres@127.0.0.1:{port}"
+
+    @staticmethod
+    def binary(name):
+        found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=lambda p: int(p.parts[-3]))
+        if not found:
+            raise RuntimeError(f"{name} is missing: apt-get install postgresql")
+        return str(found[-1])
+
+    def run(self, name, *args):
+        command = [self.binary(name), *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def create(self):
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+        self.run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+        self.start()
+
+    def pg_ctl(self, action, *args):
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self.run(
+            "pg_ctl",
+            action,
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.directory / "log"),
+            "-o",
+            options,
+            "-w",
+            *args,
+        )
+
+    def start(self):
+        self.pg_ctl("start")
+
+    def stop(self):
+        """Stopped as an operator would (fast: open transactions are rolled back, connections dropped)."""
+        self.pg_ctl("stop", "-m", "fast")
+
+    def close(self):
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.pg_ctl("stop", "-m", "immediate")
+        shutil.rmtree(self.directory, ignore_errors=True)

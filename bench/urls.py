@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from plaidoyer.urls import handler400, handler500  # noqa: F401 (the site's error pages, looked up here)
 from plaidoyer.urls import urlpatterns as site_urlpatterns
 
 

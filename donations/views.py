@@ -200,13 +200,25 @@ def limited_submit(page, request, site, section, form):
                 "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
             ),
         )
-        return invalid(page, request, section, form, status=502)
+        return stripe_unavailable(page, request, section, form)
     if donation is None:
         # The same attempt submitted twice at once: the first one created the donation.
         return resume(
             page, request, section, form, Donation.objects.get(idempotency_key=data["idempotency_key"])
         )
     return started_response(page, request, donation, started)
+
+
+def stripe_unavailable(page, request, section, form):
+    """Stripe failed or did not answer (down, unreachable, or slower than payments.HTTP_TIMEOUT_SECONDS on each try).
+
+    The form comes back with what the visitor typed and the error next to the card field; nothing of the
+    attempt was kept (its transaction rolled back). 429 with Retry-After, as when Redis is down (see
+    `submit`): the site works, the visitor is to try again in a minute; never a 5xx.
+    """
+    response = invalid(page, request, section, form, status=429)
+    response["Retry-After"] = "60"
+    return response
 
 
 def create_donation(page, request, site, section, form):
@@ -255,11 +267,19 @@ def create_donation(page, request, site, section, form):
 
 
 def resume(page, request, section, form, donation):
-    """A repeated submission of an attempt already made: answer as the first time, create nothing."""
-    same_person = donation.site_id == section.site_id and canonical_email(donation.email) == canonical_email(
-        form.cleaned_data["email"]
+    """A repeated submission of an attempt already made: answer as the first time, create nothing.
+
+    Only the same attempt: the same person giving the same amount as often. Its key sent again with
+    another amount or frequency (a form changed after it was sent, or replayed) would be thanked for a
+    gift it did not make: it is refused, and the page gets a fresh key.
+    """
+    data = form.cleaned_data
+    same_attempt = (
+        donation.site_id == section.site_id
+        and canonical_email(donation.email) == canonical_email(data["email"])
+        and (donation.amount, donation.frequency) == (data["amount"], data["frequency"])
     )
-    if not same_person:
+    if not same_attempt:
         form.add_error(None, _("This form has expired. Please reload the page and try again."))
         return invalid(page, request, section, form, status=409)
     try:
@@ -272,7 +292,7 @@ def resume(page, request, section, form, donation):
         form.add_error(
             "stripe_token", _("The payment service could not be reached. Please try again in a few minutes.")
         )
-        return invalid(page, request, section, form, status=502)
+        return stripe_unavailable(page, request, section, form)
     return started_response(page, request, donation, started)
 
 

@@ -31,18 +31,31 @@ def describe(error):
     return f"{type(error).__name__} {code}" if code else type(error).__name__
 
 
+def is_permanent(error):
+    """A 5xx answer about this recipient or this message (550 mailbox unavailable, 554 rejected): waiting
+    will not change it (RFC 5321, 4.2.1), so it is not retried for hours but listed at once.
+
+    Everything else may pass: a 4xx, a server that cannot be reached or times out, and also a 5xx about
+    the connection, the sender or the login (a relay refusing us, wrong credentials), which the section's
+    operators can mend; those are retried.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(500 <= code < 600 for code, _message in error.recipients.values())
+    return isinstance(error, smtplib.SMTPDataError) and 500 <= error.smtp_code < 600
+
+
 def send(message, *, task, args, attempt, supporter, kind):
     """Send `message`, the email of `task(*args, attempt=attempt)`; True once the server accepted it.
 
     On a mail error: the task is enqueued again after settings.EMAIL_RETRY_DELAYS[attempt - 1] seconds;
-    after the last delay (or on a backend that runs tasks at once and cannot wait) the email is recorded
-    as a FailedEmail of the supporter's section.
+    after the last delay, at once for a permanent refusal (`is_permanent`), or on a backend that runs
+    tasks at once and cannot wait, the email is recorded as a FailedEmail of the supporter's section.
     """
     try:
         message.send()
     except MAIL_ERRORS as error:
         delays = settings.EMAIL_RETRY_DELAYS
-        if attempt <= len(delays) and task.get_backend().supports_defer:
+        if attempt <= len(delays) and task.get_backend().supports_defer and not is_permanent(error):
             run_after = timezone.now() + datetime.timedelta(seconds=delays[attempt - 1])
             task.using(run_after=run_after).enqueue(*args, attempt=attempt + 1)
             logger.warning(

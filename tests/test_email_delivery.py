@@ -40,7 +40,8 @@ SMTP_PORT = 8781  # this branch's ports: 8781-8789
 
 
 class SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for smtplib: accepts every message, or refuses every connection with 554."""
+    """Just enough SMTP for smtplib: accepts every message, refuses every connection with 554, or refuses
+    every recipient for good (550, as for a mailbox that does not exist)."""
 
     def handle(self):
         server = self.server
@@ -51,7 +52,9 @@ class SMTPHandler(socketserver.StreamRequestHandler):
         self.wfile.write(b"220 test ESMTP\r\n")
         while line := self.rfile.readline():
             command = line.strip().upper()
-            if command.startswith(b"DATA"):
+            if command.startswith(b"RCPT") and server.no_such_mailbox:
+                self.wfile.write(b"550 5.1.1 Mailbox unavailable\r\n")
+            elif command.startswith(b"DATA"):
                 self.wfile.write(b"354 go ahead\r\n")
                 data = b"".join(iter(self.rfile.readline, b".\r\n"))
                 server.received.append(email.message_from_bytes(data))
@@ -70,6 +73,7 @@ class SMTPServer(socketserver.ThreadingTCPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", SMTP_PORT), SMTPHandler)
         self.refusing = False
+        self.no_such_mailbox = False
         self.connections = 0
         self.received = []
 
@@ -155,6 +159,7 @@ class EmailDeliveryTests(TestCase):
 
     def setUp(self):
         self.smtp.refusing = False
+        self.smtp.no_such_mailbox = False
         self.smtp.connections = 0
         self.smtp.received = []
 
@@ -304,6 +309,23 @@ class EmailDeliveryTests(TestCase):
         )
         signature.refresh_from_db()
         self.assertEqual(signature.state, SignatureState.CONFIRMED)
+
+    def test_a_mailbox_refused_for_good_is_listed_at_once_without_retries_and_the_visitor_sees_no_error(self):
+        self.smtp.no_such_mailbox = True
+        with Clock() as clock:
+            signature = self.sign("nobody@example.org")  # thanked as usual (sign() checks the page)
+            run_worker()
+            failed = FailedEmail.objects.get()
+            self.assertEqual(
+                (failed.supporter, failed.kind, failed.attempts, failed.error),
+                (signature.supporter, EmailKind.SIGNATURE_CONFIRM, 1, "SMTPRecipientsRefused 550"),
+            )
+            self.assertFalse(DBTaskResult.objects.ready().exists())  # no retry queued
+            clock.advance(hours=3)
+            run_worker()
+            self.assertEqual(self.smtp.connections, 1)
+        self.client.force_login(self.officer("fr"))
+        self.assertContains(self.client.get(reverse("failed_email:index")), "nobody@example.org")
 
     def test_an_email_for_a_supporter_erased_meanwhile_is_dropped_and_their_undelivered_emails_go(self):
         self.smtp.refusing = True

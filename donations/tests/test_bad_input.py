@@ -161,11 +161,14 @@ def test_the_script_gets_the_refused_card_token_as_a_field_error(client, stripe_
     assert nothing_written()
 
 
-def test_only_a_stripe_that_cannot_be_reached_is_a_502(client, stripe_env, donation_pages, settings):
+def test_a_stripe_that_cannot_be_reached_is_a_429_to_try_again_not_a_5xx(
+    client, stripe_env, donation_pages, settings
+):
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens on the discard port
     response = donate(client, "ch", stripe_token="tok_anything")
 
-    assert response.status_code == 502
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
     assert response.json()["errors"]["stripe_token"][0]["message"] == t(
         "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
     )

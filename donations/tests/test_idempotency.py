@@ -18,7 +18,7 @@ from donations.models import Donation
 from donations.payments import STRIPE_API_VERSION
 from supporters.models import ConsentRecord
 
-from .conftest import KEYS, card_token, donate, form_data, stripe_get
+from .conftest import KEYS, card_token, donate, form_data, stripe_get, t
 
 RECORDED = Path(__file__).parent / "recorded"
 
@@ -70,6 +70,29 @@ def test_someone_else_cannot_reuse_an_attempts_key(client, stripe_env, donation_
     assert other.status_code == 409
     assert "client_secret" not in other.json()
     assert Donation.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", [{"amount": "80"}, {"frequency": "monthly"}])
+def test_an_attempts_key_sent_again_with_another_gift_is_refused_and_charges_nothing_more(
+    client, stripe_env, donation_pages, localstripe, change
+):
+    data = form_data("ch", stripe_token=card_token(localstripe, "4242424242424242"))
+    assert donate(client, "ch", **data).json()["status"] == "succeeded"
+
+    changed = donate(
+        client, "ch", **{**data, **change, "stripe_token": card_token(localstripe, "4242424242424242")}
+    )
+
+    assert changed.status_code == 409
+    answer = changed.json()
+    assert answer["errors"]["__all__"][0]["message"] == t(
+        "This form has expired. Please reload the page and try again."
+    )
+    assert answer["retry_key"] != data["idempotency_key"]
+    donation = Donation.objects.get()
+    assert (donation.amount, donation.frequency) == (6000, "one_off")
+    assert len(payment_intents_for(localstripe, data["idempotency_key"])) == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -17,6 +17,8 @@ from . import health, page_cache
 
 # Django's own 400 view renders without the request: no section, no language of the URL.
 handler400 = "plaidoyer.views.bad_request"
+# A lost database connection gets a "try again" page in the URL's language (503), not Django's bare 500.
+handler500 = "plaidoyer.views.server_error"
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),

@@ -311,8 +311,12 @@ TEMPLATES = [
 
 # --- Database ----------------------------------------------------------------
 # SQLite when DATABASE_URL is unset (local demo); PostgreSQL through psycopg 3 otherwise.
+# A connection is kept a minute and checked before its first use in each request: after PostgreSQL
+# restarts, the next request reconnects instead of failing on the dead connection (README, "Health and faults").
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60)
+    "default": dj_database_url.parse(
+        DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg's default, which Django turns off: the one statement that records a supporter's action
