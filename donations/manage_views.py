@@ -162,7 +162,10 @@ def gifts_view(page, request):
             "card_key": new_idempotency_key(),
         }
     )
-    return allow_stripe(_render(request, "donations/manage_gifts.html", context, status=status))
+    response = allow_stripe(_render(request, "donations/manage_gifts.html", context, status=status))
+    if status == 429:
+        response["Retry-After"] = "60"
+    return response
 
 
 def apply(request, section, gift, forms, errors):
@@ -213,6 +216,7 @@ def apply(request, section, gift, forms, errors):
         errors[gift.pk] = _(
             "The payment service could not be reached. Nothing was changed; please try again in a few minutes."
         )
-        return 502, ""
+        # Not a 5xx: nothing failed here, the donor may try again later (as a donation does then).
+        return 429, ""
     errors[gift.pk] = _("Choose what you want to do with this gift.")
     return 400, ""

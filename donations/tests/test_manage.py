@@ -349,6 +349,26 @@ class ManageTests(TestCase):
         assert ask_for_link(self.captureOnCommitCallbacks, EMAIL).status_code == 200
         assert mail.outbox == []
 
+    def test_stripe_out_of_reach_changes_nothing_and_says_so_next_to_the_gift(self):
+        gift = monthly_gift(self.localstripe)
+        ask_for_link(self.captureOnCommitCallbacks, EMAIL)
+        donor, gifts_url = open_gifts(link_in(mail.outbox[0]))
+        status = gift.status
+
+        with self.settings(STRIPE_API_BASE="http://127.0.0.1:9"):  # nothing listens there: refused at once
+            refused = act(donor, gifts_url, gift, "cancel")
+
+        assert refused.status_code == 429
+        assert refused["Retry-After"] == "60"
+        assert t(
+            "The payment service could not be reached. Nothing was changed; please try again in a few minutes."
+        ) in text_of(refused)
+        assert (
+            stripe_get(self.localstripe, f"subscriptions/{gift.stripe_subscription_id}")["status"] == "active"
+        )
+        gift.refresh_from_db()
+        assert gift.status == status
+
     def test_a_failed_month_emails_the_link_once_in_the_donors_language(self):
         gift = monthly_gift(self.localstripe, path="/de/spenden/")
         now = int(time.time())
