@@ -128,6 +128,9 @@ CRM_WEBHOOK_MAX_ATTEMPTS = int(env_str("CRM_WEBHOOK_MAX_ATTEMPTS", "10"))
 # Destinations on this machine (loopback, plain HTTP) are refused unless this is on: tests and local
 # trials only, never in production.
 CRM_WEBHOOK_ALLOW_LOOPBACK = False
+# Partner sites that embed a section's actions (sections.partner_sites) must be HTTPS; plain HTTP on
+# localhost or 127.0.0.1 is accepted only where this is on: development and tests, never production.
+EMBED_ALLOW_LOOPBACK_HTTP = False
 
 # --- Applications ------------------------------------------------------------
 INSTALLED_APPS = [

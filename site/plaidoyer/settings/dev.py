@@ -7,3 +7,5 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The local demo's users sign in without a second factor (production requires one).
 WAGTAIL_2FA_REQUIRED = False
+# A partner page on this machine may embed actions over plain HTTP (sections.partner_sites).
+EMBED_ALLOW_LOOPBACK_HTTP = True

@@ -42,3 +42,5 @@ AXES_ENABLED = False
 # that tests solve them in Python and in Chromium in milliseconds; verification is the real one.
 ALTCHA_CHALLENGE = {"algorithm": "PBKDF2/SHA-256", "cost": 10, "key_prefix": "0", "expires_seconds": 600}
 ALTCHA_HMAC_KEY = "test-altcha-key"
+# A partner page on this machine may embed actions over plain HTTP (sections.partner_sites).
+EMBED_ALLOW_LOOPBACK_HTTP = True
