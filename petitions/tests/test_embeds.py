@@ -168,7 +168,12 @@ def test_the_section_settings_form_says_which_line_is_not_a_site_address(admin_c
     data["partner_sites"] = "https://partenaire.example.org\nwww.exemple.fr/petition"
     response = admin_client.post(url, data)
     assert response.status_code == 200
-    assert "“www.exemple.fr/petition” is not a site address we can allow" in response.content.decode()
+    message = t(
+        "“%(line)s” is not a site address we can allow: write one address a line, like "
+        "https://partner.example.org (https, the site's host, no path)."
+    ) % {"line": "www.exemple.fr/petition"}
+    assert response.context["form"].errors == {"partner_sites": [message]}
+    assert message in text_of(response)
     sections["fr"].settings.refresh_from_db()
     assert sections["fr"].settings.partner_sites == ""
 
