@@ -381,7 +381,11 @@ RENDITIONS_CACHE = {
 CACHES["renditions"] = RENDITIONS_CACHE
 
 # --- Background tasks (django-tasks) -----------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# CRM deliveries have a queue of their own, taken by workers of their own (`db_worker --queue-name crm`):
+# a slow or failing CRM never holds up the confirmation and receipt emails of the `default` queue.
+CRM_TASK_QUEUE = "crm"
+TASK_QUEUES = ["default", CRM_TASK_QUEUE]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 
 # --- Passwords -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
