@@ -83,7 +83,7 @@ class CrmWebhooksTest(TestCase):
             site=self.sections[code].site, name=f"CRM {path}", url=self.receiver.url(path)
         )
 
-    def act(self, email="anna@example.org", newsletter=None, code="fr"):
+    def act(self, email="anna@example.org", newsletter=None, code="fr", partner=""):
         """A signature recorded through the kernel, as the petition page records it (newsletter: None when
         not asked)."""
         site = self.sections[code].site
@@ -96,6 +96,7 @@ class CrmWebhooksTest(TestCase):
             last_name="Muster",
             country="France",
             postal_code="75019",
+            partner=partner,
         )
         consents = ConsentRecord.asked(
             site,
@@ -292,6 +293,14 @@ class CrmWebhooksTest(TestCase):
         # A delivered event is not replayed again.
         self.client.post(replay_url)
         self.assertEqual(len(self.receiver.received("/flaky")), 4)
+
+    def test_a_signature_made_on_a_partner_site_names_the_partner_and_others_name_none(self):
+        self.destination("/ok-partner")
+        self.act(partner="https://solidarite.example.org")
+        self.act(email="bert@example.org")
+        first, second = self.bodies("/ok-partner")
+        self.assertEqual(first["action"]["referrer_data"], {"website": "https://solidarite.example.org"})
+        self.assertNotIn("referrer_data", second["action"])
 
     def test_a_data_officer_replaces_the_secret_and_sees_it_once_then_requests_are_signed_with_it(self):
         crm = self.destination("/ok-rotated")

@@ -183,7 +183,9 @@ def test_staff_copy_the_snippet_and_see_what_each_partner_brought(client, petiti
     sign_in_embed(client, petition, email="bert@example.org")
     staff = staff_of(sections["fr"].site, "fr-staff")
     client.force_login(staff)
-    response = client.get(f"/admin/petition-counts/{petition.pk}/partners/")
+    partners_url = f"/admin/petition-counts/{petition.pk}/partners/"
+    assert partners_url in client.get("/admin/petition-counts/").content.decode()
+    response = client.get(partners_url)
     assert response.status_code == 200
     html = response.content.decode()
     rows = [row for row in response.context["partners"]]
