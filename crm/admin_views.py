@@ -4,6 +4,7 @@ dead letters and their replay."""
 import django_filters
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -17,6 +18,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from sections.permissions import filter_for_user, sites_for_user
@@ -26,6 +28,7 @@ from . import delivery as sending
 from .models import Delivery, DeliveryState, EventKind, WebhookDestination
 
 REPLAY_PERMISSION = "crm.replay_delivery"
+CHANGE_PERMISSION = "crm.change_webhookdestination"
 
 
 class WebhookDestinationForm(WagtailAdminModelForm):
@@ -45,9 +48,54 @@ class WebhookDestinationInspectView(InspectView):
 
     def get_signing_secret_display_value(self):
         # The CRM needs it to verify signatures; only staff who may change the webhook see it.
-        if self.request.user.has_perm("crm.change_webhookdestination"):
+        if self.request.user.has_perm(CHANGE_PERMISSION):
             return self.object.signing_secret
         return "-"
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm(CHANGE_PERMISSION):
+            url = reverse("crm_webhooks:rotate_secret", args=[quote(self.object.pk)])
+            buttons.append(HeaderButton(_("New signing secret"), url=url, icon_name="key"))
+        return buttons
+
+
+class RotateSecretView(SectionScopedViewMixin, WagtailAdminTemplateMixin, TemplateView):
+    """A webhook's secret replaced (a leak, a staff change): a page that says what follows, one button, then
+    the new secret on the page that answers it. Every attempt from then on, retries included, is signed
+    with it; the old one verifies nothing more."""
+
+    template_name = "crm/admin/rotate_secret.html"
+    page_title = _("New signing secret")
+    header_icon = "key"
+    model = WebhookDestination
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.outside_user_sections and not request.user.has_perm(CHANGE_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def destination(self):
+        return get_object_or_404(WebhookDestination, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            destination=self.destination,
+            cancel_url=reverse("crm_webhooks:inspect", args=[quote(self.destination.pk)]),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        # An F() update: two clicks at once give two new versions, and the page shows the last.
+        WebhookDestination.objects.filter(pk=self.destination.pk).update(
+            secret_version=F("secret_version") + 1
+        )
+        self.destination.refresh_from_db(fields=["secret_version"])
+        log(instance=self.destination, action="wagtail.edit", user=request.user)
+        messages.success(request, _("%(name)s has a new signing secret.") % {"name": self.destination})
+        return self.render_to_response(self.get_context_data(new_secret=self.destination.signing_secret))
 
 
 class WebhookDestinationViewSet(SectionScopedModelViewSet):
@@ -64,6 +112,14 @@ class WebhookDestinationViewSet(SectionScopedModelViewSet):
     inspect_view_fields = ["name", "site", "url", "active", "created_at", "signing_secret"]
     inspect_view_class = WebhookDestinationInspectView
     copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                f"new-secret/<{self.pk_path_converter}:pk>/", RotateSecretView.as_view(), name="rotate_secret"
+            ),
+        ]
 
 
 class DeliveryPermissionPolicy(ModelPermissionPolicy):

@@ -134,4 +134,7 @@ def action_record(code, label, row):
         if value not in (None, ""):
             record["target"] = {"identifiers": [f"plaidoyer:{name.removesuffix('_id')}:{value}"]}
             break
+    # A signature made in a partner site's frame (petitions.embeds): OSDI's referrer, the partner's address.
+    if getattr(row, "partner", ""):
+        record["referrer_data"] = {"website": row.partner}
     return record

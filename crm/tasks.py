@@ -1,5 +1,6 @@
 """Background tasks (django-tasks): an event fanned out to the section's CRM webhooks, and each attempt."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -8,7 +9,9 @@ from django_tasks import task
 from . import delivery
 
 
-@task()
+# Their own queue (settings.CRM_TASK_QUEUE): a CRM that answers slowly keeps its own workers busy, not the
+# ones that send confirmation emails.
+@task(queue_name=settings.CRM_TASK_QUEUE)
 def publish_events(site_id, supporter_id, events, occurred_at):
     """Store the events ([kind, action label] pairs) and a delivery to each destination; send each."""
     ids = delivery.create_events(site_id, supporter_id, events, parse_datetime(occurred_at))
@@ -17,7 +20,7 @@ def publish_events(site_id, supporter_id, events, occurred_at):
     return len(ids)
 
 
-@task()
+@task(queue_name=settings.CRM_TASK_QUEUE)
 def deliver(delivery_id):
     """One attempt; a failure is tried again when due (`send_crm_deliveries`), then a dead letter."""
     return delivery.attempt(delivery_id)

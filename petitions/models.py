@@ -216,6 +216,21 @@ class PetitionPage(CachedViewRestrictions, RoutablePageMixin, Page):
 
         return share_card_response(request, self, card_for(self, request, self.demand, self.signature_count))
 
+    @path("embed/", name="embed")
+    def embed_view(self, request):
+        """The petition and its form in a listed partner site's frame (petitions.embeds)."""
+        from .embeds import embedded
+        from .views import petition_view
+
+        return embedded(request, self, lambda partner: petition_view(request, self, partner=partner))
+
+    @path("embed/thanks/", name="embed_thanks")
+    def embed_thanks_view(self, request):
+        from .embeds import embedded
+        from .views import thanks_view
+
+        return embedded(request, self, lambda partner: thanks_view(request, self, partner=partner))
+
     @path("counts/", name="counts")
     def counts_view(self, request):
         """The petition's count as public JSON (supporters.open_counts)."""
@@ -286,6 +301,9 @@ class Signature(SupporterAction):
     newsletter = models.BooleanField(_("newsletter opt-in"), default=False)
     # Asked for news of what this petition achieves (outcomes); the consent ledger keeps the wording.
     outcome_news = models.BooleanField(_("news of this action"), default=False)
+    # The partner site whose embed it was signed through (its origin, as the section lists it; empty on
+    # our own pages). Nothing about the visitor: the partner is the same for all its signers.
+    partner = models.CharField(_("partner site"), max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = _("signature")

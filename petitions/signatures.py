@@ -37,11 +37,12 @@ def confirmation_url(signature):
     return signature.site.root_url + path
 
 
-def record_signature(petition, section, site, data, language, ip_hash, double_opt_in=None):
+def record_signature(petition, section, site, data, language, ip_hash, double_opt_in=None, partner=""):
     """Store a signature and its consents; returns the new signature's id, or None if this person had signed.
 
     Both outcomes look the same to the visitor; the existing signer is told by email.
     `double_opt_in` is the section's setting unless given (a signature sent without JavaScript needs it).
+    `partner` is the listed partner site whose embed it came through (petitions.embeds), if any.
     Without double opt-in the signature counts at once. With it, the confirmation email's task is
     queued in the same transaction, so neither exists without the other.
     """
@@ -62,6 +63,7 @@ def record_signature(petition, section, site, data, language, ip_hash, double_op
         postal_code=data.get("postal_code", ""),
         newsletter=data.get("newsletter", False),
         outcome_news=bool(data.get("outcome_news")),
+        partner=partner,
         state=SignatureState.PENDING if double_opt_in else SignatureState.CONFIRMED,
         confirmed_at=None if double_opt_in else now,
     )

@@ -17,6 +17,7 @@ from supporters.captcha import captcha_missing
 from supporters.network import request_ip_hash
 from supporters.ratelimit import allow, too_many_requests
 
+from .embeds import embed_url
 from .forms import SignatureForm
 from .models import PetitionPage, Signature, SignatureState
 from .signatures import confirm_signature, record_signature, signature_id_from_token
@@ -42,7 +43,8 @@ def unavailable_reason(petition, section):
     return None, 200
 
 
-def petition_view(request, petition):
+def petition_view(request, petition, partner=""):
+    """The petition's form, on its page or (with `partner`, a listed partner's origin) in an embed."""
     section = SectionSettings.for_request(request)
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
@@ -60,7 +62,7 @@ def petition_view(request, petition):
             )
     if request.method == "POST":
         if reason is not None:
-            return render_petition(request, petition, section, None, reason, status=status)
+            return render_petition(request, petition, section, None, reason, status=status, partner=partner)
         if form.is_valid():
             # Without JavaScript there is no proof of work: the signature then counts only once
             # confirmed from its email, and few are taken from one address.
@@ -84,13 +86,19 @@ def petition_view(request, petition):
                 language=get_language(),
                 ip_hash=request_ip_hash(request),
                 double_opt_in=section.double_opt_in or without_script,
+                partner=partner,
             )
             # The same answer whether or not this address had signed: nothing personal in the URL.
-            thanks = petition.thanks_url(request)
-            if without_script and not section.double_opt_in:
-                thanks += "?" + urlencode({"confirm": "email"})
+            if partner:
+                thanks = embed_url(petition, request, partner, "embed_thanks")
+                if without_script and not section.double_opt_in:
+                    thanks += "&" + urlencode({"confirm": "email"})
+            else:
+                thanks = petition.thanks_url(request)
+                if without_script and not section.double_opt_in:
+                    thanks += "?" + urlencode({"confirm": "email"})
             return HttpResponseRedirect(thanks, status=303)
-    return render_petition(request, petition, section, form, reason)
+    return render_petition(request, petition, section, form, reason, partner=partner)
 
 
 def sign(request, page_id):
@@ -136,11 +144,13 @@ def signable_petition(request, site, language, page_id):
     return petition
 
 
-def render_petition(request, petition, section, form, reason, status=200):
+def render_petition(request, petition, section, form, reason, status=200, partner=""):
     count = petition.signature_count
     response = petition.render(
         request,
+        template="petitions/petition_embed.html" if partner else None,
         context_overrides={
+            "embed_action": embed_url(petition, request, partner) if partner else "",
             "form": form,
             "unavailable": reason,
             "count": count,
@@ -178,13 +188,13 @@ def share_links(petition, request):
     ]
 
 
-def thanks_view(request, petition):
+def thanks_view(request, petition, partner=""):
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     section = SectionSettings.for_request(request)
     return petition.render(
         request,
-        template="petitions/petition_page_thanks.html",
+        template="petitions/petition_embed_thanks.html" if partner else "petitions/petition_page_thanks.html",
         context_overrides={
             "share_links": share_links(petition, request),
             # A signature sent without JavaScript must be confirmed by email even where others need not.

@@ -22,6 +22,7 @@ from .admin_views import (
     batches_index,
     counts_index,
     delivery_document,
+    embed_partners,
     enter_batch,
     print_sheets,
     sheet_sites,
@@ -81,6 +82,7 @@ def register_petitions_admin_urls():
         path("<int:page_id>/offset/", adjust_offset, name="offset"),
         path("<int:page_id>/delivery/", delivery_document, name="delivery"),
         path("<int:page_id>/sheets/", print_sheets, name="sheets"),
+        path("<int:page_id>/partners/", embed_partners, name="partners"),
         path("batches/", batches_index, name="batches"),
         path("batches/<int:batch_id>/", enter_batch, name="batch"),
     ]
@@ -95,6 +97,15 @@ def print_sheets_button(page, user, view_name, next_url=None):
     if petitions_in_sites(sheet_sites(user)).filter(pk=page.pk).exists():
         yield Button(
             _("Print petition sheets"), reverse("petitions_admin:sheets", args=[page.pk]), priority=80
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def embed_partners_button(page, user, view_name, next_url=None):
+    """A petition's "Embed on partner sites": the snippet to copy and the signatures each partner brought."""
+    if page.specific_class is PetitionPage:
+        yield Button(
+            _("Embed on partner sites"), reverse("petitions_admin:partners", args=[page.pk]), priority=85
         )
 
 

@@ -16,6 +16,7 @@ from importlib import import_module
 from unittest import mock
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import TestCase, override_settings
 from django.urls import reverse
@@ -131,7 +132,7 @@ def link_path(message, kind):
 
 
 @override_settings(
-    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}},
     EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
     EMAIL_HOST="127.0.0.1",
     EMAIL_PORT=SMTP_PORT,

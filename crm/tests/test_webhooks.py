@@ -29,6 +29,28 @@ from supporters.tests.helpers import solution
 
 from .receiver import Receiver
 
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "crm"]}}
+
+
+def run_worker(queues):
+    """`manage.py db_worker --batch --queue-name …`: runs every due task of `queues`, then stops (sharing
+    the test's connection, which holds the test's rows)."""
+    from unittest import mock
+
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        Worker(
+            queue_names=queues,
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()
+
 
 def consent_lines(event):
     return [{"purpose": line["purpose"], "granted": line["granted"]} for line in event["consents"]]
@@ -61,7 +83,7 @@ class CrmWebhooksTest(TestCase):
             site=self.sections[code].site, name=f"CRM {path}", url=self.receiver.url(path)
         )
 
-    def act(self, email="anna@example.org", newsletter=None, code="fr"):
+    def act(self, email="anna@example.org", newsletter=None, code="fr", partner=""):
         """A signature recorded through the kernel, as the petition page records it (newsletter: None when
         not asked)."""
         site = self.sections[code].site
@@ -74,6 +96,7 @@ class CrmWebhooksTest(TestCase):
             last_name="Muster",
             country="France",
             postal_code="75019",
+            partner=partner,
         )
         consents = ConsentRecord.asked(
             site,
@@ -208,16 +231,23 @@ class CrmWebhooksTest(TestCase):
         host = host_of(self.petition)
         settings = SectionSettings.for_site(self.sections["fr"].site)
         data = form_data(self.petition, settings, captcha=solution(host, self.client))
-        with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        with override_settings(TASKS=DATABASE_TASKS):
             started = time.monotonic()
             with self.captureOnCommitCallbacks(execute=True):
                 response = self.client.post(sign_path(self.petition), data, HTTP_HOST=host)
             self.assertLess(time.monotonic() - started, 2)
-        self.assertEqual(response.status_code, 303)
-        self.assertEqual(self.receiver.requests, [])
-        self.assertFalse(Event.objects.exists())
+            self.assertEqual(response.status_code, 303)
+            self.assertEqual(self.receiver.requests, [])
+            self.assertFalse(Event.objects.exists())
+
+            # The workers of the default queue send the confirmation email and leave the CRM's task to
+            # the CRM's own workers: a CRM that hangs never holds up an email.
+            run_worker(["default"])
+            self.assertEqual([message.to for message in mail.outbox], [["anna@example.org"]])
+            self.assertEqual(self.receiver.requests, [])
 
         queued = DBTaskResult.objects.get(task_path="crm.tasks.publish_events")
+        self.assertEqual((queued.queue_name, queued.status), ("crm", "READY"))
         with self.captureOnCommitCallbacks(execute=True):
             publish_events.call(*queued.args_kwargs["args"])
         self.assertEqual(set(Delivery.objects.values_list("state", flat=True)), {DeliveryState.PENDING})
@@ -263,6 +293,36 @@ class CrmWebhooksTest(TestCase):
         # A delivered event is not replayed again.
         self.client.post(replay_url)
         self.assertEqual(len(self.receiver.received("/flaky")), 4)
+
+    def test_a_signature_made_on_a_partner_site_names_the_partner_and_others_name_none(self):
+        self.destination("/ok-partner")
+        self.act(partner="https://solidarite.example.org")
+        self.act(email="bert@example.org")
+        first, second = self.bodies("/ok-partner")
+        self.assertEqual(first["action"]["referrer_data"], {"website": "https://solidarite.example.org"})
+        self.assertNotIn("referrer_data", second["action"])
+
+    def test_a_data_officer_replaces_the_secret_and_sees_it_once_then_requests_are_signed_with_it(self):
+        crm = self.destination("/ok-rotated")
+        old_secret = crm.signing_secret
+        url = reverse("crm_webhooks:rotate_secret", args=[crm.pk])
+
+        self.client.force_login(self.officers["ch"])
+        self.assertEqual(self.client.post(url).status_code, 404)
+        self.client.force_login(self.officers["fr"])
+        self.assertContains(self.client.get(reverse("crm_webhooks:inspect", args=[crm.pk])), url)
+        asked = self.client.get(url)
+        self.assertEqual(asked.status_code, 200)
+        self.assertNotContains(asked, old_secret)
+        answer = self.client.post(url)
+        crm.refresh_from_db()
+        self.assertNotEqual(crm.signing_secret, old_secret)
+        self.assertContains(answer, crm.signing_secret)
+
+        self.act()
+        [(headers, body)] = self.receiver.received("/ok-rotated")
+        self.assertTrue(signing.verify(crm.signing_secret, headers, body))
+        self.assertFalse(signing.verify(old_secret, headers, body))
 
     def test_an_erasure_reaches_the_crm_and_what_was_still_waiting_goes_without_personal_data(self):
         self.destination("/ok-erase")

@@ -130,6 +130,9 @@ def message(email):
             if outcome.kind == OutcomeKind.SENTENCED and record:
                 context["sentenced_on"] = long_date(record.sentenced_on, email.language)
                 context["sentence"] = record.sentence
+            if outcome.kind == OutcomeKind.TRANSFERRED:
+                # The place as the original record names it: its translation may not be done yet.
+                context["place"] = outcome.text
         subject = render_to_string("outcomes/emails/outcome_subject.txt", context)
         body = render_to_string("outcomes/emails/outcome_body.txt", context)
     return EmailMessage(

@@ -11,6 +11,7 @@ from supporters.models import Supporter
 class OutcomeKind(models.TextChoices):
     STATUS = "status", _("New status of a person concerned")
     SENTENCED = "sentenced", _("Sentence of a person concerned")
+    TRANSFERRED = "transfer", _("Transfer of a person concerned")
     UPDATE = "update", _("Outcome published on the action")
 
 
@@ -27,6 +28,7 @@ class ActionOutcome(models.Model):
     status = models.CharField(_("new status"), max_length=20, choices=PrisonerStatus.choices, blank=True)
     action_key = models.UUIDField(_("action (translation group)"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
+    # An action's outcome; for a transfer, the new place of detention as written in the record's own language.
     text = models.TextField(_("outcome"), blank=True)
     published_at = models.DateTimeField(_("published"), default=timezone.now)
 

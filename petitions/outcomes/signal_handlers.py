@@ -1,4 +1,5 @@
-"""Announces outcomes: a prisoner record's status or sentence date changed, or an action page published with a new outcome."""
+"""Announces outcomes: a prisoner record's status, sentence date or place of detention changed, or an action page
+published with a new outcome."""
 
 from functools import partial
 
@@ -15,26 +16,41 @@ from .models import ActionOutcome, OutcomeKind
 
 
 def remember_facts(sender, instance, raw=False, **kwargs):
-    # The stored status and sentence date, to compare once saved (a record's translations get them
-    # by update(), without signals: one change is announced once).
+    # The stored status, sentence date and place of detention, to compare once saved (a record's
+    # translations get the first two by update(), without signals: one change is announced once).
     instance._facts_before = (
         None
         if raw or instance.pk is None
-        else sender.objects.filter(pk=instance.pk).values_list("status", "sentenced_on").first()
+        else sender.objects.filter(pk=instance.pk)
+        .values_list("status", "sentenced_on", "place_of_detention")
+        .first()
     )
 
 
+def is_original(record):
+    """Whether `record` is its group's original, not a translation (translations are created after it)."""
+    return not type(record).objects.filter(translation_key=record.translation_key, pk__lt=record.pk).exists()
+
+
 def announce_record_change(sender, instance, created=False, raw=False, **kwargs):
-    """A new status is announced; else a new sentence date. One save, one update at most."""
+    """A new status is announced; else a new sentence date; else a transfer. One save, one update at most.
+
+    A transfer is a new place of detention in the original record: its translations are translated
+    (wagtail-localize saves them), and publishing the translated place announces nothing again.
+    """
     before = getattr(instance, "_facts_before", None)
     if raw or created or before is None:
         return
-    status, sentenced_on = before
+    status, sentenced_on, place = before
     fields = {"record_key": instance.translation_key, "status": instance.status}
+    new_place = instance.place_of_detention.strip()
     if status != instance.status:
         fields["kind"] = OutcomeKind.STATUS
     elif instance.sentenced_on is not None and sentenced_on != instance.sentenced_on:
         fields["kind"] = OutcomeKind.SENTENCED
+    elif new_place and new_place != place.strip() and is_original(instance):
+        fields["kind"] = OutcomeKind.TRANSFERRED
+        fields["text"] = new_place
     else:
         return
     transaction.on_commit(partial(announce, fields))

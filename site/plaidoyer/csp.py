@@ -1,13 +1,15 @@
 """The Content-Security-Policy of every response (django-csp), and the few places that add a host to it.
 
 The policy itself is settings.CONTENT_SECURITY_POLICY: only this site's own files, no inline script
-or style, no frames, nobody may frame a page. Three kinds of response get more, each here and only here:
+or style, no frames, nobody may frame a page. Four kinds of response get more, each here and only here:
 
 - the donation page: Stripe.js, its frames and its API (`allow_stripe`, called where the page renders);
 - the pages of a section that chose reCAPTCHA instead of the default proof of work: Google's reCAPTCHA
   script and frame (`SectionPolicyMiddleware`);
 - the Wagtail admin (ADMIN_PREFIXES), once signed in: page previews are a same-origin iframe of the editor,
-  so the admin may frame itself; its rich text editor writes inline styles. See ADMIN_POLICY.
+  so the admin may frame itself; its rich text editor writes inline styles. See ADMIN_POLICY;
+- an action embedded on a partner site (petitions.embeds): that one listed partner may frame it
+  (`framed_by`).
 """
 
 from urllib.parse import urlsplit
@@ -56,6 +58,20 @@ def add_sources(response, directives):
     for directive, sources in directives.items():
         update[directive] = [*update.get(directive, []), *sources]
     response._csp_update = update
+    return response
+
+
+def framed_by(response, origins):
+    """Lets exactly `origins` frame this response, in place of the public 'none'.
+
+    Django's X-Frame-Options (SAMEORIGIN) would still refuse any other site, and browsers apply both:
+    this response is exempt from it, as Django's `xframe_options_exempt` decorator marks a view's.
+    """
+    response._csp_replace = {
+        **(getattr(response, "_csp_replace", None) or {}),
+        "frame-ancestors": list(origins),
+    }
+    response.xframe_options_exempt = True
     return response
 
 

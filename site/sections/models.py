@@ -17,6 +17,8 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from .partner_sites import parse_origins, validate_partner_sites
+
 CURRENCIES = [("CHF", "CHF"), ("EUR", "EUR"), ("XOF", "XOF")]
 
 
@@ -153,6 +155,16 @@ class SectionSettings(BaseSiteSetting):
         _("reCAPTCHA v3 score threshold"), max_digits=3, decimal_places=2, default=0.5
     )
     recaptcha_public_key = models.CharField(_("reCAPTCHA site key"), max_length=100, blank=True)
+    # Partner sites that may show the section's actions in a frame (petitions.embeds).
+    partner_sites = models.TextField(
+        _("partner sites allowed to embed actions"),
+        blank=True,
+        validators=[validate_partner_sites],
+        help_text=_(
+            "One address a line, like https://partner.example.org. Only these sites can show the section's "
+            "petitions in a frame; each signature made there records which of them it came through."
+        ),
+    )
     # Donations.
     stripe_publishable_key = models.CharField(_("Stripe publishable key"), max_length=200, blank=True)
     tax_deduction_rate = models.PositiveSmallIntegerField(
@@ -279,6 +291,7 @@ class SectionSettings(BaseSiteSetting):
                 FieldPanel("captcha_mode"),
                 FieldPanel("captcha_score_threshold"),
                 FieldPanel("recaptcha_public_key"),
+                FieldPanel("partner_sites"),
             ],
             heading=_("Actions"),
         ),
@@ -349,6 +362,11 @@ class SectionSettings(BaseSiteSetting):
                 errors["receipt_recognition"] = _("Enter the decree that recognised the organisation.")
             if errors:
                 raise ValidationError(errors)
+
+    @property
+    def partner_origins(self):
+        """The partner sites' origins, normalized (sections.partner_sites)."""
+        return parse_origins(self.partner_sites)
 
     @property
     def zone(self):

@@ -218,6 +218,48 @@ class OutcomeEmailsTests(TestCase):
         self.assertEqual(bernd.subject, said("%(name)s: sentenced", "de", name="Maryia Kalesnikava"))
         self.assertIn("6. September 2021", bernd.body)
 
+    def test_a_transfer_emails_once_with_the_new_place_in_their_language(self):
+        place = "Colonie pénitentiaire n° 4, Gomel"
+        record = PrisonerRecord.objects.get(pk=self.record.pk)
+        record.place_of_detention = place
+        with self.captureOnCommitCallbacks(execute=True):
+            record.save()
+        self.assertEqual(
+            sorted(message.to[0] for message in mail.outbox), ["anna@example.org", "bernd@example.org"]
+        )
+        anna = self.message_to("anna@example.org")
+        self.assertEqual(anna.subject, said("%(name)s: transferred", "fr", name="Maryia Kalesnikava"))
+        self.assertIn(
+            said(
+                "%(name)s has been transferred. Place of detention now: %(place)s.",
+                "fr",
+                name="Maryia Kalesnikava",
+                place=place,
+            ),
+            " ".join(anna.body.split()),
+        )
+        bernd = self.message_to("bernd@example.org")
+        self.assertEqual(bernd.subject, said("%(name)s: transferred", "de", name="Maryia Kalesnikava"))
+        self.assertNotEqual(bernd.subject, "Maryia Kalesnikava: transferred")
+
+        # The translator then publishes the German place, and the record is saved again unchanged:
+        # nobody hears of the transfer twice.
+        german = PrisonerRecord.objects.get(
+            translation_key=record.translation_key, locale__language_code="de"
+        )
+        german.place_of_detention = "Strafkolonie Nr. 4, Homel"
+        with self.captureOnCommitCallbacks(execute=True):
+            german.save()
+            PrisonerRecord.objects.get(pk=record.pk).save()
+        self.assertEqual(len(mail.outbox), 2)
+
+        # Emptying the place (unknown whereabouts) announces no transfer either.
+        record = PrisonerRecord.objects.get(pk=record.pk)
+        record.place_of_detention = ""
+        with self.captureOnCommitCallbacks(execute=True):
+            record.save()
+        self.assertEqual(len(mail.outbox), 2)
+
     def test_publishing_a_changed_outcome_emails_those_who_acted_in_its_language_and_shows_it(self):
         outcome = "Le 15 mai, Maryia Kalesnikava a été libérée. Merci à vous toutes et tous !"
         page = PetitionPage.objects.get(pk=self.petition.pk)

@@ -128,6 +128,9 @@ CRM_WEBHOOK_MAX_ATTEMPTS = int(env_str("CRM_WEBHOOK_MAX_ATTEMPTS", "10"))
 # Destinations on this machine (loopback, plain HTTP) are refused unless this is on: tests and local
 # trials only, never in production.
 CRM_WEBHOOK_ALLOW_LOOPBACK = False
+# Partner sites that embed a section's actions (sections.partner_sites) must be HTTPS; plain HTTP on
+# localhost or 127.0.0.1 is accepted only where this is on: development and tests, never production.
+EMBED_ALLOW_LOOPBACK_HTTP = False
 
 # --- Applications ------------------------------------------------------------
 INSTALLED_APPS = [
@@ -382,7 +385,11 @@ RENDITIONS_CACHE = {
 CACHES["renditions"] = RENDITIONS_CACHE
 
 # --- Background tasks (django-tasks) -----------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# CRM deliveries have a queue of their own, taken by workers of their own (`db_worker --queue-name crm`):
+# a slow or failing CRM never holds up the confirmation and receipt emails of the `default` queue.
+CRM_TASK_QUEUE = "crm"
+TASK_QUEUES = ["default", CRM_TASK_QUEUE]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 
 # --- Passwords -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

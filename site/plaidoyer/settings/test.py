@@ -5,7 +5,7 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import LOCAL_CACHE, RENDITIONS_CACHE, env_str
+from .base import LOCAL_CACHE, RENDITIONS_CACHE, TASK_QUEUES, env_str
 
 # The suite always runs on PostgreSQL (never SQLite), default: the local server.
 DATABASES = {
@@ -17,7 +17,7 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise RuntimeError("The test suite runs on PostgreSQL: set DATABASE_URL=postgres://...")
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
 # "strict" shares the default's memory (one LOCATION), as it shares its Redis in production.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -42,3 +42,5 @@ AXES_ENABLED = False
 # that tests solve them in Python and in Chromium in milliseconds; verification is the real one.
 ALTCHA_CHALLENGE = {"algorithm": "PBKDF2/SHA-256", "cost": 10, "key_prefix": "0", "expires_seconds": 600}
 ALTCHA_HMAC_KEY = "test-altcha-key"
+# A partner page on this machine may embed actions over plain HTTP (sections.partner_sites).
+EMBED_ALLOW_LOOPBACK_HTTP = True
