@@ -318,14 +318,15 @@ class OutcomeEmailsTests(TestCase):
         self.change_status(PrisonerStatus.RELEASED)
         path = path_of(unsubscribe_link(self.message_to("anna@example.org")))
         signature = Signature.objects.get(supporter__canonical_email="anna@example.org")
-        forged = [
-            # The signature mangled, and another email's id under Anna's signature.
-            path[:-2] + ("A" if path[-2] != "A" else "B") + "/",
-            re.sub(r"/(\d+):", lambda match: f"/{int(match.group(1)) + 1}:", path),
-            reverse("outcomes:unsubscribe", kwargs={"token": "1"}),
-            # A signed token of another kind (a signature's confirmation) is not an unsubscribe token.
-            reverse("outcomes:unsubscribe", kwargs={"token": confirmation_token(signature.pk)}),
-        ]
+        with override("fr"):  # the French pages' addresses, whatever language an earlier test left active
+            forged = [
+                # The signature mangled, and another email's id under Anna's signature.
+                path[:-2] + ("A" if path[-2] != "A" else "B") + "/",
+                re.sub(r"/(\d+):", lambda match: f"/{int(match.group(1)) + 1}:", path),
+                reverse("outcomes:unsubscribe", kwargs={"token": "1"}),
+                # A signed token of another kind (a signature's confirmation) is not an unsubscribe token.
+                reverse("outcomes:unsubscribe", kwargs={"token": confirmation_token(signature.pk)}),
+            ]
         for bad in forged:
             response = self.client.post(bad, HTTP_HOST=CH)
             self.assertEqual(response.status_code, 400, bad)
