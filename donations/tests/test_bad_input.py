@@ -144,10 +144,10 @@ def test_france_requires_the_postal_address(client, stripe_env, donation_pages, 
 CARD_REFUSED = "Your card details could not be used. Nothing was charged; please enter them again."
 
 
-def test_a_card_token_stripe_refuses_is_the_visitors_to_fix_next_to_the_card_field(
+def test_a_payment_method_stripe_refuses_is_the_visitors_to_fix_next_to_the_card_field(
     client, stripe_env, donation_pages
 ):
-    # localstripe answers as Stripe does for a token it does not know: an error of the request, not an outage.
+    # localstripe answers as Stripe does for a PaymentMethod it does not know: an error of the request, not an outage.
     response = donate(client, "ch", json=False, payment_method="pm_forged")
 
     assert response.status_code == 400
@@ -159,7 +159,7 @@ def test_a_card_token_stripe_refuses_is_the_visitors_to_fix_next_to_the_card_fie
     assert nothing_written()
 
 
-def test_the_script_gets_the_refused_card_token_as_a_field_error(client, stripe_env, donation_pages):
+def test_the_script_gets_the_refused_payment_method_as_a_field_error(client, stripe_env, donation_pages):
     response = donate(client, "ch", payment_method="pm_forged")
 
     assert response.status_code == 400
