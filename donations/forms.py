@@ -4,13 +4,15 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from stdnum import iban as iban_number
+from stdnum.exceptions import ValidationError as NumberInvalid
 
 from sections.texts import section_texts
 from supporters.captcha import NO_SCRIPT_NOTICES, SpamProtectedForm
 from supporters.fields import NameField
 
-from . import money
-from .models import FIXED_DESIGNATIONS, Frequency
+from . import methods, money
+from .models import FIXED_DESIGNATIONS, DonationMethod, Frequency
 
 CARD_UNAVAILABLE = _(
     "The card field could not be loaded from our payment provider, Stripe. Nothing was charged; "
@@ -52,10 +54,22 @@ class DonationForm(SpamProtectedForm, forms.Form):
         choices=[("", ""), *[(code, code) for code in FIXED_DESIGNATIONS]],
         widget=forms.HiddenInput,
     )
+    method = forms.ChoiceField(
+        label=_("How would you like to pay?"),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose one of the ways to pay this page offers.")},
+    )
+    # SEPA Direct Debit: the IBAN is checked here, then sent to Stripe; we keep only the donation's mandate.
+    iban = forms.CharField(
+        label=_("IBAN"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     # One key per attempt: a repeated submission of the same attempt reuses it.
     idempotency_key = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
-    # The id of the card token made by Stripe.js in the browser (card numbers never reach this server).
-    stripe_token = forms.CharField(
+    # The id of the card PaymentMethod made by Stripe.js in the browser (card numbers never reach this server).
+    payment_method = forms.CharField(
         required=False,
         max_length=255,
         widget=forms.HiddenInput,
@@ -70,6 +84,14 @@ class DonationForm(SpamProtectedForm, forms.Form):
         self.currency = section.currency
         labels = dict(Frequency.choices)
         self.fields["frequency"].choices = [(value, labels[value]) for value in page.frequencies]
+        self.methods = methods.offered(section)
+        method_labels = dict(DonationMethod.choices)
+        self.fields["method"].choices = [(value, method_labels[value]) for value in self.methods]
+        self.mandate_text = (
+            methods.mandate_text(section, page.locale.language_code)
+            if DonationMethod.SEPA_DEBIT in self.methods
+            else ""
+        )
         # The page's language, whatever the admin's or the browser's; the ledger records these words.
         texts = section_texts(section.site_id, page.locale.language_code)
         self.consent_wording = texts.consent_text.strip() or str(
@@ -106,7 +128,7 @@ class DonationForm(SpamProtectedForm, forms.Form):
             )
         self.add_spam_protection(section, "donate")
         if "captcha" in self.fields and hasattr(self.fields["captcha"].widget, "auto"):
-            # donate.js solves the proof of work itself, after the card's token, before it posts.
+            # donate.js solves the proof of work itself, after the card's PaymentMethod, before it posts.
             self.fields["captcha"].widget.auto = "off"
         # The amount's limits are said under it (the page's help text).
         self.fields["amount"].widget.attrs["aria-describedby"] = "id_amount_help"
@@ -116,6 +138,7 @@ class DonationForm(SpamProtectedForm, forms.Form):
                     "frequency": page.default_frequency,
                     "amount": str(page.default_amount),
                     "currency": self.currency,
+                    "method": self.methods[0] if self.methods else "",
                     "idempotency_key": new_idempotency_key(),
                 }
             )
@@ -181,14 +204,51 @@ class DonationForm(SpamProtectedForm, forms.Form):
             )
         return minor
 
+    def clean_iban(self):
+        text = self.cleaned_data["iban"].strip()
+        if not text:
+            return ""
+        try:
+            return iban_number.validate(text)
+        except NumberInvalid:
+            raise forms.ValidationError(
+                _("This IBAN is not valid: please check it against your bank details.")
+            ) from None
+
+    def clean(self):
+        """What each way to pay allows: the IBAN for a direct debit, one-off gifts up to its limit for TWINT."""
+        data = super().clean()
+        method = data.get("method")
+        if method == DonationMethod.SEPA_DEBIT and "iban" not in self.errors and not data.get("iban"):
+            self.add_error("iban", _("Please enter the IBAN of the account to debit."))
+        if method == DonationMethod.TWINT:
+            if data.get("frequency") and data["frequency"] not in methods.TWINT_FREQUENCIES:
+                self.add_error(
+                    "method",
+                    _(
+                        "TWINT takes one-off gifts only: for a monthly gift, please choose another way to pay."
+                    ),
+                )
+            if data.get("amount") and data["amount"] > methods.TWINT_MAXIMUM:
+                self.add_error(
+                    "amount",
+                    _(
+                        "With TWINT, a gift can be at most %(maximum)s: please give less or choose another way to pay."
+                    )
+                    % {"maximum": money.format_amount(methods.TWINT_MAXIMUM, "CHF")},
+                )
+        return data
+
     def require_card(self):
-        """The card token is checked after the fields, so that a visitor sees every field error at once."""
-        if not self.cleaned_data.get("stripe_token"):
+        """The card PaymentMethod is checked after the fields, so that a visitor sees every field error at once."""
+        if self.cleaned_data.get("method", DonationMethod.CARD) != DonationMethod.CARD:
+            return True
+        if not self.cleaned_data.get("payment_method"):
             if self.data.get("card_unavailable"):
                 # Set by donate.js when Stripe.js could not be loaded: there was no card field to fill in.
-                self.add_error("stripe_token", CARD_UNAVAILABLE)
+                self.add_error("payment_method", CARD_UNAVAILABLE)
             else:
-                self.add_error("stripe_token", _("Please enter your card details."))
+                self.add_error("payment_method", _("Please enter your card details."))
             return False
         return True
 

@@ -4,6 +4,11 @@ It answers Stripe's API (customers, cards, PaymentIntents, subscriptions…), se
 `/js.stripe.com/v3/` and posts signed webhooks to the URLs registered with it. localstripe's own
 `start()` listens on every interface and reloads its last store from /tmp; `LocalStripe` starts its
 app on 127.0.0.1 only, with an empty store, and stops it with the process that started it.
+
+localstripe 1.15.10 knows PaymentMethods but its Stripe.js has an empty `createPaymentMethod` and its
+API takes them only with a secret key. `add_create_payment_method` fills that gap (what Stripe.js and
+Stripe do: the page sends the card with the publishable key, gets a `pm_…`); delete it once localstripe
+does it itself (`createPaymentMethod: async () => {}` in its localstripe-v3.js).
 """
 
 import secrets
@@ -11,13 +16,76 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import requests
 
 LAUNCHER = (
-    "import sys; from aiohttp import web; from localstripe.server import app; "
+    "import sys; sys.path.insert(0, sys.argv[2]); from aiohttp import web; from localstripe.server import app; "
+    "from donations.local_stripe import add_create_payment_method; add_create_payment_method(app); "
     "web.run_app(app, host='127.0.0.1', port=int(sys.argv[1]), print=None)"
 )
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Appended to localstripe's fake Stripe.js: `stripe.createPaymentMethod({type: "card", card, billing_details})`
+# sends the fake Card Element's values with the publishable key and answers `{paymentMethod}` or `{error}`.
+CREATE_PAYMENT_METHOD_JS = """
+Stripe = (function (fakeStripe) {
+  return function (apiKey, options) {
+    const stripe = fakeStripe(apiKey, options);
+    stripe.createPaymentMethod = async function (data) {
+      const body = new URLSearchParams({ type: data.type, key: apiKey });
+      const card = data.card && data.card.value ? data.card.value.card : {};
+      Object.keys(card).forEach(function (field) { body.append("card[" + field + "]", card[field]); });
+      const details = data.billing_details || {};
+      Object.keys(details).forEach(function (field) {
+        body.append("billing_details[" + field + "]", details[field]);
+      });
+      try {
+        const response = await fetch(LOCALSTRIPE_BASE_API + "/v1/payment_methods", { method: "POST", body: body });
+        const answer = await response.json().catch(function () { return {}; });
+        return response.status === 200 ? { paymentMethod: answer } : { error: answer.error || {} };
+      } catch (error) {
+        return { error: error };
+      }
+    };
+    return stripe;
+  };
+})(Stripe);
+"""
+
+
+def add_create_payment_method(app):
+    """Let the page create card PaymentMethods with the publishable key, as Stripe.js does with Stripe."""
+    from aiohttp import web
+    from localstripe.errors import UserError
+    from localstripe.resources import PaymentMethod
+    from localstripe.server import get_post_data, json_response
+
+    @web.middleware
+    async def create_payment_method(request, handler):
+        if request.path == "/js.stripe.com/v3/":
+            response = await handler(request)
+            return web.Response(
+                text=response.text + CREATE_PAYMENT_METHOD_JS, content_type="application/javascript"
+            )
+        if (
+            request.method != "POST"
+            or request.path != "/v1/payment_methods"
+            or "Authorization" in request.headers
+        ):
+            return await handler(request)
+        data = await get_post_data(request, remove_auth=False) or {}
+        key = data.pop("key", None)
+        if not (isinstance(key, str) and key.startswith("pk_")):
+            raise UserError(401, "Unauthorized")
+        data.pop("payment_user_agent", None)
+        return json_response(PaymentMethod._api_create(**data)._export())
+
+    # After localstripe's error middleware (which renders UserError), before its authentication.
+    app.middlewares.insert(1, create_payment_method)
+
+
 TEST_CARD = "4242 4242 4242 4242"
 
 
@@ -38,7 +106,7 @@ class LocalStripe:
 
     def start(self, timeout=10):
         self.process = subprocess.Popen(
-            [sys.executable, "-c", LAUNCHER, str(self.port)],
+            [sys.executable, "-c", LAUNCHER, str(self.port), str(PROJECT_ROOT)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

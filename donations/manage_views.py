@@ -199,11 +199,11 @@ def apply(request, section, gift, forms, errors):
                 "amount": gift.display_amount
             }
         if action == "card":
-            token = request.POST.get("stripe_token", "")
-            if not token:
+            payment_method = request.POST.get("payment_method", "")
+            if not payment_method:
                 errors[gift.pk] = _("Please enter your card details.")
                 return 400, ""
-            payments.replace_card(section, gift, token)
+            payments.replace_card(section, gift, payment_method)
             return 200, _("Your new card will be used for your next monthly payments.")
     except payments.SubscriptionEnded:
         errors[gift.pk] = _("This monthly gift is cancelled already.")

@@ -202,6 +202,14 @@ class DonationAmount(TranslatableMixin, Orderable):
         verbose_name = _("preset amount")
 
 
+class DonationMethod(models.TextChoices):
+    """How a gift is paid, each one a section setting (sections.SectionSettings.accept_*)."""
+
+    CARD = "card", _("Card")
+    TWINT = "twint", _("TWINT")
+    SEPA_DEBIT = "sepa_debit", _("SEPA Direct Debit")
+
+
 class DonationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SUCCEEDED = "succeeded", _("Succeeded")
@@ -226,6 +234,13 @@ class Donation(SupporterAction):
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
     amount = models.PositiveBigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3)
+    method = models.CharField(
+        _("payment method"), max_length=20, choices=DonationMethod.choices, default=DonationMethod.CARD
+    )
+    # A SEPA Direct Debit mandate as the donor accepted it: the words shown, in their language, and when.
+    # Stripe holds the mandate itself (with the IP address and browser it requires); we keep no IP.
+    mandate_text = models.TextField(_("mandate text"), blank=True)
+    mandate_accepted_at = models.DateTimeField(_("mandate accepted"), null=True, blank=True)
     designation = models.CharField(_("designation"), max_length=200, blank=True)
     status = models.CharField(
         _("status"),

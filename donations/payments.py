@@ -1,9 +1,9 @@
 """Stripe for one section: its own client and keys, one-off gifts (PaymentIntents) and monthly ones (Subscriptions).
 
 Card details never reach this server: the page's Stripe.js turns the Card
-Element into a token, this module attaches it to a new Customer and confirms
-the payment; when the bank asks for 3-D Secure the page finishes with
-`stripe.confirmCardPayment`. Nothing here changes a donation's status: only
+Element into a PaymentMethod (`createPaymentMethod`), this module attaches it
+to a new Customer as its default and confirms the payment with it; when the
+bank asks for 3-D Secure the page finishes with `stripe.confirmCardPayment`. Nothing here changes a donation's status: only
 webhooks do (webhooks.py).
 """
 
@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from sections.secrets import section_secret
 
+from .models import DonationMethod
+
 # Pinned so that Stripe's answers (and the webhook endpoints created with the
 # same version) keep the shape this code reads: invoices still carry
 # `payment_intent`, `subscription` and `charge`.
@@ -24,19 +26,50 @@ HTTP_TIMEOUT_SECONDS = 20
 
 
 class PaymentDeclined(Exception):
-    """The card was refused or 3-D Secure failed: nothing was charged."""
+    """The card, account or TWINT payment was refused, or 3-D Secure failed: nothing was charged.
+
+    `field` is the form field the message belongs next to: the card, the IBAN or the way to pay.
+    """
 
     status = 402  # Payment Required
 
-    def __init__(self, message):
+    def __init__(self, message, field="payment_method"):
         super().__init__(str(message))
         self.message = message
+        self.field = field
 
 
 class CardDetailsRefused(PaymentDeclined):
-    """Stripe refused the card token the page sent (invalid, expired, already used): the visitor enters it again."""
+    """Stripe refused the PaymentMethod the page sent (invalid, unknown, already used): the visitor enters it again."""
 
     status = 400
+
+
+class AccountRefused(PaymentDeclined):
+    """Stripe refused the IBAN or the SEPA mandate: the visitor checks the IBAN or pays another way."""
+
+    status = 400
+
+    def __init__(self, message=None):
+        super().__init__(message or ACCOUNT_REFUSED, field="iban")
+
+
+CARD_DECLINED = _("Your card was declined. Nothing was charged; please try another card.")
+ACCOUNT_REFUSED = _(
+    "This bank account cannot be debited. Nothing was charged; please check the IBAN or choose another way to pay."
+)
+TWINT_REFUSED = _(
+    "TWINT refused the payment. Nothing was charged; please try again or choose another way to pay."
+)
+
+
+def declined(method):
+    """The refusal of a payment by `method`, next to the field the visitor can mend."""
+    if method == DonationMethod.SEPA_DEBIT:
+        return AccountRefused()
+    if method == DonationMethod.TWINT:
+        return PaymentDeclined(TWINT_REFUSED, field="method")
+    return PaymentDeclined(CARD_DECLINED)
 
 
 def unavailable_reasons(section):
@@ -46,6 +79,8 @@ def unavailable_reasons(section):
         reasons.append(_("Donations are switched off in the section settings."))
     if not section.stripe_publishable_key:
         reasons.append(_("The section settings have no Stripe publishable key."))
+    if not (section.accept_card or section.accept_twint or section.accept_sepa_debit):
+        reasons.append(_("The section settings accept no way to pay: accept cards or another method."))
     code = (section.code or "").upper()
     if not section_secret("STRIPE_SECRET_KEY", section.code or ""):
         reasons.append(
@@ -85,84 +120,176 @@ def idempotency_key(donation, call):
 
 
 @dataclass
+class Payer:
+    """What the visitor gave to pay with, by method; nothing of it is stored."""
+
+    payment_method: str = ""  # card: the PaymentMethod Stripe.js made (pm_…)
+    iban: str = ""  # SEPA Direct Debit
+    # SEPA Direct Debit: Stripe records the mandate's online acceptance with these (SEPA rules require them).
+    ip_address: str = ""
+    user_agent: str = ""
+    return_url: str = ""  # TWINT: where the TWINT app sends the donor back
+
+
+@dataclass
 class Started:
     """Where a payment stands right after the create calls."""
 
-    status: str  # succeeded, processing, requires_action
+    status: str  # succeeded (or processing), requires_action (3-D Secure), redirect (TWINT)
     client_secret: str = ""
+    redirect_url: str = ""
 
     @property
     def needs_action(self):
         return self.status == "requires_action"
 
 
-def _id(value):
-    if isinstance(value, str) or value is None:
-        return value
-    return value["id"]
-
-
-def start(section, donation, token):
-    """Create the Stripe objects for a new donation and confirm its first payment.
+def start(section, donation, payer):
+    """Create the Stripe objects for a new donation and confirm its first payment, by the donation's method.
 
     Fills the donation's Stripe ids (the caller saves them). Raises
-    PaymentDeclined when the card is refused, CardDetailsRefused when Stripe
-    refuses the card token, stripe.StripeError when Stripe cannot be reached
-    or fails.
+    PaymentDeclined (or its CardDetailsRefused, AccountRefused) when Stripe
+    refuses the card, the account or the payment, stripe.StripeError when
+    Stripe cannot be reached or fails.
     """
     client = client_for(section)
     metadata = {
         "plaidoyer_donation": donation.idempotency_key,
         "section": section.code,
         "frequency": donation.frequency,
+        "method": donation.method,
     }
+    if donation.method == DonationMethod.TWINT:
+        return _start_twint(client, donation, payer, metadata)
+    sepa = donation.method == DonationMethod.SEPA_DEBIT
     try:
+        payment_method = _sepa_payment_method(client, donation, payer) if sepa else payer.payment_method
         try:
             customer = client.v1.customers.create(
                 params={
                     "email": donation.email,
                     "name": donation.full_name,
-                    "source": token,
+                    "payment_method": payment_method,
+                    # Monthly invoices charge the customer's default PaymentMethod.
+                    "invoice_settings": {"default_payment_method": payment_method},
                     "preferred_locales": [donation.language],
                     "metadata": metadata,
                 },
                 options={"idempotency_key": idempotency_key(donation, "customer")},
             )
         except stripe.InvalidRequestError as error:
-            # The card token is the only thing of the visitor's in this call: Stripe answered, it refused it.
+            # The PaymentMethod is the only thing of the visitor's in this call: Stripe answered, it refused it.
+            if sepa:
+                raise AccountRefused() from error
             raise CardDetailsRefused(
                 _("Your card details could not be used. Nothing was charged; please enter them again.")
             ) from error
         donation.stripe_customer_id = customer.id
-        card = customer.default_source
         if donation.frequency == "monthly":
+            if sepa:
+                _accept_mandate(client, donation, payment_method, payer, metadata)
             return _start_monthly(client, donation, metadata)
+        params = {
+            "amount": donation.amount,
+            "currency": donation.currency.lower(),
+            "customer": customer.id,
+            "payment_method": payment_method,
+            "payment_method_types": [donation.method],
+            "confirm": True,
+            "metadata": metadata,
+        }
+        if sepa:
+            params["mandate_data"] = _mandate_data(payer)
+        try:
+            intent = client.v1.payment_intents.create(
+                params=params, options={"idempotency_key": idempotency_key(donation, "payment_intent")}
+            )
+        except stripe.InvalidRequestError as error:
+            if sepa:
+                raise AccountRefused() from error
+            raise
+    except stripe.CardError as error:
+        raise declined(donation.method) from error
+    donation.stripe_payment_intent_id = intent.id
+    return _started(intent, donation.method)
+
+
+def _sepa_payment_method(client, donation, payer):
+    """The donor's account as a sepa_debit PaymentMethod; Stripe wants the holder's name and email with it."""
+    try:
+        return client.v1.payment_methods.create(
+            params={
+                "type": "sepa_debit",
+                "sepa_debit": {"iban": payer.iban},
+                "billing_details": {"name": donation.full_name, "email": donation.email},
+            },
+            options={"idempotency_key": idempotency_key(donation, "payment_method")},
+        ).id
+    except stripe.InvalidRequestError as error:
+        raise AccountRefused() from error
+
+
+def _mandate_data(payer):
+    return {
+        "customer_acceptance": {
+            "type": "online",
+            "online": {"ip_address": payer.ip_address, "user_agent": payer.user_agent},
+        }
+    }
+
+
+def _accept_mandate(client, donation, payment_method, payer, metadata):
+    """A monthly direct debit: the mandate for every month is set up (SetupIntent) before the subscription."""
+    try:
+        setup = client.v1.setup_intents.create(
+            params={
+                "customer": donation.stripe_customer_id,
+                "payment_method": payment_method,
+                "payment_method_types": ["sepa_debit"],
+                "usage": "off_session",
+                "confirm": True,
+                "mandate_data": _mandate_data(payer),
+                "metadata": metadata,
+            },
+            options={"idempotency_key": idempotency_key(donation, "setup_intent")},
+        )
+    except stripe.InvalidRequestError as error:
+        raise AccountRefused() from error
+    if setup.status not in ("succeeded", "processing"):
+        raise AccountRefused()
+    return setup
+
+
+def _start_twint(client, donation, payer, metadata):
+    """A TWINT payment: Stripe answers with the address of TWINT's page, which sends the donor back to us."""
+    try:
         intent = client.v1.payment_intents.create(
             params={
                 "amount": donation.amount,
-                "currency": donation.currency.lower(),
-                "customer": customer.id,
-                "payment_method": _id(card),
-                "payment_method_types": ["card"],
+                "currency": "chf",
+                "payment_method_types": ["twint"],
+                "payment_method_data": {"type": "twint"},
                 "confirm": True,
+                "return_url": payer.return_url,
                 "metadata": metadata,
             },
             options={"idempotency_key": idempotency_key(donation, "payment_intent")},
         )
-    except stripe.CardError as error:
-        raise PaymentDeclined(
-            _("Your card was declined. Nothing was charged; please try another card.")
-        ) from error
+    except stripe.InvalidRequestError as error:
+        raise declined(DonationMethod.TWINT) from error
     donation.stripe_payment_intent_id = intent.id
-    return _started(intent)
+    return _started(intent, DonationMethod.TWINT)
 
 
-def _started(intent):
+def _started(intent, method=DonationMethod.CARD):
     if intent.status in ("succeeded", "processing", "requires_capture"):
         return Started(status="succeeded")
     if intent.status == "requires_action":
+        next_action = intent.next_action
+        if next_action and next_action.type == "redirect_to_url":
+            return Started(status="redirect", redirect_url=next_action.redirect_to_url.url)
         return Started(status="requires_action", client_secret=intent.client_secret)
-    raise PaymentDeclined(_("Your card was declined. Nothing was charged; please try another card."))
+    raise declined(method)
 
 
 def _retrieve_or_create(service, object_id, params, key):
@@ -221,22 +348,24 @@ def _start_monthly(client, donation, metadata):
     if intent.status == "requires_payment_method":
         # The first month was refused: end the pledge now rather than leave it incomplete.
         client.v1.subscriptions.cancel(subscription.id)
-        raise PaymentDeclined(_("Your card was declined. Nothing was charged; please try another card."))
-    return _started(intent)
+        raise declined(donation.method)
+    return _started(intent, donation.method)
 
 
 def resume(section, donation):
     """Where an existing donation's first payment stands (a repeated submission of the same form)."""
     client = client_for(section)
     if donation.stripe_payment_intent_id:
-        return _started(client.v1.payment_intents.retrieve(donation.stripe_payment_intent_id))
+        return _started(
+            client.v1.payment_intents.retrieve(donation.stripe_payment_intent_id), donation.method
+        )
     subscription = client.v1.subscriptions.retrieve(
         donation.stripe_subscription_id, params={"expand": ["latest_invoice.payment_intent"]}
     )
     intent = subscription.latest_invoice.payment_intent
     if isinstance(intent, str):
         intent = client.v1.payment_intents.retrieve(intent)
-    return _started(intent)
+    return _started(intent, donation.method)
 
 
 # --- A monthly donor manages their gift (manage_views.py) ---------------------------------------
@@ -278,17 +407,17 @@ def cancel(section, donation):
         raise
 
 
-def replace_card(section, donation, token):
-    """Attach the card of `token` to the donor's customer and make it the default for the next months.
+def replace_card(section, donation, payment_method):
+    """Attach the card's PaymentMethod to the donor's customer and make it the default for the next months.
 
     Raises CardDetailsRefused or PaymentDeclined as `start` does.
     """
     client = client_for(section)
     try:
-        card = client.v1.customers.payment_sources.create(
-            donation.stripe_customer_id,
-            params={"source": token},
-            options={"idempotency_key": idempotency_key(donation, f"card:{token}")},
+        card = client.v1.payment_methods.attach(
+            payment_method,
+            params={"customer": donation.stripe_customer_id},
+            options={"idempotency_key": idempotency_key(donation, f"card:{payment_method}")},
         )
     except stripe.CardError as error:
         raise PaymentDeclined(_("Your card was declined. Please try another card.")) from error
@@ -296,7 +425,9 @@ def replace_card(section, donation, token):
         raise CardDetailsRefused(
             _("Your card details could not be used. Please enter them again.")
         ) from error
-    client.v1.customers.update(donation.stripe_customer_id, params={"default_source": card.id})
+    client.v1.customers.update(
+        donation.stripe_customer_id, params={"invoice_settings": {"default_payment_method": card.id}}
+    )
     return card
 
 

@@ -18,7 +18,7 @@ from sections.models import ReceiptStatus, SectionSettings
 from sections.texts import section_texts
 
 from . import money
-from .models import Payment, PaymentMethod, PaymentStatus, Receipt, ReceiptCounter
+from .models import DonationMethod, Payment, PaymentMethod, PaymentStatus, Receipt, ReceiptCounter
 
 # The receipt is a French document whatever the donor's language.
 RECEIPT_LANGUAGE = "fr"
@@ -74,8 +74,10 @@ def issue_receipt(payment):
             paid_at=payment.occurred_at,
             amount=payment.amount,
             currency=payment.currency,
-            # Gifts are paid through Stripe by card (one-off or monthly, donations.forms).
-            method=PaymentMethod.CARD,
+            # A SEPA Direct Debit is a prélèvement; every other way to pay through Stripe is a card's mention.
+            method=PaymentMethod.DIRECT_DEBIT
+            if payment.donation.method == DonationMethod.SEPA_DEBIT
+            else PaymentMethod.CARD,
         )
 
 
@@ -319,7 +321,11 @@ def attestation_pdf(site, year, payments, language):
     with translation.override(language), timezone.override(section.zone):
         title = gettext("Donation attestation %(year)s") % {"year": year}
         rows = [
-            (long_date(payment.occurred_at, language), money.format_amount(amount, currency), gettext("Card"))
+            (
+                long_date(payment.occurred_at, language),
+                money.format_amount(amount, currency),
+                payment.donation.get_method_display(),
+            )
             for payment, amount in zip(payments, kept, strict=True)
         ]
         headings = (gettext("Date"), gettext("Amount"), gettext("Method"))

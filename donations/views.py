@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -21,12 +22,12 @@ from supporters.actions import record_action
 from supporters.captcha import captcha_missing
 from supporters.emails import canonical_email
 from supporters.models import ConsentRecord
-from supporters.network import hash_ip, request_ip_hash
+from supporters.network import client_ip, hash_ip, request_ip_hash
 from supporters.ratelimit import Unavailable, allow, too_many_requests
 
-from . import money, monthly_offer, payments, webhooks
+from . import methods, money, monthly_offer, payments, webhooks
 from .forms import CARD_UNAVAILABLE, LIMITS_UNAVAILABLE, DonationForm, new_idempotency_key
-from .models import FIXED_DESIGNATIONS, Donation
+from .models import FIXED_DESIGNATIONS, Donation, DonationMethod
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ def render_page(page, request, section, form, status=200, **extra):
         status=status,
     )
     # The one page whose policy lets Stripe in: Stripe.js, its card frames and its API.
-    return allow_stripe(response)
+    return allow_stripe(response, redirects=DonationMethod.TWINT in methods.offered(section))
 
 
 def donation_page_view(page, request):
@@ -130,7 +131,7 @@ def invalid(page, request, section, form, status=400):
         )
     data = form.data.copy()
     data["idempotency_key"] = new_idempotency_key()
-    data["stripe_token"] = ""  # a card token is used once; the page makes a new one
+    data["payment_method"] = ""  # the page makes a new PaymentMethod for the next attempt
     form.data = data
     return render_page(page, request, section, form, status=status)
 
@@ -190,12 +191,12 @@ def limited_submit(page, request, site, section, form):
             raise
         return resume(page, request, section, form, existing)
     except payments.PaymentDeclined as declined:
-        form.add_error("stripe_token", declined.message)
+        form.add_error(declined.field, declined.message)
         return invalid(page, request, section, form, status=declined.status)
     except stripe.StripeError:
         logger.exception("Stripe could not be reached or failed a donation for section %s", section.code)
         form.add_error(
-            "stripe_token",
+            stripe_field(form),
             _(
                 "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
             ),
@@ -221,6 +222,12 @@ def stripe_unavailable(page, request, section, form):
     return response
 
 
+def stripe_field(form):
+    """Where a message about the payment goes: next to the card field, the IBAN, or the choice of method."""
+    method = form.cleaned_data.get("method")
+    return {DonationMethod.SEPA_DEBIT: "iban", DonationMethod.TWINT: "method"}.get(method, "payment_method")
+
+
 def create_donation(page, request, site, section, form):
     """Write the donation, its supporter and the consents its form showed, and start the payment: all or nothing.
 
@@ -237,6 +244,7 @@ def create_donation(page, request, site, section, form):
         frequency=data["frequency"],
         amount=data["amount"],
         currency=section.currency,
+        method=data["method"],
         designation=data.get("designation") or page.designation_text(),
         idempotency_key=data["idempotency_key"],
         first_name=data["first_name"],
@@ -248,6 +256,9 @@ def create_donation(page, request, site, section, form):
         country=data.get("country", ""),
         newsletter=bool(data.get("newsletter")),
     )
+    if donation.method == DonationMethod.SEPA_DEBIT:
+        donation.mandate_text = form.mandate_text
+        donation.mandate_accepted_at = timezone.now()
     consents = ConsentRecord.asked(
         site,
         language,
@@ -261,7 +272,16 @@ def create_donation(page, request, site, section, form):
     if not recorded:
         return None, None
     # Stripe is called inside the caller's transaction: if it refuses the card, nothing of this attempt remains.
-    started = payments.start(section, donation, data["stripe_token"])
+    payer = payments.Payer(
+        payment_method=data["payment_method"],
+        iban=data["iban"],
+        return_url=request.build_absolute_uri(page.get_url(request) + page.reverse_subpage("thanks")),
+    )
+    if donation.method == DonationMethod.SEPA_DEBIT:
+        # Stripe keeps these with the mandate, as SEPA rules require; we keep neither.
+        payer.ip_address = client_ip(request)
+        payer.user_agent = request.headers.get("User-Agent", "")[:500]
+    started = payments.start(section, donation, payer)
     donation.save(update_fields=["stripe_customer_id", "stripe_payment_intent_id", "stripe_subscription_id"])
     return donation, started
 
@@ -285,12 +305,13 @@ def resume(page, request, section, form, donation):
     try:
         started = payments.resume(section, donation)
     except payments.PaymentDeclined as declined:
-        form.add_error("stripe_token", declined.message)
+        form.add_error(declined.field, declined.message)
         return invalid(page, request, section, form, status=declined.status)
     except stripe.StripeError:
         logger.exception("Stripe could not say where donation %s stands", donation.pk)
         form.add_error(
-            "stripe_token", _("The payment service could not be reached. Please try again in a few minutes.")
+            stripe_field(form),
+            _("The payment service could not be reached. Please try again in a few minutes."),
         )
         return stripe_unavailable(page, request, section, form)
     return started_response(page, request, donation, started)
@@ -304,10 +325,13 @@ def started_response(page, request, donation, started):
             {
                 "status": started.status,
                 "client_secret": started.client_secret,
-                "redirect": thanks_url,
+                # TWINT's page, which sends the donor back to the thank-you page; else the thank-you page.
+                "redirect": started.redirect_url or thanks_url,
                 "retry_key": new_idempotency_key(),
             }
         )
+    if started.redirect_url:
+        return redirect(started.redirect_url)
     if started.needs_action:
         # Without the page's script there is no way to complete 3-D Secure here.
         section = SectionSettings.for_site(donation.site)
@@ -335,16 +359,23 @@ def render_thanks(page, request, section, donation, offer_error="", status=200):
         monthly = monthly_offer.monthly_of(donation)
         offer = monthly is None and monthly_offer.card_allows(request, section, donation)
     context = page.get_context(request)
+    # TWINT sends the donor back here with Stripe's word on the redirect; the status itself waits for the webhook.
+    not_completed = request.GET.get("redirect_status") == "failed"
     context.update(
         {
-            "donation": donation,
+            "donation": None if not_completed else donation,
+            "not_completed": not_completed,
+            "donate_url": page.get_url(request),
             "section": section,
             "monthly": monthly,
-            "monthly_offer": offer,
+            "monthly_offer": offer and not not_completed,
             "offer_error": offer_error,
         }
     )
-    return TemplateResponse(request, "donations/donation_page_thanks.html", context, status=status)
+    response = TemplateResponse(request, "donations/donation_page_thanks.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = "60"
+    return response
 
 
 def give_monthly(page, request, section, donation):
@@ -364,6 +395,7 @@ def give_monthly(page, request, section, donation):
         return render_thanks(page, request, section, donation, declined.message, declined.status)
     except stripe.StripeError:
         logger.exception("Stripe failed a monthly gift from a thank-you page in section %s", section.code)
+        # Not a 5xx: the donor may try again in a minute (as on the donation form, stripe_unavailable).
         return render_thanks(
             page,
             request,
@@ -372,7 +404,7 @@ def give_monthly(page, request, section, donation):
             _(
                 "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
             ),
-            502,
+            429,
         )
     return HttpResponseRedirect(page.get_url(request) + page.reverse_subpage("thanks"), status=303)
 

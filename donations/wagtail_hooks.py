@@ -64,8 +64,8 @@ class DonationViewSet(SupporterErasureViewSetMixin, SectionScopedModelViewSet):
     add_to_admin_menu = True
     inspect_view_enabled = True
     copy_view_enabled = False
-    list_display = ["__str__", "full_name", "status", "frequency", "site", "created_at"]
-    list_filter = ["status", "frequency", "currency", "created_at"]
+    list_display = ["__str__", "full_name", "status", "frequency", "method", "site", "created_at"]
+    list_filter = ["status", "frequency", "method", "currency", "created_at"]
     search_fields = ["first_name", "last_name", "email", "designation"]
     search_backend_name = None
     list_export = [
@@ -73,6 +73,7 @@ class DonationViewSet(SupporterErasureViewSetMixin, SectionScopedModelViewSet):
         "site",
         "status",
         "frequency",
+        "method",
         "amount",
         "currency",
         "designation",
@@ -97,6 +98,9 @@ class DonationViewSet(SupporterErasureViewSetMixin, SectionScopedModelViewSet):
         "status",
         "payments",
         "frequency",
+        "method",
+        "mandate_text",
+        "mandate_accepted_at",
         "amount",
         "currency",
         "designation",

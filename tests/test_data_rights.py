@@ -16,7 +16,7 @@ from wagtail.models import ModelLogEntry
 
 from donations.models import Donation, DonationStatus
 from donations.tests import conftest as stripe_fixtures
-from donations.tests.conftest import card_token, donate, post_event, stripe_events, stripe_get
+from donations.tests.conftest import card_payment_method, donate, post_event, stripe_events, stripe_get
 from sections.audit import ERASE
 from sections.demo import create_sections
 from supporters.models import ConsentRecord, RightsRequest, Supporter
@@ -433,9 +433,9 @@ donation_pages = stripe_fixtures.donation_pages
 def test_erasure_cancels_the_monthly_gift_and_deletes_the_customer_at_stripe(
     client, stripe_env, donation_pages, localstripe, django_capture_on_commit_callbacks
 ):
-    token = card_token(localstripe, "4242424242424242")
+    token = card_payment_method(localstripe, "4242424242424242")
     with django_capture_on_commit_callbacks(execute=True):
-        given = donate(client, "ch", frequency="monthly", amount="20", stripe_token=token)
+        given = donate(client, "ch", frequency="monthly", amount="20", payment_method=token)
     assert given.json()["status"] == "succeeded"
     donation = Donation.objects.get()
     assert stripe_get(localstripe, f"subscriptions/{donation.stripe_subscription_id}")["status"] == "active"
@@ -501,9 +501,9 @@ def test_a_data_officers_erasure_from_the_admin_also_ends_the_monthly_gift_at_st
     from django.contrib.auth.models import User
     from django.urls import reverse
 
-    token = card_token(localstripe, "4242424242424242")
+    token = card_payment_method(localstripe, "4242424242424242")
     with django_capture_on_commit_callbacks(execute=True):
-        assert donate(client, "ch", frequency="monthly", amount="20", stripe_token=token).status_code == 200
+        assert donate(client, "ch", frequency="monthly", amount="20", payment_method=token).status_code == 200
     donation = Donation.objects.get()
     officer = User.objects.create_user("ch-officer", password="pw")
     officer.groups.set([sections["ch"].groups["data-officer"]])

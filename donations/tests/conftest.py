@@ -51,6 +51,16 @@ def stripe_env(stripe_keys, localstripe, settings):
 
 
 @pytest.fixture
+def recorded_stripe(settings, stripe_keys):
+    """Every section's Stripe calls go to recorded Stripe answers (recorded_stripe.py) instead of localstripe."""
+    from .recorded_stripe import RecordedStripeServer
+
+    with RecordedStripeServer() as server:
+        settings.STRIPE_API_BASE = server.url
+        yield server
+
+
+@pytest.fixture
 def donation_pages(sections, django_capture_on_commit_callbacks):
     """The demo donation pages (fr originals, Swiss translations published)."""
     from donations.demo import load
@@ -59,11 +69,12 @@ def donation_pages(sections, django_capture_on_commit_callbacks):
         return load(sections)
 
 
-def card_token(localstripe, number, code="ch"):
-    """What Stripe.js does in the browser: turn card details into a token with the publishable key."""
+def card_payment_method(localstripe, number, code="ch"):
+    """What Stripe.js does in the browser: turn card details into a PaymentMethod with the publishable key."""
     response = requests.post(
-        f"{localstripe}/v1/tokens",
+        f"{localstripe}/v1/payment_methods",
         data={
+            "type": "card",
             "card[number]": number,
             "card[exp_month]": "12",
             "card[exp_year]": "2034",
@@ -124,6 +135,7 @@ def form_data(code="ch", **overrides):
         "last_name": "Tsapkala",
         "email": "veranika@example.org",
         "consent": "on",
+        "method": "card",
         "idempotency_key": uuid.uuid4().hex,
     }
     if "captcha" not in overrides:

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from donations.models import Donation
@@ -206,3 +207,25 @@ def test_exported_cells_never_run_as_formulas(swiss_staff, sections):
 
     rows = exported_rows(swiss_staff.get(reverse("donation:index"), {"export": "csv"}))
     assert [row[heading("first_name")] for row in rows] == ['\'=HYPERLINK("http://evil.example","Reçu")']
+
+
+def test_staff_see_each_gifts_method_and_a_direct_debits_mandate(
+    client, django_user_model, sections, donations
+):
+    camille = donations["fr"]
+    camille.method = "sepa_debit"
+    camille.mandate_text = (
+        "En fournissant votre IBAN et en confirmant ce paiement, vous autorisez (A) Plaidoyer France"
+    )
+    camille.mandate_accepted_at = timezone.now()
+    camille.save()
+    client.force_login(staff(django_user_model, sections["fr"], "fr-staff"))
+
+    listing = client.get(reverse("donation:index")).content.decode()
+    inspect = client.get(reverse("donation:inspect", args=[camille.pk])).content.decode()
+    by_method = client.get(reverse("donation:index"), {"method": "card"}).content.decode()
+
+    assert t("SEPA Direct Debit") in listing
+    assert t("SEPA Direct Debit") in inspect
+    assert camille.mandate_text in inspect
+    assert "Camille" not in by_method

@@ -8,7 +8,7 @@ from django.utils import translation
 from donations.models import Donation
 from supporters.models import ConsentRecord, Supporter
 
-from .conftest import card_token, donate, stripe_get, t
+from .conftest import card_payment_method, donate, stripe_get, t
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +59,8 @@ def nothing_written():
 def test_a_bad_amount_is_refused_next_to_the_field_and_kept(
     client, stripe_env, donation_pages, localstripe, code, amount, message, params
 ):
-    token = card_token(localstripe, "4242424242424242", code=code)
-    response = donate(client, code, json=False, amount=amount, stripe_token=token)
+    token = card_payment_method(localstripe, "4242424242424242", code=code)
+    response = donate(client, code, json=False, amount=amount, payment_method=token)
 
     assert response.status_code == 400
     assert field_errors(response, "amount") == [t(message, **params)]
@@ -72,7 +72,9 @@ def test_a_bad_amount_is_refused_next_to_the_field_and_kept(
 
 
 def test_the_script_gets_the_same_errors_as_json(client, stripe_env, donation_pages, localstripe):
-    response = donate(client, "tg", amount="5000,5", stripe_token=card_token(localstripe, "4242424242424242"))
+    response = donate(
+        client, "tg", amount="5000,5", payment_method=card_payment_method(localstripe, "4242424242424242")
+    )
 
     assert response.status_code == 400
     data = response.json()
@@ -84,7 +86,11 @@ def test_the_script_gets_the_same_errors_as_json(client, stripe_env, donation_pa
 
 def test_a_currency_the_page_does_not_take_is_refused(client, stripe_env, donation_pages, localstripe):
     response = donate(
-        client, "ch", json=True, currency="EUR", stripe_token=card_token(localstripe, "4242424242424242")
+        client,
+        "ch",
+        json=True,
+        currency="EUR",
+        payment_method=card_payment_method(localstripe, "4242424242424242"),
     )
 
     assert response.status_code == 400
@@ -98,10 +104,10 @@ def test_a_frequency_the_page_does_not_offer_is_refused(client, stripe_env, dona
     page = donation_pages["ch"]
     page.offer_monthly = False
     page.save_revision().publish()
-    token = card_token(localstripe, "4242424242424242")
+    token = card_payment_method(localstripe, "4242424242424242")
 
-    unknown = donate(client, "ch", frequency="yearly", stripe_token=token)
-    not_offered = donate(client, "ch", frequency="monthly", stripe_token=token)
+    unknown = donate(client, "ch", frequency="yearly", payment_method=token)
+    not_offered = donate(client, "ch", frequency="monthly", payment_method=token)
 
     for response in (unknown, not_offered):
         assert response.status_code == 400
@@ -115,15 +121,15 @@ def test_missing_card_details_and_consent_are_shown_with_the_other_errors(client
     response = donate(client, "ch", json=False, consent=None, amount="3")
 
     assert response.status_code == 400
-    assert field_errors(response, "stripe_token") == [t("Please enter your card details.")]
+    assert field_errors(response, "payment_method") == [t("Please enter your card details.")]
     assert field_errors(response, "consent") == [t("Please agree so that we can process your gift.")]
     assert field_errors(response, "amount") == [t(MINIMUM, minimum="5\u00a0CHF")]
     assert nothing_written()
 
 
 def test_france_requires_the_postal_address(client, stripe_env, donation_pages, localstripe):
-    token = card_token(localstripe, "4242424242424242", code="fr")
-    response = donate(client, "fr", json=False, address_line="", city="", stripe_token=token)
+    token = card_payment_method(localstripe, "4242424242424242", code="fr")
+    response = donate(client, "fr", json=False, address_line="", city="", payment_method=token)
 
     assert response.status_code == 400
     # The message for a missing field, in the visitor's language (French here).
@@ -138,14 +144,14 @@ def test_france_requires_the_postal_address(client, stripe_env, donation_pages, 
 CARD_REFUSED = "Your card details could not be used. Nothing was charged; please enter them again."
 
 
-def test_a_card_token_stripe_refuses_is_the_visitors_to_fix_next_to_the_card_field(
+def test_a_payment_method_stripe_refuses_is_the_visitors_to_fix_next_to_the_card_field(
     client, stripe_env, donation_pages
 ):
-    # localstripe answers as Stripe does for a token it does not know: an error of the request, not an outage.
-    response = donate(client, "ch", json=False, stripe_token="tok_forged")
+    # localstripe answers as Stripe does for a PaymentMethod it does not know: an error of the request, not an outage.
+    response = donate(client, "ch", json=False, payment_method="pm_forged")
 
     assert response.status_code == 400
-    assert field_errors(response, "stripe_token") == [t(CARD_REFUSED)]
+    assert field_errors(response, "payment_method") == [t(CARD_REFUSED)]
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.select_one("#id_email")["value"] == "veranika@example.org"
     assert soup.select_one("#id_first_name")["value"] == "Veranika"
@@ -153,11 +159,11 @@ def test_a_card_token_stripe_refuses_is_the_visitors_to_fix_next_to_the_card_fie
     assert nothing_written()
 
 
-def test_the_script_gets_the_refused_card_token_as_a_field_error(client, stripe_env, donation_pages):
-    response = donate(client, "ch", stripe_token="tok_forged")
+def test_the_script_gets_the_refused_payment_method_as_a_field_error(client, stripe_env, donation_pages):
+    response = donate(client, "ch", payment_method="pm_forged")
 
     assert response.status_code == 400
-    assert response.json()["errors"]["stripe_token"][0]["message"] == t(CARD_REFUSED)
+    assert response.json()["errors"]["payment_method"][0]["message"] == t(CARD_REFUSED)
     assert nothing_written()
 
 
@@ -165,11 +171,11 @@ def test_a_stripe_that_cannot_be_reached_is_a_429_to_try_again_not_a_5xx(
     client, stripe_env, donation_pages, settings
 ):
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens on the discard port
-    response = donate(client, "ch", stripe_token="tok_anything")
+    response = donate(client, "ch", payment_method="pm_anything")
 
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
-    assert response.json()["errors"]["stripe_token"][0]["message"] == t(
+    assert response.json()["errors"]["payment_method"][0]["message"] == t(
         "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
     )
     assert nothing_written()
@@ -192,8 +198,8 @@ def test_a_name_with_a_line_break_or_markup_is_refused_and_never_reaches_stripe(
     client, stripe_env, donation_pages, localstripe, field, name, message
 ):
     email = f"name-{field}-{len(name)}@example.org"
-    token = card_token(localstripe, "4242424242424242")
-    response = donate(client, "ch", json=False, email=email, stripe_token=token, **{field: name})
+    token = card_payment_method(localstripe, "4242424242424242")
+    response = donate(client, "ch", json=False, email=email, payment_method=token, **{field: name})
 
     assert response.status_code == 400
     assert field_errors(response, field) == [t(message)]

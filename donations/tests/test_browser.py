@@ -53,7 +53,7 @@ def test_a_declined_card_then_a_good_one(
     assert page.locator("#id_amount").input_value() == "30"
     page.locator("[data-submit]").click()
 
-    error = page.locator("#id_stripe_token_errors li")
+    error = page.locator("#id_payment_method_errors li")
     error.wait_for()
     assert error.inner_text() == t("Your card was declined. Nothing was charged; please try another card.")
     assert Donation.objects.count() == 0
@@ -132,7 +132,7 @@ def test_a_blocked_stripe_js_is_explained_next_to_the_card_field_and_nothing_is_
     assert page.locator("#id_amount_errors li").inner_text() == t(
         "The minimum gift is %(minimum)s.", minimum="5\u00a0CHF"
     )
-    assert page.locator("#id_stripe_token_errors li").inner_text() == t(
+    assert page.locator("#id_payment_method_errors li").inner_text() == t(
         "The card field could not be loaded from our payment provider, Stripe. Nothing was charged; "
         "please check your connection and try again."
     )

@@ -9,7 +9,7 @@ import pytest
 from donations.models import Donation
 from donations.views import ATTEMPTS_PER_EMAIL, ATTEMPTS_PER_IP, SUBMIT_LIMITS
 
-from .conftest import card_token, donate, t
+from .conftest import card_payment_method, donate, t
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def google_says(**answer):
 def test_without_a_captcha_answer_nothing_reaches_stripe(client, captcha_on, donation_pages, localstripe):
     with google_says(success=True, score=0.9, action="donate") as google:
         response = donate(
-            client, "ch", captcha=None, stripe_token=card_token(localstripe, "4242424242424242")
+            client, "ch", captcha=None, payment_method=card_payment_method(localstripe, "4242424242424242")
         )
 
     assert response.status_code == 400
@@ -46,7 +46,7 @@ def test_without_a_captcha_answer_nothing_reaches_stripe(client, captcha_on, don
 def test_a_low_captcha_score_is_refused(client, captcha_on, donation_pages, localstripe):
     with google_says(success=True, score=0.1, action="donate"):
         response = donate(
-            client, "ch", captcha="token", stripe_token=card_token(localstripe, "4242424242424242")
+            client, "ch", captcha="token", payment_method=card_payment_method(localstripe, "4242424242424242")
         )
 
     assert response.status_code == 400
@@ -57,7 +57,7 @@ def test_a_low_captcha_score_is_refused(client, captcha_on, donation_pages, loca
 def test_a_good_captcha_answer_lets_the_gift_through(client, captcha_on, donation_pages, localstripe):
     with google_says(success=True, score=0.9, action="donate") as google:
         response = donate(
-            client, "ch", captcha="token", stripe_token=card_token(localstripe, "4242424242424242")
+            client, "ch", captcha="token", payment_method=card_payment_method(localstripe, "4242424242424242")
         )
 
     assert response.json()["status"] == "succeeded"
@@ -80,7 +80,9 @@ def test_without_captcha_keys_where_required_no_payment_is_taken(
     settings.CAPTCHA_REQUIRED = True
 
     page = client.get("/fr/faire-un-don/", HTTP_HOST="ch.localhost:8000")
-    post = donate(client, "ch", json=False, stripe_token=card_token(localstripe, "4242424242424242"))
+    post = donate(
+        client, "ch", json=False, payment_method=card_payment_method(localstripe, "4242424242424242")
+    )
 
     assert (
         t(
@@ -96,10 +98,10 @@ def test_without_captcha_keys_where_required_no_payment_is_taken(
 def test_attempts_per_email_are_capped(client, stripe_env, donation_pages, localstripe):
     limit = ATTEMPTS_PER_EMAIL[0]
     for _attempt in range(limit):
-        declined = donate(client, "ch", stripe_token=card_token(localstripe, "4000000000000002"))
+        declined = donate(client, "ch", payment_method=card_payment_method(localstripe, "4000000000000002"))
         assert declined.status_code == 402
 
-    blocked = donate(client, "ch", stripe_token=card_token(localstripe, "4242424242424242"))
+    blocked = donate(client, "ch", payment_method=card_payment_method(localstripe, "4242424242424242"))
 
     assert blocked.status_code == 429
     assert blocked.json()["errors"]["__all__"][0]["message"] == t(
@@ -111,7 +113,7 @@ def test_attempts_per_email_are_capped(client, stripe_env, donation_pages, local
         client,
         "ch",
         email="other@example.org",
-        stripe_token=card_token(localstripe, "4242424242424242"),
+        payment_method=card_payment_method(localstripe, "4242424242424242"),
         REMOTE_ADDR="198.51.100.7",
     )
     assert other.json()["status"] == "succeeded"
@@ -124,12 +126,15 @@ def test_attempts_per_connection_are_capped(client, stripe_env, donation_pages, 
             client,
             "ch",
             email=f"tester{attempt}@example.org",
-            stripe_token=card_token(localstripe, "4000000000000002"),
+            payment_method=card_payment_method(localstripe, "4000000000000002"),
         )
         assert declined.status_code == 402
 
     blocked = donate(
-        client, "ch", email="new@example.org", stripe_token=card_token(localstripe, "4242424242424242")
+        client,
+        "ch",
+        email="new@example.org",
+        payment_method=card_payment_method(localstripe, "4242424242424242"),
     )
 
     assert blocked.status_code == 429

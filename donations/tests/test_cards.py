@@ -6,7 +6,7 @@ import requests
 from donations.models import Donation, DonationStatus, Payment
 from supporters.models import ConsentRecord, Supporter
 
-from .conftest import KEYS, card_token, donate, post_event, stripe_events, stripe_get, t
+from .conftest import KEYS, card_payment_method, donate, post_event, stripe_events, stripe_get, t
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +31,12 @@ def authenticate(localstripe, client_secret, success, code="ch"):
 def test_a_declined_card_gets_a_message_and_writes_nothing(
     client, stripe_env, donation_pages, localstripe, frequency, number
 ):
-    token = card_token(localstripe, number)
-    response = donate(client, "ch", frequency=frequency, amount="20", stripe_token=token)
+    token = card_payment_method(localstripe, number)
+    response = donate(client, "ch", frequency=frequency, amount="20", payment_method=token)
 
     assert response.status_code == 402
     data = response.json()
-    assert data["errors"]["stripe_token"][0]["message"] == DECLINED
+    assert data["errors"]["payment_method"][0]["message"] == DECLINED
     assert len(data["retry_key"]) == 32
     assert not Donation.objects.exists()
     assert not Supporter.objects.exists()
@@ -46,8 +46,8 @@ def test_a_declined_card_gets_a_message_and_writes_nothing(
 def test_a_refused_first_month_leaves_no_subscription_running(
     client, stripe_env, donation_pages, localstripe
 ):
-    token = card_token(localstripe, "4000000000000341")
-    response = donate(client, "ch", frequency="monthly", amount="25", stripe_token=token)
+    token = card_payment_method(localstripe, "4000000000000341")
+    response = donate(client, "ch", frequency="monthly", amount="25", payment_method=token)
     assert response.status_code == 402
 
     customer = stripe_get(localstripe, "customers", email="veranika@example.org")["data"][-1]
@@ -58,12 +58,12 @@ def test_a_refused_first_month_leaves_no_subscription_running(
 def test_the_declined_message_is_shown_next_to_the_card_on_the_plain_page(
     client, stripe_env, donation_pages, localstripe
 ):
-    token = card_token(localstripe, "4000000000000002")
-    response = donate(client, "ch", json=False, stripe_token=token)
+    token = card_payment_method(localstripe, "4000000000000002")
+    response = donate(client, "ch", json=False, payment_method=token)
 
     assert response.status_code == 402
     html = response.content.decode()
-    assert f'<ul class="errorlist" id="id_stripe_token_errors"><li>{DECLINED}</li></ul>' in html
+    assert f'<ul class="errorlist" id="id_payment_method_errors"><li>{DECLINED}</li></ul>' in html
     assert 'value="veranika@example.org"' in html
 
 
@@ -71,8 +71,8 @@ def test_the_declined_message_is_shown_next_to_the_card_on_the_plain_page(
 def test_a_3d_secure_card_is_confirmed_in_the_page(
     client, stripe_env, donation_pages, localstripe, django_capture_on_commit_callbacks, number
 ):
-    token = card_token(localstripe, number)
-    response = donate(client, "ch", stripe_token=token)
+    token = card_payment_method(localstripe, number)
+    response = donate(client, "ch", payment_method=token)
 
     data = response.json()
     assert data["status"] == "requires_action"
@@ -91,8 +91,8 @@ def test_a_3d_secure_card_is_confirmed_in_the_page(
 
 
 def test_a_failed_3d_secure_check_charges_nothing(client, stripe_env, donation_pages, localstripe):
-    token = card_token(localstripe, "4000002760003184")
-    data = donate(client, "ch", stripe_token=token).json()
+    token = card_payment_method(localstripe, "4000002760003184")
+    data = donate(client, "ch", payment_method=token).json()
 
     intent = authenticate(localstripe, data["client_secret"], success=False)
 
@@ -107,8 +107,8 @@ def test_a_failed_3d_secure_check_charges_nothing(client, stripe_env, donation_p
 def test_a_monthly_gift_with_3d_secure(
     client, stripe_env, donation_pages, localstripe, django_capture_on_commit_callbacks
 ):
-    token = card_token(localstripe, "4000002760003184")
-    data = donate(client, "ch", frequency="monthly", amount="20", stripe_token=token).json()
+    token = card_payment_method(localstripe, "4000002760003184")
+    data = donate(client, "ch", frequency="monthly", amount="20", payment_method=token).json()
 
     assert data["status"] == "requires_action"
     donation = Donation.objects.get()

@@ -111,7 +111,7 @@ def test_without_keys_visitors_see_donations_unavailable(client, sections, donat
 
 
 def test_without_keys_a_post_writes_nothing(client, sections, donation_pages):
-    response = donate(client, "ch", json=False, stripe_token="tok_visa")
+    response = donate(client, "ch", json=False, payment_method="pm_card_visa")
 
     assert response.status_code == 503
     assert not Supporter.objects.exists()

@@ -5,11 +5,7 @@ gives is checked against recorded Stripe API responses served at the HTTP
 boundary by a small server that replays a key's first answer, as Stripe does.
 """
 
-import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from urllib.parse import parse_qs
 
 import pytest
 from django.test import Client
@@ -18,9 +14,7 @@ from donations.models import Donation
 from donations.payments import STRIPE_API_VERSION
 from supporters.models import ConsentRecord
 
-from .conftest import KEYS, card_token, donate, form_data, stripe_get, t
-
-RECORDED = Path(__file__).parent / "recorded"
+from .conftest import KEYS, card_payment_method, donate, form_data, stripe_get, t
 
 
 def payment_intents_for(localstripe, key):
@@ -32,7 +26,7 @@ def payment_intents_for(localstripe, key):
 def test_the_same_form_posted_twice_makes_one_donation_and_one_payment_intent(
     client, stripe_env, donation_pages, localstripe
 ):
-    data = form_data("ch", stripe_token=card_token(localstripe, "4242424242424242"))
+    data = form_data("ch", payment_method=card_payment_method(localstripe, "4242424242424242"))
     headers = {"HTTP_HOST": "ch.localhost:8000", "HTTP_ACCEPT": "application/json"}
 
     first = client.post("/fr/faire-un-don/", data, **headers)
@@ -49,7 +43,7 @@ def test_the_same_form_posted_twice_makes_one_donation_and_one_payment_intent(
 def test_a_3d_secure_attempt_posted_again_gets_the_same_client_secret(
     client, stripe_env, donation_pages, localstripe
 ):
-    data = form_data("ch", stripe_token=card_token(localstripe, "4000002760003184"))
+    data = form_data("ch", payment_method=card_payment_method(localstripe, "4000002760003184"))
     headers = {"HTTP_HOST": "ch.localhost:8000", "HTTP_ACCEPT": "application/json"}
 
     first = client.post("/fr/faire-un-don/", data, **headers).json()
@@ -62,7 +56,7 @@ def test_a_3d_secure_attempt_posted_again_gets_the_same_client_secret(
 
 @pytest.mark.django_db
 def test_someone_else_cannot_reuse_an_attempts_key(client, stripe_env, donation_pages, localstripe):
-    data = form_data("ch", stripe_token=card_token(localstripe, "4000002760003184"))
+    data = form_data("ch", payment_method=card_payment_method(localstripe, "4000002760003184"))
     donate(client, "ch", **data)
 
     other = donate(client, "ch", **{**data, "email": "someone.else@example.org"})
@@ -77,11 +71,13 @@ def test_someone_else_cannot_reuse_an_attempts_key(client, stripe_env, donation_
 def test_an_attempts_key_sent_again_with_another_gift_is_refused_and_charges_nothing_more(
     client, stripe_env, donation_pages, localstripe, change
 ):
-    data = form_data("ch", stripe_token=card_token(localstripe, "4242424242424242"))
+    data = form_data("ch", payment_method=card_payment_method(localstripe, "4242424242424242"))
     assert donate(client, "ch", **data).json()["status"] == "succeeded"
 
     changed = donate(
-        client, "ch", **{**data, **change, "stripe_token": card_token(localstripe, "4242424242424242")}
+        client,
+        "ch",
+        **{**data, **change, "payment_method": card_payment_method(localstripe, "4242424242424242")},
     )
 
     assert changed.status_code == 409
@@ -97,7 +93,7 @@ def test_an_attempts_key_sent_again_with_another_gift_is_refused_and_charges_not
 
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_posts_of_one_attempt(stripe_env, donation_pages, localstripe):
-    data = form_data("ch", stripe_token=card_token(localstripe, "4242424242424242"))
+    data = form_data("ch", payment_method=card_payment_method(localstripe, "4242424242424242"))
     barrier = threading.Barrier(2)
     answers = []
 
@@ -122,53 +118,11 @@ def test_two_simultaneous_posts_of_one_attempt(stripe_env, donation_pages, local
 # --- At the HTTP boundary, with recorded Stripe responses --------------------------------
 
 
-class RecordedStripe(BaseHTTPRequestHandler):
-    """Serves recorded Stripe responses; a repeated Idempotency-Key gets the first answer again."""
-
-    def do_POST(self):  # noqa: N802 (http.server's naming)
-        server = self.server
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
-        server.requests.append({"path": self.path, "headers": dict(self.headers), "params": parse_qs(body)})
-        key = self.headers.get("Idempotency-Key")
-        if key in server.answers:
-            answer = server.answers[key]
-        else:
-            name = {"/v1/customers": "customer", "/v1/payment_intents": "payment_intent"}[self.path]
-            answer = json.loads((RECORDED / f"{name}.json").read_text())
-            server.created[name] = server.created.get(name, 0) + 1
-            answer["id"] = f"{answer['id']}{server.created[name]}"
-            if name == "payment_intent":
-                answer["client_secret"] = f"{answer['id']}_secret_recorded"
-            server.answers[key] = answer
-        payload = json.dumps(answer).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.send_header("Request-Id", "req_recorded")
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def recorded_stripe(settings, stripe_keys):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordedStripe)
-    server.requests, server.answers, server.created = [], {}, {}
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.STRIPE_API_BASE = f"http://127.0.0.1:{server.server_address[1]}"
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
 @pytest.mark.django_db
 def test_every_create_call_carries_the_donations_key_version_and_section_key(
     client, donation_pages, recorded_stripe
 ):
-    response = donate(client, "ch", stripe_token="tok_visa")
+    response = donate(client, "ch", payment_method="pm_card_visa")
 
     assert response.json()["status"] == "succeeded"
     donation = Donation.objects.get()
@@ -186,8 +140,8 @@ def test_every_create_call_carries_the_donations_key_version_and_section_key(
 
 @pytest.mark.django_db
 def test_each_section_calls_stripe_with_its_own_secret_key(client, donation_pages, recorded_stripe):
-    donate(client, "fr", stripe_token="tok_visa")
-    donate(client, "tg", stripe_token="tok_visa")
+    donate(client, "fr", payment_method="pm_card_visa")
+    donate(client, "tg", payment_method="pm_card_visa")
 
     keys = {request["headers"]["Authorization"] for request in recorded_stripe.requests}
     assert keys == {f"Bearer {KEYS['fr']['secret']}", f"Bearer {KEYS['tg']['secret']}"}
@@ -195,7 +149,7 @@ def test_each_section_calls_stripe_with_its_own_secret_key(client, donation_page
 
 @pytest.mark.django_db
 def test_a_retry_after_a_lost_commit_charges_once(client, donation_pages, recorded_stripe):
-    data = form_data("ch", stripe_token="tok_visa")
+    data = form_data("ch", payment_method="pm_card_visa")
     donate(client, "ch", **data)
     # The server died after Stripe answered but before the donation was committed.
     first_intent = Donation.objects.get().stripe_payment_intent_id

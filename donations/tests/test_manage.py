@@ -22,7 +22,7 @@ from .conftest import (
     HOSTS,
     KEYS,
     PAGE_PATH,
-    card_token,
+    card_payment_method,
     donate,
     event,
     post_event,
@@ -38,9 +38,9 @@ EMAIL = "veranika@example.org"
 
 def monthly_gift(localstripe, code="ch", path=PAGE_PATH, amount="20", email=EMAIL):
     """A monthly gift made on the donation page (localstripe: a customer and a subscription)."""
-    token = card_token(localstripe, "4242424242424242", code=code)
+    token = card_payment_method(localstripe, "4242424242424242", code=code)
     response = donate(
-        Client(), code, path=path, frequency="monthly", amount=amount, stripe_token=token, email=email
+        Client(), code, path=path, frequency="monthly", amount=amount, payment_method=token, email=email
     )
     assert response.json()["status"] == "succeeded", response.json()
     return Donation.objects.get(site__hostname=HOSTS[code].split(":")[0], email=email)
@@ -103,6 +103,12 @@ def failed_invoice(gift, invoice_id="in_month2"):
         "currency": gift.currency.lower(),
         "billing_reason": "subscription_cycle",
     }
+
+
+def default_card(localstripe, gift):
+    """The PaymentMethod that the donor's next months will be charged to."""
+    customer = stripe_get(localstripe, f"customers/{gift.stripe_customer_id}")
+    return customer["invoice_settings"]["default_payment_method"]
 
 
 class ManageTests(TestCase):
@@ -281,37 +287,40 @@ class ManageTests(TestCase):
 
     def test_the_donor_updates_their_card(self):
         gift = monthly_gift(self.localstripe)
-        old_card = stripe_get(self.localstripe, f"customers/{gift.stripe_customer_id}")["default_source"]
+        old_card = default_card(self.localstripe, gift)
         ask_for_link(self.captureOnCommitCallbacks, EMAIL)
         client, gifts_url = open_gifts(link_in(mail.outbox[0]))
 
-        missing = act(client, gifts_url, gift, "card", stripe_token="")
+        missing = act(client, gifts_url, gift, "card", payment_method="")
         assert missing.status_code == 400
         assert next_to_the_card(missing) == t("Please enter your card details.")
 
         declined = act(
-            client, gifts_url, gift, "card", stripe_token=card_token(self.localstripe, "4000000000000002")
+            client,
+            gifts_url,
+            gift,
+            "card",
+            payment_method=card_payment_method(self.localstripe, "4000000000000002"),
         )
         assert declined.status_code == 402
         assert next_to_the_card(declined) == t("Your card was declined. Please try another card.")
-        assert (
-            stripe_get(self.localstripe, f"customers/{gift.stripe_customer_id}")["default_source"] == old_card
-        )
+        assert default_card(self.localstripe, gift) == old_card
 
         updated = act(
-            client, gifts_url, gift, "card", stripe_token=card_token(self.localstripe, "5555555555554444")
+            client,
+            gifts_url,
+            gift,
+            "card",
+            payment_method=card_payment_method(self.localstripe, "5555555555554444"),
         )
 
         assert updated.status_code == 302
         assert t("Your new card will be used for your next monthly payments.") in text_of(
             client.get(updated["Location"], HTTP_HOST=HOST)
         )
-        customer = stripe_get(self.localstripe, f"customers/{gift.stripe_customer_id}")
-        assert customer["default_source"] != old_card
-        card = stripe_get(
-            self.localstripe, f"customers/{gift.stripe_customer_id}/sources/{customer['default_source']}"
-        )
-        assert card["last4"] == "4444"
+        new_card = default_card(self.localstripe, gift)
+        assert new_card != old_card
+        assert stripe_get(self.localstripe, f"payment_methods/{new_card}")["card"]["last4"] == "4444"
 
     def test_the_donor_cancels_and_the_webhook_marks_the_gift_cancelled(self):
         gift = monthly_gift(self.localstripe)
@@ -420,11 +429,11 @@ class ManageTests(TestCase):
 def test_in_the_browser_the_donor_types_a_new_card(
     sections, donation_pages, stripe_env, live_server, browser_page, localstripe
 ):
-    """The card form of the manage page: Stripe.js's Card Element, a token, the customer's new default card."""
+    """The card form of the manage page: Stripe.js's Card Element, a PaymentMethod, the customer's new default."""
     from donations.manage import link_url, new_link
 
     gift = monthly_gift(localstripe)
-    old_card = stripe_get(localstripe, f"customers/{gift.stripe_customer_id}")["default_source"]
+    old_card = default_card(localstripe, gift)
     link = new_link(gift.site, gift.supporter_id, 3600)
     port = live_server.url.rsplit(":", 1)[1]
     page = browser_page
@@ -441,9 +450,6 @@ def test_in_the_browser_the_donor_types_a_new_card(
     page.get_by_role("button", name=t("Update my card")).click()
 
     page.get_by_text(t("Your new card will be used for your next monthly payments.")).wait_for()
-    customer = stripe_get(localstripe, f"customers/{gift.stripe_customer_id}")
-    assert customer["default_source"] != old_card
-    card_id = customer["default_source"]
-    assert (
-        stripe_get(localstripe, f"customers/{gift.stripe_customer_id}/sources/{card_id}")["last4"] == "4444"
-    )
+    new_card = default_card(localstripe, gift)
+    assert new_card != old_card
+    assert stripe_get(localstripe, f"payment_methods/{new_card}")["card"]["last4"] == "4444"

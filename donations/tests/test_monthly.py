@@ -8,14 +8,14 @@ from django.core import mail
 
 from donations.models import Donation, DonationStatus, Payment
 
-from .conftest import KEYS, card_token, donate, event, post_event, stripe_events, stripe_get, t
+from .conftest import KEYS, card_payment_method, donate, event, post_event, stripe_events, stripe_get, t
 
 pytestmark = pytest.mark.django_db
 
 
 def start_monthly(client, localstripe, code="ch", amount="20"):
-    token = card_token(localstripe, "4242424242424242", code=code)
-    response = donate(client, code, frequency="monthly", amount=amount, stripe_token=token)
+    token = card_payment_method(localstripe, "4242424242424242", code=code)
+    response = donate(client, code, frequency="monthly", amount=amount, payment_method=token)
     assert response.json()["status"] == "succeeded", response.json()
     return Donation.objects.get(frequency="monthly")
 
@@ -52,9 +52,9 @@ def test_a_monthly_gift_is_a_subscription_to_a_monthly_plan(client, stripe_env, 
 
 def test_the_same_amount_reuses_the_same_plan(client, stripe_env, donation_pages, localstripe):
     first = start_monthly(client, localstripe, amount="15")
-    token = card_token(localstripe, "4242424242424242")
+    token = card_payment_method(localstripe, "4242424242424242")
     response = donate(
-        client, "ch", frequency="monthly", amount="15", stripe_token=token, email="second@example.org"
+        client, "ch", frequency="monthly", amount="15", payment_method=token, email="second@example.org"
     )
     assert response.json()["status"] == "succeeded"
     second = Donation.objects.exclude(pk=first.pk).get()

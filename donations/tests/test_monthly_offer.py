@@ -11,7 +11,7 @@ from supporters.models import ConsentRecord
 
 from .conftest import (
     KEYS,
-    card_token,
+    card_payment_method,
     donate,
     fill_card,
     fill_donor,
@@ -32,8 +32,8 @@ THANKS = "/de/spenden/thanks/"
 
 
 def give_once(client, localstripe, **overrides):
-    token = card_token(localstripe, "4242424242424242")
-    response = donate(client, "ch", path="/de/spenden/", stripe_token=token, **overrides)
+    token = card_payment_method(localstripe, "4242424242424242")
+    response = donate(client, "ch", path="/de/spenden/", payment_method=token, **overrides)
     assert response.json()["status"] == "succeeded", response.json()
     return Donation.objects.get(frequency=overrides.get("frequency", "one_off"))
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from donations.models import Donation, DonationStatus, Payment
 from supporters.models import ConsentRecord, Supporter
 
-from .conftest import card_token, donate, post_event, stripe_events, stripe_get
+from .conftest import card_payment_method, donate, post_event, stripe_events, stripe_get
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +18,8 @@ MONTHS_DE = "Januar Februar März April Mai Juni Juli August September Oktober N
 def test_a_one_off_gift_is_pending_until_stripe_says_it_succeeded(
     client, stripe_env, donation_pages, localstripe, django_capture_on_commit_callbacks
 ):
-    token = card_token(localstripe, "4242424242424242")
-    response = donate(client, "ch", stripe_token=token, newsletter="on")
+    token = card_payment_method(localstripe, "4242424242424242")
+    response = donate(client, "ch", payment_method=token, newsletter="on")
 
     assert response.status_code == 200
     assert response.json()["status"] == "succeeded"
@@ -68,8 +68,8 @@ def test_a_one_off_gift_is_pending_until_stripe_says_it_succeeded(
 def test_the_thank_you_page_shows_the_gift_without_personal_data_in_the_url(
     client, stripe_env, donation_pages, localstripe
 ):
-    token = card_token(localstripe, "4242424242424242")
-    response = donate(client, "ch", json=False, stripe_token=token)
+    token = card_payment_method(localstripe, "4242424242424242")
+    response = donate(client, "ch", json=False, payment_method=token)
 
     assert response.status_code == 302
     assert response["Location"] == "/fr/faire-un-don/thanks/"
@@ -83,8 +83,8 @@ def test_the_thank_you_page_shows_the_gift_without_personal_data_in_the_url(
 def test_the_receipt_is_in_the_donors_language(
     client, stripe_env, donation_pages, localstripe, django_capture_on_commit_callbacks
 ):
-    token = card_token(localstripe, "4242424242424242")
-    response = donate(client, "ch", path="/de/spenden/", stripe_token=token)
+    token = card_payment_method(localstripe, "4242424242424242")
+    response = donate(client, "ch", path="/de/spenden/", payment_method=token)
     assert response.json()["redirect"] == "/de/spenden/thanks/"
     donation = Donation.objects.get()
     assert donation.language == "de"
@@ -109,8 +109,8 @@ def test_the_receipt_is_in_the_donors_language(
 
 
 def test_xof_has_no_minor_units(client, stripe_env, donation_pages, localstripe):
-    token = card_token(localstripe, "4242424242424242", code="tg")
-    response = donate(client, "tg", amount="5000", stripe_token=token)
+    token = card_payment_method(localstripe, "4242424242424242", code="tg")
+    response = donate(client, "tg", amount="5000", payment_method=token)
 
     assert response.json()["status"] == "succeeded"
     donation = Donation.objects.get()
@@ -121,8 +121,8 @@ def test_xof_has_no_minor_units(client, stripe_env, donation_pages, localstripe)
 
 
 def test_france_asks_for_the_postal_address_and_keeps_it(client, stripe_env, donation_pages, localstripe):
-    token = card_token(localstripe, "4242424242424242", code="fr")
-    response = donate(client, "fr", stripe_token=token)
+    token = card_payment_method(localstripe, "4242424242424242", code="fr")
+    response = donate(client, "fr", payment_method=token)
 
     assert response.json()["status"] == "succeeded"
     donation = Donation.objects.get()

@@ -23,7 +23,7 @@ from sections.models import SectionSettings
 from supporters.models import Supporter
 from supporters.tests.helpers import run_concurrently
 
-from .conftest import KEYS, card_token, donate, event, post_event, stripe_events, stripe_get, t
+from .conftest import KEYS, card_payment_method, donate, event, post_event, stripe_events, stripe_get, t
 
 
 def section_secrets():
@@ -410,8 +410,8 @@ def test_one_gift_settled_by_deliveries_at_once_gets_one_receipt(french_site):
 
 def paid_at_localstripe(client, localstripe, email):
     """A French one-off gift paid with a test card at localstripe, settled by localstripe's own event."""
-    token = card_token(localstripe, "4242424242424242", code="fr")
-    response = donate(client, "fr", stripe_token=token, email=email)
+    token = card_payment_method(localstripe, "4242424242424242", code="fr")
+    response = donate(client, "fr", payment_method=token, email=email)
     assert response.json()["status"] == "succeeded", response.json()
     donation = Donation.objects.get(email=email)
     (paid,) = stripe_events(localstripe, "payment_intent.succeeded", donation.stripe_payment_intent_id)

@@ -3,7 +3,7 @@ once Stripe is back the gift goes through once, and its webhook, however late, s
 
 Between the site and localstripe stands a loopback relay that the tests switch: `up` forwards, `down`
 closes each connection at once (as an unreachable host), `slow` holds it without answering (as a Stripe
-that does not answer in time). The visitor's card token is made at localstripe directly, as Stripe.js
+that does not answer in time). The visitor's card PaymentMethod is made at localstripe directly, as Stripe.js
 does in the browser.
 """
 
@@ -18,7 +18,7 @@ from donations import payments
 from donations.models import Donation, DonationStatus
 from supporters.models import ConsentRecord, Supporter
 
-from .conftest import card_token, donate, event, post_event, stripe_get, t
+from .conftest import card_payment_method, donate, event, post_event, stripe_get, t
 
 pytestmark = pytest.mark.django_db
 
@@ -100,13 +100,13 @@ def test_while_stripe_is_down_or_slow_the_german_page_says_so_next_to_the_card_k
     client, donation_pages, localstripe, relay, mode
 ):
     relay.mode = mode
-    token = card_token(localstripe, "4242424242424242")
-    response = donate(client, "ch", path="/de/spenden/", json=False, first_name="Lena", stripe_token=token)
+    token = card_payment_method(localstripe, "4242424242424242")
+    response = donate(client, "ch", path="/de/spenden/", json=False, first_name="Lena", payment_method=token)
 
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
     page = BeautifulSoup(response.content, "html.parser")
-    errors = [item.get_text(strip=True) for item in page.select("#id_stripe_token_errors li")]
+    errors = [item.get_text(strip=True) for item in page.select("#id_payment_method_errors li")]
     assert errors == [t(UNREACHABLE, "de")]
     assert t(UNREACHABLE, "de") != UNREACHABLE
     assert page.select_one("#id_first_name")["value"] == "Lena"
@@ -120,15 +120,18 @@ def test_sent_again_once_stripe_is_back_the_gift_is_charged_once_and_its_late_we
 ):
     relay.mode = "down"
     refused = donate(
-        client, "ch", path="/de/spenden/", stripe_token=card_token(localstripe, "4242424242424242")
+        client, "ch", path="/de/spenden/", payment_method=card_payment_method(localstripe, "4242424242424242")
     )
     assert refused.status_code == 429
     retry_key = refused.json()["retry_key"]
 
-    # Stripe is back; the page sends the form again with a new card token and the key it was given,
+    # Stripe is back; the page sends the form again with a new card PaymentMethod and the key it was given,
     # twice (a double click).
     relay.mode = "up"
-    data = {"idempotency_key": retry_key, "stripe_token": card_token(localstripe, "4242424242424242")}
+    data = {
+        "idempotency_key": retry_key,
+        "payment_method": card_payment_method(localstripe, "4242424242424242"),
+    }
     first = donate(client, "ch", path="/de/spenden/", **data)
     second = donate(client, "ch", path="/de/spenden/", **data)
 

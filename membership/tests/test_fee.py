@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from donations.models import Donation, DonationStatus
-from donations.tests.conftest import card_token, donate, post_event, stripe_events, stripe_get
+from donations.tests.conftest import card_payment_method, donate, post_event, stripe_events, stripe_get
 from membership.models import JoinPage, Membership
 
 from .helpers import confirmation_path, join_data, page_path, t, text_of
@@ -44,9 +44,9 @@ def fee_link(response):
 
 
 def pay(client, localstripe, path, django_capture_on_commit_callbacks, amount="50", email="afi@example.org"):
-    token = card_token(localstripe, "4242424242424242")
+    token = card_payment_method(localstripe, "4242424242424242")
     response = donate(
-        client, "ch", path=path, stripe_token=token, amount=amount, email=email, designation="membership"
+        client, "ch", path=path, payment_method=token, amount=amount, email=email, designation="membership"
     )
     assert response.status_code == 200, response.content
     donation = Donation.objects.order_by("-pk").first()
@@ -94,9 +94,9 @@ def test_less_than_the_fee_or_a_gift_without_the_designation_pays_nothing(
     join_and_confirm(client, join_page, way="member")
     path = page_path(join_page.fee_page.specific)
     for overrides in ({"amount": "10"}, {"designation": ""}):
-        token = card_token(localstripe, "4242424242424242")
+        token = card_payment_method(localstripe, "4242424242424242")
         data = {
-            "stripe_token": token,
+            "payment_method": token,
             "email": "afi@example.org",
             "amount": "50",
             "designation": "membership",
@@ -121,7 +121,7 @@ def test_volunteers_are_not_asked_for_the_fee_and_a_forged_designation_is_refuse
         client,
         "ch",
         path=path,
-        stripe_token=card_token(localstripe, "4242424242424242"),
+        payment_method=card_payment_method(localstripe, "4242424242424242"),
         designation="anything",
     )
     assert response.status_code == 400

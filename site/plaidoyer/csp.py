@@ -25,6 +25,8 @@ from .admin_host import ADMIN_PREFIXES
 STRIPE_JS_HOSTS = ["https://js.stripe.com", "https://*.js.stripe.com"]
 STRIPE_FRAME_HOSTS = [*STRIPE_JS_HOSTS, "https://hooks.stripe.com"]
 STRIPE_API_HOSTS = ["https://api.stripe.com"]
+# Where a redirect payment (TWINT) sends the donor: a form posted without script is redirected there.
+STRIPE_REDIRECT_HOSTS = ["https://pm-redirects.stripe.com"]
 
 # Google's documented hosts for reCAPTCHA (v2 checkbox and v3): its script, and its frame.
 RECAPTCHA_SCRIPT_HOSTS = ["https://www.google.com/recaptcha/", "https://www.gstatic.com/recaptcha/"]
@@ -75,11 +77,11 @@ def framed_by(response, origins):
     return response
 
 
-def allow_stripe(response):
+def allow_stripe(response, redirects=False):
     """The donation page loads Stripe.js, which draws the card field in Stripe's frames and calls Stripe's API.
 
     Where Stripe.js comes from another place (the local fake, STRIPE_JS_URL), that place stands for
-    all three.
+    all three. With `redirects` (a section that takes TWINT), its form may also be redirected to Stripe.
     """
     if urlsplit(settings.STRIPE_JS_URL).hostname == "js.stripe.com":
         directives = {
@@ -87,6 +89,8 @@ def allow_stripe(response):
             "frame-src": STRIPE_FRAME_HOSTS,
             "connect-src": STRIPE_API_HOSTS,
         }
+        if redirects:
+            directives["form-action"] = STRIPE_REDIRECT_HOSTS
     else:
         fake = [origin(settings.STRIPE_JS_URL)]
         directives = {"script-src": fake, "frame-src": fake, "connect-src": fake}

@@ -140,6 +140,8 @@ def create_section(
     section = SectionSettings.for_site(site)
     section.code, section.name, section.country, section.currency = code, name, country, currency
     section.time_zone, section.address_window = time_zone, address_window
+    # How people pay in the currency's country: TWINT in Switzerland, SEPA Direct Debit in the euro area.
+    section.accept_twint, section.accept_sepa_debit = currency == "CHF", currency == "EUR"
     section.save()
     for language in languages[1:]:
         translate(home, language, {})

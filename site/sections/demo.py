@@ -50,6 +50,7 @@ SECTIONS = [
             "press_email": "presse@ch.localhost",
             "press_phone": "+41 31 000 00 01",
             "accent_colour": "#ffcc00",
+            "accept_twint": True,
             "address_window": "right",  # Swiss window envelopes (SN 010 130)
         },
     },
@@ -70,6 +71,7 @@ SECTIONS = [
             "press_phone_out_of_hours": "+33 6 76 94 37 05",
             "accent_colour": "#ffd500",
             "tax_deduction_rate": 66,
+            "accept_sepa_debit": True,
             "donation_requires_address": True,
             "tax_receipts": True,
             "receipt_status": "general_interest",

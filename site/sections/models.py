@@ -174,6 +174,14 @@ class SectionSettings(BaseSiteSetting):
         help_text=_("Share of a gift that donors can deduct from their taxes, e.g. 66 in France."),
     )
     donation_requires_address = models.BooleanField(_("ask donors for a postal address"), default=False)
+    # How donors may pay: each method must also be switched on in the section's Stripe account.
+    accept_card = models.BooleanField(_("accept cards"), default=True)
+    accept_twint = models.BooleanField(
+        _("accept TWINT"), default=False, help_text=_("Swiss francs only, one-off gifts only.")
+    )
+    accept_sepa_debit = models.BooleanField(
+        _("accept SEPA Direct Debit"), default=False, help_text=_("Euros only, one-off and monthly gifts.")
+    )
     # French tax receipts (reçus fiscaux, Cerfa 11580): the organisation's name and address are the
     # French `SectionTexts` (legal entity, postal address); what the receipt needs besides is here, in French.
     tax_receipts = models.BooleanField(
@@ -298,6 +306,9 @@ class SectionSettings(BaseSiteSetting):
         MultiFieldPanel(
             [
                 FieldPanel("stripe_publishable_key"),
+                FieldPanel("accept_card"),
+                FieldPanel("accept_twint"),
+                FieldPanel("accept_sepa_debit"),
                 FieldPanel("tax_deduction_rate"),
                 FieldPanel("donation_requires_address"),
             ],
@@ -350,6 +361,7 @@ class SectionSettings(BaseSiteSetting):
                     "Donation receipts must be kept for at least %(years)s years: enter %(years)s or more."
                 ) % {"years": minimum}
             raise ValidationError({"donors_retention_years": message})
+        self.clean_payment_methods()
         if self.tax_receipts:
             errors = {}
             if not self.donation_requires_address:
@@ -362,6 +374,22 @@ class SectionSettings(BaseSiteSetting):
                 errors["receipt_recognition"] = _("Enter the decree that recognised the organisation.")
             if errors:
                 raise ValidationError(errors)
+
+    def clean_payment_methods(self):
+        """A method Stripe takes only in one currency cannot be offered in another."""
+        errors = {}
+        if self.accept_twint and self.currency != "CHF":
+            errors["accept_twint"] = _(
+                "TWINT takes Swiss francs only: this section's currency is %(currency)s."
+            ) % {"currency": self.currency}
+        if self.accept_sepa_debit and self.currency != "EUR":
+            errors["accept_sepa_debit"] = _(
+                "SEPA Direct Debit takes euros only: this section's currency is %(currency)s."
+            ) % {"currency": self.currency}
+        if self.donations_enabled and not (self.accept_card or self.accept_twint or self.accept_sepa_debit):
+            errors["accept_card"] = _("Donors need at least one way to pay: accept cards or another method.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def partner_origins(self):

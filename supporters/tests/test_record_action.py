@@ -183,7 +183,7 @@ def test_petitions_letters_donations_and_joins_all_record_through_the_kernels_on
     django_capture_on_commit_callbacks,
 ):
     from donations.models import Donation
-    from donations.tests.conftest import card_token, donate
+    from donations.tests.conftest import card_payment_method, donate
     from membership.models import JoinPage, Membership
     from membership.tests.helpers import join
     from petitions.letters.models import Letter
@@ -243,7 +243,7 @@ def test_petitions_letters_donations_and_joins_all_record_through_the_kernels_on
 
     # A gift: recorded before Stripe is asked for the payment.
     with recorded_by_the_kernel("donations.views.record_action") as kernel:
-        response = donate(client, "ch", stripe_token=card_token(localstripe, "4242424242424242"))
+        response = donate(client, "ch", payment_method=card_payment_method(localstripe, "4242424242424242"))
     assert response.status_code == 200
     kernel.assert_called_once()
     donation = Donation.objects.get()

@@ -2,7 +2,8 @@
  *
  * Stripe.js is loaded only when the visitor starts to pay (their first touch, click or key in this
  * form): until then, opening the page tells no other host that someone is reading it. Card details
- * go from the Card Element to Stripe (createToken); the server starts the payment with the token;
+ * go from the Card Element to Stripe (createPaymentMethod); the server starts the payment with the
+ * PaymentMethod's id;
  * when the bank asks for 3-D Secure, confirmCardPayment shows the bank's check. Messages come from
  * the server or from data attributes, already in the visitor's language.
  */
@@ -46,13 +47,33 @@
 
   // Said once next to the card field, however many attempts (a touch, then the submit) failed.
   function stripeUnavailable() {
-    var list = form.querySelector("#id_stripe_token_errors");
+    var list = form.querySelector("#id_payment_method_errors");
     if (list) { list.textContent = ""; }
-    showError("stripe_token", form.dataset.messageStripeUnavailable);
+    showError("payment_method", form.dataset.messageStripeUnavailable);
   }
 
+  // The way to pay chosen (a radio when the section offers several, else a hidden field).
+  function currentMethod() {
+    var chosen = form.querySelector("[name=method]:checked") || form.querySelector("input[type=hidden][name=method]");
+    return chosen ? chosen.value : "card";
+  }
+
+  function showMethod() {
+    var method = currentMethod();
+    form.querySelectorAll("[data-method]").forEach(function (block) {
+      block.hidden = block.dataset.method !== method;
+    });
+  }
+  form.querySelectorAll("[name=method]").forEach(function (radio) {
+    radio.addEventListener("change", showMethod);
+  });
+  showMethod();
+
+  // Only a card needs Stripe.js: an IBAN and TWINT go to the server, which calls Stripe itself.
   function startToPay() {
-    loadStripe().catch(stripeUnavailable);
+    if (form.querySelector("#card-element")) {
+      loadStripe().catch(stripeUnavailable);
+    }
   }
   ["focusin", "pointerdown", "keydown"].forEach(function (type) {
     form.addEventListener(type, startToPay, { once: true });
@@ -134,7 +155,7 @@
     var wrapper = list.parentNode;
     wrapper.classList.add("form-field--error");
     var input = wrapper.querySelector("input, select, textarea");
-    if (input && name !== "stripe_token") {
+    if (input && name !== "payment_method") {
       input.setAttribute("aria-invalid", "true");
       var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
       if (described.indexOf(list.id) < 0) { described.push(list.id); }
@@ -184,38 +205,50 @@
 
   function retryWith(key) {
     if (key) { form.querySelector("[name=idempotency_key]").value = key; }
-    form.querySelector("[name=stripe_token]").value = "";
+    form.querySelector("[name=payment_method]").value = "";
     if (proofOfWork && typeof proofOfWork.reset === "function") { proofOfWork.reset(); }
     if (!captchaV3 && typeof grecaptcha !== "undefined" && grecaptcha.reset) {
       try { grecaptcha.reset(); } catch (error) { /* no checkbox on this page */ }
     }
   }
 
+  // The card becomes a PaymentMethod at Stripe; false when the form was posted without it or must be mended.
+  async function cardPaymentMethod() {
+    try {
+      await loadStripe();
+    } catch (error) {
+      // Without Stripe.js the server still checks every field and says, next to each, what to mend.
+      form.querySelector("[name=card_unavailable]").value = "1";
+      try { await proofOfWorkSolved(); } catch (powError) { /* the server then says what is missing */ }
+      form.submit();
+      return false;
+    }
+    var name = (form.querySelector("[name=first_name]").value + " " + form.querySelector("[name=last_name]").value).trim();
+    var created = await stripe.createPaymentMethod({
+      type: "card",
+      card: card,
+      billing_details: { name: name, email: form.querySelector("[name=email]").value.trim() },
+    });
+    if (!created || created.error || !created.paymentMethod) {
+      var message = created && created.error && created.error.message;
+      showError("payment_method", message || form.dataset.messageCard);
+      busy(false);
+      return false;
+    }
+    form.querySelector("[name=payment_method]").value = created.paymentMethod.id;
+    return true;
+  }
+
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
-    // django-recaptcha's v3 script would submit the form itself, without the card token.
+    // django-recaptcha's v3 script would submit the form itself, without the card's PaymentMethod.
     event.stopImmediatePropagation();
     clearErrors();
     busy(true);
     try {
-      try {
-        await loadStripe();
-      } catch (error) {
-        // Without Stripe.js the server still checks every field and says, next to each, what to mend.
-        form.querySelector("[name=card_unavailable]").value = "1";
-        try { await proofOfWorkSolved(); } catch (powError) { /* the server then says what is missing */ }
-        form.submit();
+      if (currentMethod() === "card" && !(await cardPaymentMethod())) {
         return;
       }
-      var name = (form.querySelector("[name=first_name]").value + " " + form.querySelector("[name=last_name]").value).trim();
-      var tokenResult = await stripe.createToken(card, { name: name });
-      if (!tokenResult || tokenResult.error || !tokenResult.token) {
-        var message = tokenResult && tokenResult.error && tokenResult.error.message;
-        showError("stripe_token", message || form.dataset.messageCard);
-        busy(false);
-        return;
-      }
-      form.querySelector("[name=stripe_token]").value = tokenResult.token.id;
       await captchaToken();
       await proofOfWorkSolved();
       var response = await fetch(form.action, {
@@ -237,11 +270,12 @@
         var ok = intent && ["succeeded", "processing", "requires_capture"].indexOf(intent.status) !== -1;
         if (!result || result.error || !ok) {
           retryWith(data.retry_key);
-          showError("stripe_token", form.dataset.messageAuthentication);
+          showError("payment_method", form.dataset.messageAuthentication);
           busy(false);
           return;
         }
       }
+      // The thank-you page, or TWINT's page (which sends the donor back to it).
       window.location.assign(data.redirect);
     } catch (error) {
       // The same attempt key is kept: if the server did receive it, posting again finds that donation.

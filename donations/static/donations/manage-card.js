@@ -1,5 +1,5 @@
 /* A monthly donor's new card: Stripe.js is loaded when they start to type it, the Card Element turns
- * it into a token (createToken, as on the donation page), and the form posts only the token.
+ * it into a PaymentMethod (createPaymentMethod, as on the donation page), and the form posts only its id.
  */
 (function () {
   "use strict";
@@ -49,19 +49,19 @@
       form.addEventListener(type, function () { ready().catch(unavailable); }, { once: true });
     });
     form.addEventListener("submit", function (submitted) {
-      if (form.elements.stripe_token.value) {
+      if (form.elements.payment_method.value) {
         return;
       }
       submitted.preventDefault();
       errors.textContent = "";
       ready().then(function () {
-        return stripe.createToken(card);
+        return stripe.createPaymentMethod({ type: "card", card: card });
       }).then(function (result) {
-        if (result.error || !result.token) {
-          errors.textContent = (result.error && result.error.message) || form.dataset.messageCard;
+        if (!result || result.error || !result.paymentMethod) {
+          errors.textContent = (result && result.error && result.error.message) || form.dataset.messageCard;
           return;
         }
-        form.elements.stripe_token.value = result.token.id;
+        form.elements.payment_method.value = result.paymentMethod.id;
         form.submit();
       }, unavailable);
     });

@@ -86,6 +86,18 @@ class NewSectionFormTests(TestCase):
             SectionSettings.for_site(Site.objects.get(hostname="at.localhost")).address_window, "left"
         )
 
+    def test_a_new_section_takes_the_ways_to_pay_of_its_currency(self):
+        self.post()
+        self.post(code="li", name="Plaidoyer Liechtenstein", hostname="li.localhost", currency="CHF")
+        self.post(code="bj", name="Plaidoyer Bénin", hostname="bj.localhost", currency="XOF")
+        accepted = {
+            section.code: (section.accept_card, section.accept_twint, section.accept_sepa_debit)
+            for section in SectionSettings.objects.filter(code__in=["be", "li", "bj"])
+        }
+        self.assertEqual(
+            accepted, {"be": (True, False, True), "li": (True, True, False), "bj": (True, False, False)}
+        )
+
     def assert_refused(self, field, message, **changes):
         pages, sites = Page.objects.count(), Site.objects.count()
         response = self.post(**changes)

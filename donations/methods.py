@@ -1,0 +1,44 @@
+"""The ways to pay a section offers (each a section setting) and what each one allows."""
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from sections.texts import section_texts
+
+from .models import DonationMethod, Frequency
+
+# Stripe takes TWINT payments up to CHF 5,000.00 (minor units).
+TWINT_MAXIMUM = 500_000
+# Recurring TWINT payments need Stripe API version 2026-05-27.dahlia; payments.STRIPE_API_VERSION is older.
+TWINT_FREQUENCIES = (Frequency.ONE_OFF,)
+
+
+def offered(section):
+    """The section's methods, in the order the page shows them; one only where Stripe takes its currency."""
+    methods = []
+    if section.accept_card:
+        methods.append(DonationMethod.CARD)
+    if section.accept_twint and section.currency == "CHF":
+        methods.append(DonationMethod.TWINT)
+    if section.accept_sepa_debit and section.currency == "EUR":
+        methods.append(DonationMethod.SEPA_DEBIT)
+    return methods
+
+
+def mandate_text(section, language):
+    """Stripe's SEPA Direct Debit mandate, naming the section's legal entity, in the page's language.
+
+    The donor accepts it by giving with their IBAN; the donation keeps these words as shown.
+    """
+    texts = section_texts(section.site_id, language)
+    creditor = (texts.legal_entity or "").strip() or section.name
+    with translation.override(language):
+        return _(
+            "By providing your IBAN and confirming this payment, you authorise (A) %(creditor)s and Stripe, "
+            "our payment service provider, to send instructions to your bank to debit your account and (B) "
+            "your bank to debit your account in accordance with those instructions. As part of your rights, "
+            "you are entitled to a refund from your bank under the terms and conditions of your agreement "
+            "with your bank. A refund must be claimed within 8 weeks starting from the date on which your "
+            "account was debited. Your rights are explained in a statement that you can obtain from your "
+            "bank. You agree to receive notifications for future debits up to 2 days before they occur."
+        ) % {"creditor": creditor}

@@ -1,0 +1,172 @@
+"""SEPA Direct Debit (France, one-off and monthly): IBAN checked here, mandate shown and kept, against recorded
+Stripe answers (localstripe's PaymentIntents take no `mandate_data`); the status comes from webhooks only."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core import mail
+
+from donations.methods import mandate_text
+from donations.models import Donation, DonationStatus, Receipt
+
+from .conftest import donate, event, post_event, t
+from .test_bad_input import field_errors, nothing_written
+
+pytestmark = pytest.mark.django_db
+
+IBAN = "FR76 3000 6000 0112 3456 7890 189"
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
+
+
+def give(client, **overrides):
+    fields = {"method": "sepa_debit", "iban": IBAN, "REMOTE_ADDR": "192.0.2.7", "HTTP_USER_AGENT": BROWSER}
+    return donate(client, "fr", **{**fields, **overrides})
+
+
+def test_a_one_off_direct_debit_creates_the_mandate_with_the_payment(
+    client, recorded_stripe, donation_pages, sections
+):
+    response = give(client)
+
+    assert response.status_code == 200
+    # A direct debit is "processing" for days: the page thanks the donor, the webhook will say how it went.
+    assert response.json()["status"] == "succeeded"
+    (method,) = recorded_stripe.posted("/v1/payment_methods")
+    assert method["type"] == ["sepa_debit"]
+    assert method["sepa_debit[iban]"] == ["FR7630006000011234567890189"]
+    assert method["billing_details[name]"] == ["Veranika Tsapkala"]
+    (customer,) = recorded_stripe.posted("/v1/customers")
+    assert customer["payment_method"] == ["pm_RECORDED_SEPA1"]
+    (intent,) = recorded_stripe.posted("/v1/payment_intents")
+    assert intent["payment_method_types[0]"] == ["sepa_debit"]
+    assert intent["payment_method"] == ["pm_RECORDED_SEPA1"]
+    assert intent["currency"] == ["eur"]
+    assert intent["mandate_data[customer_acceptance][type]"] == ["online"]
+    assert intent["mandate_data[customer_acceptance][online][ip_address]"] == ["192.0.2.7"]
+    assert intent["mandate_data[customer_acceptance][online][user_agent]"] == [BROWSER]
+    keys = [request["headers"]["Idempotency-Key"] for request in recorded_stripe.requests]
+    donation = Donation.objects.get()
+    assert keys == [
+        f"{donation.idempotency_key}:{call}" for call in ("payment_method", "customer", "payment_intent")
+    ]
+    assert (donation.method, donation.status) == ("sepa_debit", DonationStatus.PENDING)
+    # The mandate as the donor read it, in the page's language; no IP address kept beyond the usual hash.
+    assert donation.mandate_text == mandate_text(sections["fr"].settings, "fr")
+    assert donation.mandate_accepted_at is not None
+    assert "192.0.2.7" not in donation.ip_hash
+
+
+def test_the_page_shows_the_mandate_the_donation_keeps(client, recorded_stripe, donation_pages):
+    page = BeautifulSoup(
+        client.get("/fr/faire-un-don/", HTTP_HOST="fr.localhost:8000").content, "html.parser"
+    )
+    give(client)
+
+    assert page.select_one("#mandate-text").get_text() == Donation.objects.get().mandate_text
+
+
+def test_a_monthly_direct_debit_sets_up_the_mandate_then_the_subscription(
+    client, recorded_stripe, donation_pages
+):
+    response = give(client, frequency="monthly", amount="20")
+
+    assert response.json()["status"] == "succeeded"
+    (setup,) = recorded_stripe.posted("/v1/setup_intents")
+    assert setup["payment_method_types[0]"] == ["sepa_debit"]
+    assert setup["usage"] == ["off_session"]
+    assert setup["confirm"] == ["true"]
+    assert setup["mandate_data[customer_acceptance][online][ip_address]"] == ["192.0.2.7"]
+    (subscription,) = recorded_stripe.posted("/v1/subscriptions")
+    assert subscription["items[0][plan]"] == ["plaidoyer-monthly-eur-2000"]
+    donation = Donation.objects.get()
+    assert donation.stripe_subscription_id == "sub_RECORDED_SEPA1"
+    assert (donation.method, donation.frequency, donation.status) == ("sepa_debit", "monthly", "pending")
+
+
+@pytest.mark.parametrize("iban", ["FR76 3000 6000 0112 3456 7890 188", "FR76", "not an iban"])
+def test_an_invalid_iban_is_refused_next_to_the_field_and_kept(client, recorded_stripe, donation_pages, iban):
+    response = give(client, json=False, iban=iban)
+
+    assert response.status_code == 400
+    assert field_errors(response, "iban") == [
+        t("This IBAN is not valid: please check it against your bank details.")
+    ]
+    assert BeautifulSoup(response.content, "html.parser").select_one("#id_iban")["value"] == iban
+    assert nothing_written()
+    assert recorded_stripe.requests == []
+
+
+def test_a_missing_iban_is_asked_for(client, recorded_stripe, donation_pages):
+    response = give(client, json=False, iban="")
+
+    assert field_errors(response, "iban") == [t("Please enter the IBAN of the account to debit.")]
+    assert nothing_written()
+
+
+def test_an_account_stripe_refuses_writes_nothing(client, recorded_stripe, donation_pages):
+    recorded_stripe.refuse("/v1/payment_methods", 400, "error_invalid_iban")
+
+    response = give(client)
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["iban"][0]["message"] == t(
+        "This bank account cannot be debited. Nothing was charged; please check the IBAN or choose another way to pay."
+    )
+    assert nothing_written()
+
+
+def test_a_refused_mandate_writes_nothing(client, recorded_stripe, donation_pages):
+    recorded_stripe.refuse("/v1/setup_intents", 400, "error_invalid_iban")
+
+    response = give(client, frequency="monthly", amount="20")
+
+    assert response.status_code == 400
+    assert "iban" in response.json()["errors"]
+    assert nothing_written()
+    assert recorded_stripe.posted("/v1/subscriptions") == []
+
+
+def intent_of(donation, status):
+    return {
+        "id": donation.stripe_payment_intent_id,
+        "object": "payment_intent",
+        "amount": 5000,
+        "amount_received": 5000 if status == "succeeded" else 0,
+        "currency": "eur",
+        "latest_charge": "py_sepa",
+        "payment_method_types": ["sepa_debit"],
+        "metadata": {"plaidoyer_donation": donation.idempotency_key, "section": "fr"},
+        "status": status,
+    }
+
+
+def test_the_debit_succeeds_days_later_by_webhook_with_a_receipt_for_a_direct_debit(
+    client, recorded_stripe, donation_pages, django_capture_on_commit_callbacks
+):
+    give(client)
+    donation = Donation.objects.get()
+    # Stripe says the debit is under way: nothing changes yet.
+    assert (
+        post_event(
+            client, "fr", event("payment_intent.processing", intent_of(donation, "processing"))
+        ).status_code
+        == 200
+    )
+    assert Donation.objects.get().status == DonationStatus.PENDING
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(client, "fr", event("payment_intent.succeeded", intent_of(donation, "succeeded")))
+
+    assert Donation.objects.get().status == DonationStatus.SUCCEEDED
+    assert Receipt.objects.get().method == "direct_debit"
+    assert len(mail.outbox) == 1
+
+
+def test_a_debit_the_bank_refuses_marks_the_gift_failed(client, recorded_stripe, donation_pages):
+    give(client)
+    donation = Donation.objects.get()
+
+    post_event(
+        client, "fr", event("payment_intent.payment_failed", intent_of(donation, "requires_payment_method"))
+    )
+
+    assert Donation.objects.get().status == DonationStatus.FAILED
