@@ -117,11 +117,15 @@ def test_no_offer_without_a_card_to_charge_every_month(client, stripe_env, donat
     one_off = give_once(client, localstripe)
     customer = stripe_get(localstripe, f"customers/{one_off.stripe_customer_id}")
     # The card is gone from the customer (the payment method could not be kept): nothing to charge monthly.
-    requests.delete(
-        f"{localstripe}/v1/customers/{customer['id']}/sources/{customer['default_source']}",
-        auth=(KEYS["ch"]["secret"], ""),
-        timeout=10,
-    ).raise_for_status()
+    card = customer["invoice_settings"]["default_payment_method"]
+    for path, data in (
+        (f"payment_methods/{card}/detach", {}),
+        # Stripe unsets a detached default itself; localstripe must be told.
+        (f"customers/{customer['id']}", {"invoice_settings[default_payment_method]": ""}),
+    ):
+        requests.post(
+            f"{localstripe}/v1/{path}", data=data, auth=(KEYS["ch"]["secret"], ""), timeout=10
+        ).raise_for_status()
 
     page = text_of(client.get(THANKS, HTTP_HOST=HOST))
     assert t("Give %(amount)s every month", "de", amount=one_off.display_amount) not in page
