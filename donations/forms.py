@@ -9,7 +9,7 @@ from sections.texts import section_texts
 from supporters.captcha import NO_SCRIPT_NOTICES, SpamProtectedForm
 from supporters.fields import NameField
 
-from . import money
+from . import mobile_money, money
 from .models import FIXED_DESIGNATIONS, Frequency
 
 CARD_UNAVAILABLE = _(
@@ -104,6 +104,8 @@ class DonationForm(SpamProtectedForm, forms.Form):
                 initial=section.country,
                 widget=forms.TextInput(attrs={"autocomplete": "country-name"}),
             )
+        # Mobile money (Togo), where the section takes it: the payment method, network and number.
+        mobile_money.add_fields(self, section)
         self.add_spam_protection(section, "donate")
         if "captcha" in self.fields and hasattr(self.fields["captcha"].widget, "auto"):
             # donate.js solves the proof of work itself, after the card's token, before it posts.
@@ -141,6 +143,11 @@ class DonationForm(SpamProtectedForm, forms.Form):
                     [*described, f"id_{name}_errors"]
                 )
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+    def clean(self):
+        cleaned = super().clean()
+        mobile_money.clean(self)
+        return cleaned
 
     def clean_currency(self):
         currency = self.cleaned_data["currency"].strip().upper()
@@ -183,6 +190,8 @@ class DonationForm(SpamProtectedForm, forms.Form):
 
     def require_card(self):
         """The card token is checked after the fields, so that a visitor sees every field error at once."""
+        if mobile_money.chosen(self):
+            return True
         if not self.cleaned_data.get("stripe_token"):
             if self.data.get("card_unavailable"):
                 # Set by donate.js when Stripe.js could not be loaded: there was no card field to fill in.

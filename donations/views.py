@@ -24,7 +24,7 @@ from supporters.models import ConsentRecord
 from supporters.network import hash_ip, request_ip_hash
 from supporters.ratelimit import Unavailable, allow, too_many_requests
 
-from . import money, payments, webhooks
+from . import mobile_money, money, payments, webhooks
 from .forms import CARD_UNAVAILABLE, LIMITS_UNAVAILABLE, DonationForm, new_idempotency_key
 from .models import FIXED_DESIGNATIONS, Donation
 
@@ -189,9 +189,16 @@ def limited_submit(page, request, site, section, form):
         if existing is None:
             raise
         return resume(page, request, section, form, existing)
-    except payments.PaymentDeclined as declined:
-        form.add_error("stripe_token", declined.message)
+    except (payments.PaymentDeclined, mobile_money.Refused) as declined:
+        form.add_error(getattr(declined, "field", "stripe_token"), declined.message)
         return invalid(page, request, section, form, status=declined.status)
+    except mobile_money.Unreachable:
+        logger.exception("PayGate could not be reached or failed a donation for section %s", section.code)
+        form.add_error(
+            "mobile_phone",
+            _("The mobile-money service could not be reached. Nothing was charged; please try again later."),
+        )
+        return invalid(page, request, section, form, status=502)
     except stripe.StripeError:
         logger.exception("Stripe could not be reached or failed a donation for section %s", section.code)
         form.add_error(
@@ -249,6 +256,8 @@ def create_donation(page, request, site, section, form):
     if not recorded:
         return None, None
     # Stripe is called inside the caller's transaction: if it refuses the card, nothing of this attempt remains.
+    if mobile_money.chosen(form):
+        return donation, mobile_money.start(section, donation, form)
     started = payments.start(section, donation, data["stripe_token"])
     donation.save(update_fields=["stripe_customer_id", "stripe_payment_intent_id", "stripe_subscription_id"])
     return donation, started
@@ -262,6 +271,8 @@ def resume(page, request, section, form, donation):
     if not same_person:
         form.add_error(None, _("This form has expired. Please reload the page and try again."))
         return invalid(page, request, section, form, status=409)
+    if hasattr(donation, "mobile_money"):
+        return started_response(page, request, donation, mobile_money.resumed(donation))
     try:
         started = payments.resume(section, donation)
     except payments.PaymentDeclined as declined:
@@ -306,6 +317,9 @@ def thanks_view(page, request):
         donation = Donation.objects.filter(pk=donation_id, site=site).first()
     context = page.get_context(request)
     context.update({"donation": donation, "section": section})
+    if donation is not None and hasattr(donation, "mobile_money"):
+        # Until PayGate confirms it, the donor has a payment request to confirm on their phone.
+        context["mobile_money"] = donation.mobile_money
     return TemplateResponse(request, "donations/donation_page_thanks.html", context)
 
 

@@ -191,6 +191,23 @@
     }
   }
 
+  // Mobile money (where the section takes it): no card, so neither Stripe.js nor a card token.
+  function mobileMoney() {
+    var checked = form.querySelector("[name=payment_method]:checked");
+    return Boolean(checked && checked.value === "mobile_money");
+  }
+  function showMethod() {
+    var cardFields = form.querySelector("[data-card-fields]");
+    var mobileFields = form.querySelector("[data-mobile-money-fields]");
+    if (!mobileFields) { return; }
+    cardFields.hidden = mobileMoney();
+    mobileFields.hidden = !mobileMoney();
+  }
+  form.querySelectorAll("[name=payment_method]").forEach(function (radio) {
+    radio.addEventListener("change", showMethod);
+  });
+  showMethod();
+
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
     // django-recaptcha's v3 script would submit the form itself, without the card token.
@@ -198,24 +215,28 @@
     clearErrors();
     busy(true);
     try {
-      try {
-        await loadStripe();
-      } catch (error) {
-        // Without Stripe.js the server still checks every field and says, next to each, what to mend.
-        form.querySelector("[name=card_unavailable]").value = "1";
-        try { await proofOfWorkSolved(); } catch (powError) { /* the server then says what is missing */ }
-        form.submit();
-        return;
+      if (!mobileMoney()) {
+        try {
+          await loadStripe();
+        } catch (error) {
+          // Without Stripe.js the server still checks every field and says, next to each, what to mend.
+          form.querySelector("[name=card_unavailable]").value = "1";
+          try { await proofOfWorkSolved(); } catch (powError) { /* the server then says what is missing */ }
+          form.submit();
+          return;
+        }
       }
-      var name = (form.querySelector("[name=first_name]").value + " " + form.querySelector("[name=last_name]").value).trim();
-      var tokenResult = await stripe.createToken(card, { name: name });
-      if (!tokenResult || tokenResult.error || !tokenResult.token) {
-        var message = tokenResult && tokenResult.error && tokenResult.error.message;
-        showError("stripe_token", message || form.dataset.messageCard);
-        busy(false);
-        return;
+      if (!mobileMoney()) {
+        var name = (form.querySelector("[name=first_name]").value + " " + form.querySelector("[name=last_name]").value).trim();
+        var tokenResult = await stripe.createToken(card, { name: name });
+        if (!tokenResult || tokenResult.error || !tokenResult.token) {
+          var message = tokenResult && tokenResult.error && tokenResult.error.message;
+          showError("stripe_token", message || form.dataset.messageCard);
+          busy(false);
+          return;
+        }
+        form.querySelector("[name=stripe_token]").value = tokenResult.token.id;
       }
-      form.querySelector("[name=stripe_token]").value = tokenResult.token.id;
       await captchaToken();
       await proofOfWorkSolved();
       var response = await fetch(form.action, {
