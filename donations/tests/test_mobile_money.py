@@ -6,98 +6,14 @@ PayGate has no local fake: a server on loopback answers in its API's shape with 
 posts them; forged, replayed, reordered and cross-section ones are among them.
 """
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-
 import pytest
 from django.core import mail
 
 from donations.models import Donation, MobileMoneyNotification, MobileMoneyPayment, Payment
 from supporters.models import ConsentRecord, Supporter
 
-from .conftest import HOSTS, PAGE_PATH, donate, t
-
-RECORDED = Path(__file__).parent / "recorded" / "paygate"
-KEYS = {"tg": "paygate-key-tg-5b1c", "ch": "paygate-key-ch-90ae"}
-
-
-class RecordedPayGate(BaseHTTPRequestHandler):
-    """PayGate's v1/pay and v2/status, answered from recorded files; `status` says which file each
-    identifier's next status answers come from (one per call, the last one repeated)."""
-
-    def do_POST(self):  # noqa: N802 (http.server's naming)
-        server = self.server
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-        server.requests.append({"path": self.path, "body": body})
-        if self.path == "/api/v1/pay":
-            answer = json.loads((RECORDED / f"{server.pay}.json").read_text())
-        elif self.path == "/api/v2/status":
-            queue = server.status.get(body.get("identifier"), ["status_pending"])
-            name = queue.pop(0) if len(queue) > 1 else queue[0]
-            answer = json.loads((RECORDED / f"{name}.json").read_text())
-            answer["identifier"] = body.get("identifier")
-        else:
-            self.send_response(404)
-            self.end_headers()
-            return
-        payload = json.dumps(answer).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def paygate_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordedPayGate)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-
-
-@pytest.fixture
-def paygate(paygate_server, settings, stripe_keys, donation_pages):
-    """PayGate on loopback, with Togo's and Switzerland's keys; Togo takes mobile money."""
-    paygate_server.requests, paygate_server.status, paygate_server.pay = [], {}, "pay_registered"
-    settings.PAYGATE_API_BASE = f"http://127.0.0.1:{paygate_server.server_address[1]}"
-    settings.SECTION_SECRETS = {
-        **settings.SECTION_SECRETS,
-        **{f"PAYGATE_API_KEY_{code.upper()}": key for code, key in KEYS.items()},
-    }
-    return paygate_server
-
-
-def give(client, **fields):
-    data = {"payment_method": "mobile_money", "mobile_network": "FLOOZ", "mobile_phone": "96 12 34 56"}
-    data.update(fields)
-    return donate(client, "tg", **data)
-
-
-def notify(client, code, identifier, **extra):
-    """A notification as PayGate posts it (JSON), with whatever a forger may add."""
-    body = {
-        "tx_reference": "17384561",
-        "identifier": identifier,
-        "payment_reference": "MP261206.1015.C41872",
-        "amount": 5000,
-        "datetime": "2026-12-06 10:15:32",
-        "payment_method": "FLOOZ",
-        "phone_number": "96123456",
-        **extra,
-    }
-    return client.post(f"/donations/mobile-money/{code}/", json.dumps(body), content_type="application/json")
-
-
-def status_calls(server):
-    return [request for request in server.requests if request["path"] == "/api/v2/status"]
-
+from .conftest import HOSTS, PAGE_PATH, t
+from .paygate import KEYS, give, notify, status_calls
 
 # --- The form -------------------------------------------------------------------------------------
 
@@ -236,14 +152,6 @@ def test_an_unreachable_paygate_charges_nothing_and_says_so(client, paygate, set
 
 
 # --- Notifications ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def gift(client, paygate):
-    """A pending Flooz gift of 5,000 XOF in Togo: its identifier."""
-    give(client)
-    paygate.requests.clear()
-    return Donation.objects.get().idempotency_key
 
 
 @pytest.mark.django_db
