@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 
 from donations.models import Donation, MobileMoneyNotification, MobileMoneyPayment, Payment
+from supporters.erasure import erase_supporter
 from supporters.models import ConsentRecord, Supporter
 
 from .conftest import HOSTS, PAGE_PATH, t
@@ -290,3 +291,59 @@ def test_a_paygate_that_cannot_be_reached_leaves_the_gift_pending_for_a_later_no
     assert response.status_code == 502
     assert Donation.objects.get().status == "pending"
     assert MobileMoneyNotification.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_erasing_the_donor_blanks_the_number_that_paid(
+    client, paygate, gift, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_supporter(Supporter.objects.get())
+
+    assert MobileMoneyPayment.objects.get().phone_number == ""
+
+
+# --- In the browser ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_donor_pays_by_flooz_in_chromium_and_paygates_notification_settles_it(
+    sections, paygate, stripe_env, live_server, browser_page
+):
+    import requests
+
+    from .conftest import fill_donor, wait_for_emails, wait_for_status
+
+    port = live_server.url.rsplit(":", 1)[1]
+    page = browser_page
+    page.goto(f"http://tg.localhost:{port}/fr/faire-un-don/")
+
+    assert page.locator("[data-mobile-money-fields]").is_hidden()
+    page.get_by_label(t("Mobile money (T-Money, Flooz)")).check()
+    assert page.locator("[data-card-fields]").is_hidden()
+    fill_donor(page)
+    page.get_by_label(t("T-Money (Togocel)")).check()
+    page.locator("#id_mobile_phone").fill("96 12 34 56")
+    page.locator("[data-submit]").click()
+
+    error = page.locator("#id_mobile_phone_errors li")
+    error.wait_for()
+    assert error.inner_text() == t(
+        "This is a Flooz (Moov Africa) number: choose Flooz, or enter a T-Money number."
+    )
+    assert page.locator("#id_mobile_phone").input_value() == "96 12 34 56"
+    assert Donation.objects.count() == 0
+
+    page.get_by_label(t("Flooz (Moov Africa)")).check()
+    page.locator("[data-submit]").click()
+    page.wait_for_url("**/fr/faire-un-don/thanks/")
+    assert "+22896123456" in page.locator("[role=status]").inner_text()
+
+    identifier = Donation.objects.get().idempotency_key
+    paygate.status[identifier] = ["status_paid"]
+    requests.post(
+        f"{live_server.url}/donations/mobile-money/tg/", json={"identifier": identifier}, timeout=10
+    )
+    assert wait_for_status("succeeded").amount == 5000
+    assert len(wait_for_emails(1)) == 1
+    assert page.external_hosts == set()
