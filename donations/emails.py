@@ -47,7 +47,7 @@ def send_receipt(payment_id, attempt=1):
     (supporters.delivery) and the payment keeps no receipt date until one is accepted.
     """
     from .models import Payment, PaymentStatus, Receipt
-    from .receipts import filename, receipt_pdf
+    from .receipts import filename, payment_receipt_filename, payment_receipt_pdf, receipt_pdf
 
     with transaction.atomic():
         # Only the payment's row: FOR UPDATE would otherwise lock the joined donation and site too, in
@@ -71,6 +71,7 @@ def send_receipt(payment_id, attempt=1):
                 "section": section,
                 "section_texts": texts,
                 "receipt": receipt,
+                "payment_receipt": receipt is None and section.payment_receipts,
                 "amount": money.format_amount(payment.amount, payment.currency),
                 "after_deduction": money.format_amount(
                     money.after_deduction(payment.amount, section.tax_deduction_rate), payment.currency
@@ -82,6 +83,8 @@ def send_receipt(payment_id, attempt=1):
             message = donor_email("receipt", context, to=donation.email, section=section, texts=texts)
         if receipt is not None:
             message.attach(filename(receipt), receipt_pdf(receipt), "application/pdf")
+        elif section.payment_receipts:
+            message.attach(payment_receipt_filename(payment), payment_receipt_pdf(payment), "application/pdf")
         sent = delivery.send(
             message,
             task=send_receipt,

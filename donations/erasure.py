@@ -18,7 +18,7 @@ from django_tasks import task
 
 from supporters.signals import supporter_erasing
 
-from .models import Donation, ManageLink
+from .models import Donation, ManageLink, MobileMoneyPayment
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 def forget_donor(sender, supporter, **kwargs):
     # Links to manage the donor's monthly gifts open nothing any more.
     ManageLink.objects.filter(supporter=supporter).delete()
+    # The mobile number that paid is theirs too.
+    MobileMoneyPayment.objects.filter(donation__supporter=supporter).update(phone_number="")
     rows = Donation.objects.filter(supporter=supporter).values_list(
         "stripe_customer_id", "stripe_subscription_id"
     )

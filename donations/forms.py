@@ -11,7 +11,7 @@ from sections.texts import section_texts
 from supporters.captcha import NO_SCRIPT_NOTICES, SpamProtectedForm
 from supporters.fields import NameField
 
-from . import methods, money
+from . import methods, mobile_money, money
 from .models import FIXED_DESIGNATIONS, DonationMethod, Frequency
 
 CARD_UNAVAILABLE = _(
@@ -126,6 +126,8 @@ class DonationForm(SpamProtectedForm, forms.Form):
                 initial=section.country,
                 widget=forms.TextInput(attrs={"autocomplete": "country-name"}),
             )
+        # Mobile money (Togo), where the section takes it: the payment method, network and number.
+        mobile_money.add_fields(self, section)
         self.add_spam_protection(section, "donate")
         if "captcha" in self.fields and hasattr(self.fields["captcha"].widget, "auto"):
             # donate.js solves the proof of work itself, after the card's PaymentMethod, before it posts.
@@ -216,7 +218,8 @@ class DonationForm(SpamProtectedForm, forms.Form):
             ) from None
 
     def clean(self):
-        """What each way to pay allows: the IBAN for a direct debit, one-off gifts up to its limit for TWINT."""
+        """What each way to pay allows: the IBAN for a direct debit, one-off gifts up to its limit for TWINT,
+        a Togolese number of the chosen network for mobile money."""
         data = super().clean()
         method = data.get("method")
         if method == DonationMethod.SEPA_DEBIT and "iban" not in self.errors and not data.get("iban"):
@@ -237,11 +240,13 @@ class DonationForm(SpamProtectedForm, forms.Form):
                     )
                     % {"maximum": money.format_amount(methods.TWINT_MAXIMUM, "CHF")},
                 )
+        mobile_money.clean(self)
         return data
 
     def require_card(self):
         """The card PaymentMethod is checked after the fields, so that a visitor sees every field error at once."""
         if self.cleaned_data.get("method", DonationMethod.CARD) != DonationMethod.CARD:
+            # TWINT, SEPA Direct Debit and mobile money need no card.
             return True
         if not self.cleaned_data.get("payment_method"):
             if self.data.get("card_unavailable"):

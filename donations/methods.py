@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from sections.texts import section_texts
 
+from . import mobile_money
 from .models import DonationMethod, Frequency
 
 # Stripe takes TWINT payments up to CHF 5,000.00 (minor units).
@@ -22,6 +23,8 @@ def offered(section):
         methods.append(DonationMethod.TWINT)
     if section.accept_sepa_debit and section.currency == "EUR":
         methods.append(DonationMethod.SEPA_DEBIT)
+    if mobile_money.offered(section):
+        methods.append(DonationMethod.MOBILE_MONEY)
     return methods
 
 

@@ -203,11 +203,12 @@ class DonationAmount(TranslatableMixin, Orderable):
 
 
 class DonationMethod(models.TextChoices):
-    """How a gift is paid, each one a section setting (sections.SectionSettings.accept_*)."""
+    """How a gift is paid, each one a section setting (sections.SectionSettings.accept_*, mobile_money)."""
 
     CARD = "card", _("Card")
     TWINT = "twint", _("TWINT")
     SEPA_DEBIT = "sepa_debit", _("SEPA Direct Debit")
+    MOBILE_MONEY = "mobile_money", _("Mobile money (T-Money, Flooz)")
 
 
 class DonationStatus(models.TextChoices):
@@ -520,3 +521,60 @@ class ReceiptSummary(models.Model):
 
     def __str__(self):
         return f"{self.year} · {self.supporter_id}"
+
+
+# --- Mobile money (donations/mobile_money.py) ------------------------------------------------
+
+
+class MobileNetwork(models.TextChoices):
+    """Togo's two mobile-money networks, by the names PayGate Global's API gives them."""
+
+    TMONEY = "TMONEY", _("T-Money (Togocel)")
+    FLOOZ = "FLOOZ", _("Flooz (Moov Africa)")
+
+
+class MobileMoneyPayment(models.Model):
+    """How a donation is paid by mobile money: the network, the donor's number, PayGate's references.
+
+    The request sent to PayGate carries the donation's idempotency key as its `identifier`.
+    """
+
+    donation = models.OneToOneField(
+        Donation, verbose_name=_("donation"), on_delete=models.CASCADE, related_name="mobile_money"
+    )
+    network = models.CharField(_("network"), max_length=10, choices=MobileNetwork.choices)
+    # Personal data: blanked when the donor is erased (donations/erasure.py).
+    phone_number = models.CharField(_("phone number"), max_length=20, blank=True)
+    tx_reference = models.CharField(_("PayGate transaction"), max_length=100, blank=True, db_index=True)
+    payment_reference = models.CharField(_("operator's reference"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mobile-money payment")
+
+    def __str__(self):
+        return f"{self.get_network_display()} {self.tx_reference}"
+
+
+class MobileMoneyNotification(models.Model):
+    """A verified state of a mobile-money payment, applied once: a notification that PayGate repeats, or
+    one that a forger replays, finds its row and changes nothing."""
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.CASCADE, related_name="+"
+    )
+    identifier = models.CharField(_("identifier"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("PayGate status"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mobile-money notification")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "identifier", "status"], name="unique_mobile_money_state_per_section"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.identifier} {self.status}"

@@ -227,6 +227,58 @@ def receipt_pdf(receipt):
     return document.output()
 
 
+def payment_receipt_filename(payment):
+    return f"recu-don-{payment.pk}.pdf"
+
+
+def payment_receipt_pdf(payment):
+    """A receipt for one payment as PDF bytes, in French, where the section attaches one (Togo): it says
+    that the gift was received, and that it is not a tax receipt. It has no number of its own: its
+    reference is the payment's (PayGate's transaction for mobile money)."""
+    donation = payment.donation
+    section = SectionSettings.for_site(donation.site)
+    texts = section_texts(donation.site, RECEIPT_LANGUAGE)
+    mobile = getattr(donation, "mobile_money", None)
+    if mobile is not None:
+        network = {"TMONEY": "T-Money", "FLOOZ": "Flooz"}.get(mobile.network, mobile.network)
+        method, reference = f"Mobile money ({network})", mobile.tx_reference or str(payment.pk)
+    else:
+        method, reference = METHOD_MENTIONS[PaymentMethod.CARD], payment.stripe_charge_id or str(payment.pk)
+    with translation.override(RECEIPT_LANGUAGE), timezone.override(section.zone):
+        paid_on = long_date(payment.occurred_at, RECEIPT_LANGUAGE)
+        issued_on = long_date(None, RECEIPT_LANGUAGE)
+        figures = money.format_amount(payment.amount, payment.currency)
+
+    document = _Document("Reçu de don")
+    pdf, line = document.pdf, document.line
+    pdf.set_font(FAMILY, "B", 14)
+    pdf.multi_cell(0, 7, "Reçu de don", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, "", 10)
+    pdf.cell(0, 5, f"Référence du paiement : {reference}", new_x="LMARGIN", new_y="NEXT")
+    document.organisation(section, texts)
+    document.donor(donation)
+    document.heading("Don")
+    line(
+        f"{texts.entity} reconnaît avoir reçu de {donation.full_name or 'la personne donatrice'} la somme de :"
+    )
+    pdf.ln(1)
+    line(figures, "B", 12)
+    line(f"Somme en toutes lettres : {amount_in_words(payment.amount, payment.currency)}")
+    line(f"Date du versement : {paid_on}")
+    line(f"Mode de versement : {method}")
+    if donation.designation:
+        line(f"Affectation : {donation.designation_label}")
+    pdf.ln(3)
+    line(
+        "Ce reçu atteste de votre don. Ce n'est pas un reçu fiscal : il n'ouvre droit à aucune réduction d'impôt."
+    )
+    line("Merci de votre soutien.")
+    pdf.ln(4)
+    line(f"Fait le {issued_on}")
+    line(texts.entity)
+    return document.output()
+
+
 def receipts_of_year(site, year):
     """The section's receipts for gifts made in `year` (in the section's time zone), oldest first; a gift
     refunded in full is left out (its donor may not deduct it)."""

@@ -25,7 +25,7 @@ from supporters.models import ConsentRecord
 from supporters.network import client_ip, hash_ip, request_ip_hash
 from supporters.ratelimit import Unavailable, allow, too_many_requests
 
-from . import methods, money, monthly_offer, payments, webhooks
+from . import methods, mobile_money, money, monthly_offer, payments, webhooks
 from .forms import CARD_UNAVAILABLE, LIMITS_UNAVAILABLE, DonationForm, new_idempotency_key
 from .models import FIXED_DESIGNATIONS, Donation, DonationMethod
 
@@ -190,9 +190,16 @@ def limited_submit(page, request, site, section, form):
         if existing is None:
             raise
         return resume(page, request, section, form, existing)
-    except payments.PaymentDeclined as declined:
+    except (payments.PaymentDeclined, mobile_money.Refused) as declined:
         form.add_error(declined.field, declined.message)
         return invalid(page, request, section, form, status=declined.status)
+    except mobile_money.Unreachable:
+        logger.exception("PayGate could not be reached or failed a donation for section %s", section.code)
+        form.add_error(
+            "mobile_phone",
+            _("The mobile-money service could not be reached. Nothing was charged; please try again later."),
+        )
+        return provider_unavailable(page, request, section, form)
     except stripe.StripeError:
         logger.exception("Stripe could not be reached or failed a donation for section %s", section.code)
         form.add_error(
@@ -201,7 +208,7 @@ def limited_submit(page, request, site, section, form):
                 "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
             ),
         )
-        return stripe_unavailable(page, request, section, form)
+        return provider_unavailable(page, request, section, form)
     if donation is None:
         # The same attempt submitted twice at once: the first one created the donation.
         return resume(
@@ -210,8 +217,8 @@ def limited_submit(page, request, site, section, form):
     return started_response(page, request, donation, started)
 
 
-def stripe_unavailable(page, request, section, form):
-    """Stripe failed or did not answer (down, unreachable, or slower than payments.HTTP_TIMEOUT_SECONDS on each try).
+def provider_unavailable(page, request, section, form):
+    """Stripe or PayGate failed or did not answer (down, unreachable, or slower than its timeout on each try).
 
     The form comes back with what the visitor typed and the error next to the card field; nothing of the
     attempt was kept (its transaction rolled back). 429 with Retry-After, as when Redis is down (see
@@ -272,6 +279,8 @@ def create_donation(page, request, site, section, form):
     if not recorded:
         return None, None
     # Stripe is called inside the caller's transaction: if it refuses the card, nothing of this attempt remains.
+    if mobile_money.chosen(form):
+        return donation, mobile_money.start(section, donation, form)
     payer = payments.Payer(
         payment_method=data["payment_method"],
         iban=data["iban"],
@@ -302,6 +311,8 @@ def resume(page, request, section, form, donation):
     if not same_attempt:
         form.add_error(None, _("This form has expired. Please reload the page and try again."))
         return invalid(page, request, section, form, status=409)
+    if hasattr(donation, "mobile_money"):
+        return started_response(page, request, donation, mobile_money.resumed(donation))
     try:
         started = payments.resume(section, donation)
     except payments.PaymentDeclined as declined:
@@ -313,7 +324,7 @@ def resume(page, request, section, form, donation):
             stripe_field(form),
             _("The payment service could not be reached. Please try again in a few minutes."),
         )
-        return stripe_unavailable(page, request, section, form)
+        return provider_unavailable(page, request, section, form)
     return started_response(page, request, donation, started)
 
 
@@ -372,6 +383,9 @@ def render_thanks(page, request, section, donation, offer_error="", status=200):
             "offer_error": offer_error,
         }
     )
+    if donation is not None and hasattr(donation, "mobile_money"):
+        # Until PayGate confirms it, the donor has a payment request to confirm on their phone.
+        context["mobile_money"] = donation.mobile_money
     response = TemplateResponse(request, "donations/donation_page_thanks.html", context, status=status)
     if status == 429:
         response["Retry-After"] = "60"

@@ -257,3 +257,47 @@ def fill_donor(page):
     page.locator("#id_last_name").fill("Tsapkala")
     page.locator("#id_email").fill("veranika@example.org")
     page.locator("#id_consent").check()
+
+
+# --- Mobile money: PayGate Global on loopback (paygate.py) ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def paygate_server():
+    """A server on 127.0.0.1 answering as PayGate's API does, from recorded responses."""
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from .paygate import RecordedPayGate
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordedPayGate)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture
+def paygate(paygate_server, settings, stripe_keys, donation_pages):
+    """PayGate on loopback, with Togo's and Switzerland's keys; Togo takes mobile money."""
+    from .paygate import KEYS
+
+    paygate_server.requests, paygate_server.status, paygate_server.pay = [], {}, "pay_registered"
+    settings.PAYGATE_API_BASE = f"http://127.0.0.1:{paygate_server.server_address[1]}"
+    settings.SECTION_SECRETS = {
+        **settings.SECTION_SECRETS,
+        **{f"PAYGATE_API_KEY_{code.upper()}": key for code, key in KEYS.items()},
+    }
+    return paygate_server
+
+
+@pytest.fixture
+def gift(client, paygate):
+    """A pending Flooz gift of 5,000 XOF in Togo: its identifier."""
+    from donations.models import Donation
+
+    from .paygate import give
+
+    give(client)
+    paygate.requests.clear()
+    return Donation.objects.get().idempotency_key

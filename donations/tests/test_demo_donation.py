@@ -62,8 +62,8 @@ def test_a_newcomer_gives_in_the_demo_with_the_test_card_and_gets_the_receipt(
     assert (donation.amount, donation.currency) == (amount, currency)
     (receipt,) = wait_for_emails(1)  # sent after the webhook's commit
     assert receipt.to == ["veranika@example.org"]
-    # Only the French section issues tax receipts: its reçu fiscal is attached.
-    assert [name for name, _data, _type in receipt.attachments] == (
-        ["recu-fiscal-000001.pdf"] if code == "fr" else []
-    )
+    # France attaches its reçu fiscal, Togo its receipt in French (not a tax receipt), Switzerland nothing.
+    payment = donation.payments.get()
+    expected = {"fr": ["recu-fiscal-000001.pdf"], "tg": [f"recu-don-{payment.pk}.pdf"], "ch": []}
+    assert [name for name, _data, _type in receipt.attachments] == expected[code]
     assert page.external_hosts == set()

@@ -98,6 +98,10 @@ SECTIONS = [
             # Togo's stationery follows the French conventions (envelopes sold there are French
             # DL and C5/6 formats, windows on the right), as its section writes in French.
             "address_window": "right",
+            # Togo's donors pay by card or mobile money (with PAYGATE_API_KEY_TG set) and get a receipt
+            # in French, which is not a tax receipt.
+            "mobile_money": True,
+            "payment_receipts": True,
         },
     },
 ]

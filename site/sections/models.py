@@ -182,6 +182,23 @@ class SectionSettings(BaseSiteSetting):
     accept_sepa_debit = models.BooleanField(
         _("accept SEPA Direct Debit"), default=False, help_text=_("Euros only, one-off and monthly gifts.")
     )
+    # Mobile money (T-Money, Flooz) through PayGate Global, in Togo; its key is PAYGATE_API_KEY_<CODE>.
+    mobile_money = models.BooleanField(
+        _("take mobile money (T-Money, Flooz)"),
+        default=False,
+        help_text=_(
+            "One-off gifts in XOF from Togolese mobile numbers, through PayGate Global. Needs the "
+            "environment variable PAYGATE_API_KEY_<CODE> on the server."
+        ),
+    )
+    payment_receipts = models.BooleanField(
+        _("attach a receipt in French"),
+        default=False,
+        help_text=_(
+            "Each successful payment's email carries a receipt (PDF, in French) that is not a tax receipt, "
+            "e.g. in Togo. Sections with French tax receipts attach those instead."
+        ),
+    )
     # French tax receipts (reçus fiscaux, Cerfa 11580): the organisation's name and address are the
     # French `SectionTexts` (legal entity, postal address); what the receipt needs besides is here, in French.
     tax_receipts = models.BooleanField(
@@ -311,12 +328,14 @@ class SectionSettings(BaseSiteSetting):
                 FieldPanel("accept_sepa_debit"),
                 FieldPanel("tax_deduction_rate"),
                 FieldPanel("donation_requires_address"),
+                FieldPanel("mobile_money"),
             ],
             heading=_("Donations"),
         ),
         MultiFieldPanel(
             [
                 FieldPanel("yearly_attestations"),
+                FieldPanel("payment_receipts"),
                 FieldPanel("tax_receipts"),
                 FieldPanel("receipt_status"),
                 FieldPanel("receipt_recognition"),

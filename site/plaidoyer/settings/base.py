@@ -63,7 +63,12 @@ IP_HASH_KEY = env_str("IP_HASH_KEY", "") or SECRET_KEY
 TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0"))
 # Section secrets, named by section code: STRIPE_SECRET_KEY_CH, STRIPE_WEBHOOK_SECRET_CH,
 # RECAPTCHA_PRIVATE_KEY_CH… Read through sections.secrets.section_secret().
-SECTION_SECRET_NAMES = ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "RECAPTCHA_PRIVATE_KEY")
+SECTION_SECRET_NAMES = (
+    "STRIPE_SECRET_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+    "RECAPTCHA_PRIVATE_KEY",
+    "PAYGATE_API_KEY",
+)
 SECTION_SECRETS = {
     key: value
     for key, value in os.environ.items()
@@ -115,6 +120,9 @@ EMAIL_TIMEOUT = 10
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
 # Where pages load Stripe.js from (localstripe's fake copy in tests and development).
 STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+# Where PayGate Global's API (mobile money in Togo, donations.mobile_money) is reached; tests point it
+# at a local server that answers with recorded responses.
+PAYGATE_API_BASE = env_str("PAYGATE_API_BASE", "https://paygateglobal.com")
 # Where browsers report what the Content-Security-Policy blocked (report-uri); empty: no reports.
 CONTENT_SECURITY_POLICY_REPORT_URI = env_str("CSP_REPORT_URI", "")
 # CRM webhooks (crm): each destination's signing secret is derived from this key (falls back to
