@@ -24,6 +24,7 @@ from django_tasks import task
 
 from .confirmation import ConfirmationLink
 from .emails import canonical_email
+from .encryption import email_hash
 from .erasure import erasable_models, erase_supporter
 from .models import ConsentRecord, RightsKind, RightsRequest, Supporter
 
@@ -57,7 +58,7 @@ def address_key(email):
 def record_request(site, email, kind, language):
     """Write the request and queue its email (on commit); the same for a known and an unknown address."""
     supporter = Supporter.objects.filter(
-        site=site, canonical_email=canonical_email(email), erased_at__isnull=True
+        site=site, email_hash=email_hash(site.pk, email), erased_at__isnull=True
     ).first()
     with transaction.atomic():
         rights_request = RightsRequest.objects.create(
