@@ -109,7 +109,12 @@ class SectionScopedIndexMixin(SafeSpreadsheetExportMixin):
 
     def render_to_response(self, context, **response_kwargs):
         if self.is_export:
-            filters = {key: value for key, value in self.request.GET.items() if key != "export"}
+            # The audit log names what was searched, not whom: a searched address stays out of it.
+            filters = {
+                key: "(email address)" if key == self.search_kwarg and "@" in value else value
+                for key, value in self.request.GET.items()
+                if key != "export"
+            }
             export_format = self.request.GET.get("export")
             log_export(self.request.user, context["object_list"], export_format, filters, self.section_field)
         return super().render_to_response(context, **response_kwargs)
