@@ -1,7 +1,9 @@
 """What the benchmarks that serve the site share: their environment, a fresh database, gunicorn, a
 Redis of their own, and the client that signs the petition."""
 
+import base64
 import contextlib
+import hashlib
 import http.client
 import os
 import re
@@ -39,8 +41,20 @@ def environment(database_url, redis_url=None, **extra):
             "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
         }
     )
+    env.update(personal_data_keys())
     env.update(extra)
     return env
+
+
+def personal_data_keys():
+    """Keys of the demo sections' personal data (production settings refuse to start without them):
+    real Fernet and HMAC keys, derived from a bench-only phrase so that every process has the same."""
+    keys = {}
+    for code in ("ch", "fr", "tg"):
+        digest = hashlib.sha256(f"bench-only-personal-data-{code}".encode()).digest()
+        keys[f"PERSONAL_DATA_KEYS_{code.upper()}"] = base64.urlsafe_b64encode(digest).decode()
+        keys[f"PERSONAL_DATA_HASH_KEY_{code.upper()}"] = f"bench-only-hash-key-{code}"
+    return keys
 
 
 def create_database(database_url):

@@ -17,9 +17,7 @@ from wagtail.models import Site
 from plaidoyer.csp import allow_stripe
 from sections.models import SectionSettings
 from supporters.captcha import captcha_missing
-from supporters.emails import canonical_email
 from supporters.models import Supporter
-from supporters.network import hash_ip
 from supporters.ratelimit import allow, hit, too_many_requests
 
 from . import manage, payments
@@ -82,10 +80,10 @@ def request_link_view(page, request):
 
 def send_link_if_donor(page, site, email):
     """Email a one-hour link when this address gives monthly in this section; nothing otherwise."""
-    supporter = Supporter.objects.filter(site=site, canonical_email=canonical_email(email)).first()
+    supporter = Supporter.with_email(site.pk, email).first()
     if supporter is None or supporter.erased_at or not manage.has_ongoing_gift(site, supporter.pk):
         return False
-    if not hit(f"donations:manage-link-email:{hash_ip(supporter.canonical_email)}", *LINKS_PER_EMAIL):
+    if not hit(f"donations:manage-link-email:{supporter.email_hash}", *LINKS_PER_EMAIL):
         return False
     link = manage.new_link(site, supporter.pk, manage.REQUESTED_LINK_SECONDS)
     transaction.on_commit(partial(send_manage_link.enqueue, link.pk, page.pk, get_language()))

@@ -14,6 +14,7 @@ from wagtail.search import index
 
 from home.blocks import BodyBlock
 from sections.view_restrictions import CachedViewRestrictions
+from supporters.encryption import EncryptedCharField, EncryptedEmailField
 from supporters.models import RetentionPurpose, SupporterAction
 
 from . import money
@@ -261,13 +262,14 @@ class Donation(SupporterAction):
     stripe_subscription_id = models.CharField(
         _("Stripe subscription"), max_length=255, blank=True, db_index=True
     )
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
-    email = models.EmailField(_("email"), max_length=254)
-    address_line = models.CharField(_("address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=100, blank=True)
+    # Encrypted with the section's key, like every personal field (supporters.encryption).
+    first_name = EncryptedCharField(_("first name"), max_length=100)
+    last_name = EncryptedCharField(_("last name"), max_length=100)
+    email = EncryptedEmailField(_("email"), max_length=254)
+    address_line = EncryptedCharField(_("address"), max_length=200, blank=True)
+    postal_code = EncryptedCharField(_("postal code"), max_length=20, blank=True)
+    city = EncryptedCharField(_("city"), max_length=100, blank=True)
+    country = EncryptedCharField(_("country"), max_length=100, blank=True)
     newsletter = models.BooleanField(_("newsletter"), default=False)
     # The `created` time of the Stripe event that last set a monthly gift's amount (its subscription's
     # plan, changed by the donor or in Stripe's dashboard): an older event never brings an old amount back.

@@ -66,7 +66,8 @@ class DonationViewSet(SupporterErasureViewSetMixin, SectionScopedModelViewSet):
     copy_view_enabled = False
     list_display = ["__str__", "full_name", "status", "frequency", "method", "site", "created_at"]
     list_filter = ["status", "frequency", "method", "currency", "created_at"]
-    search_fields = ["first_name", "last_name", "email", "designation"]
+    # Personal fields are encrypted: the search finds a supporter by exact email (sections.viewsets).
+    search_fields = ["supporter__email", "designation"]
     search_backend_name = None
     list_export = [
         "created_at",

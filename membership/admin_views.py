@@ -163,7 +163,8 @@ class MembershipViewSet(SupporterErasureViewSetMixin, SectionScopedRecordViewSet
         "fee_paid_at",
     ]
     export_filename = "members"
-    search_fields = ["first_name", "last_name", "supporter__email", "town"]
+    # Personal fields are encrypted: the search finds a supporter by exact email (sections.viewsets).
+    search_fields = ["supporter__email"]
     search_backend_name = None
     export_headings = EXTRA_LABELS
     inspect_view_fields = [

@@ -20,6 +20,7 @@ from sections.content_cache import cached
 from sections.texts import section_texts
 from sections.trees import in_sections
 from sections.view_restrictions import CachedViewRestrictions
+from supporters.encryption import EncryptedCharField
 from supporters.models import ActionCount, RetentionPurpose, SupporterAction
 
 
@@ -315,10 +316,11 @@ class Membership(SupporterAction):
         related_name="+",
     )
     group_key = models.UUIDField(_("local group (translation group)"), null=True, blank=True, db_index=True)
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
-    town = models.CharField(_("town"), max_length=80)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Encrypted with the section's key, like every personal field (supporters.encryption).
+    first_name = EncryptedCharField(_("first name"), max_length=100)
+    last_name = EncryptedCharField(_("last name"), max_length=100)
+    town = EncryptedCharField(_("town"), max_length=80)
+    phone = EncryptedCharField(_("phone"), max_length=30, blank=True)
     age_bracket = models.CharField(_("age bracket"), max_length=3, choices=AgeBracket.choices, blank=True)
     share_with_group = models.BooleanField(_("contact details shared with the group"), default=False)
     newsletter = models.BooleanField(_("newsletter opt-in"), default=False)

@@ -127,7 +127,8 @@ class SignatureViewSet(SupporterErasureViewSetMixin, SectionScopedRecordViewSet)
     # Signatures reference nothing an editor would look up; indexing each one would queue a task per signing.
     add_to_reference_index = False
     list_display = ["first_name", "last_name", "email", "petition_title", "state", "created_at"]
-    search_fields = ["first_name", "last_name", "supporter__email", "postal_code", "country"]
+    # Personal fields are encrypted: the search finds a supporter by exact email (sections.viewsets).
+    search_fields = ["supporter__email"]
     search_backend_name = None
     filterset_class = SignatureFilterSet
     list_export = [
@@ -287,11 +288,12 @@ def delivery_document(request, page_id):
     count = ActionCount.objects.filter(key=petition.translation_key).first()
     signers = []
     if with_names:
-        signers = (
+        # Sorted here: the names are stored encrypted, so the database cannot order them.
+        signers = sorted(
             Signature.objects.filter(petition_key=petition.translation_key, state=SignatureState.CONFIRMED)
             .exclude(first_name="", last_name="")
-            .order_by("last_name", "first_name")
-            .values_list("first_name", "last_name", "country")
+            .values_list("first_name", "last_name", "country"),
+            key=lambda signer: (signer[1].casefold(), signer[0].casefold()),
         )
     site = petition.get_site()
     # The document goes to the addressee: it speaks the petition's language, not the admin's.

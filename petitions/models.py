@@ -23,6 +23,7 @@ from sections.models import SectionSettings
 from sections.texts import section_texts
 from sections.trees import in_sections
 from sections.view_restrictions import CachedViewRestrictions
+from supporters.encryption import EncryptedCharField
 from supporters.models import ActionCount, RetentionPurpose, SupporterAction
 from supporters.retention import end_of_day, ended_groups, months_before
 
@@ -289,11 +290,12 @@ class Signature(SupporterAction):
         related_name="signatures",
         db_constraint=False,
     )
-    # The name as the signer gave it for this petition (it goes to the addressee).
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
-    country = models.CharField(_("country"), max_length=80)
-    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    # The name as the signer gave it for this petition (it goes to the addressee). Encrypted with
+    # the section's key, like every personal field (supporters.encryption).
+    first_name = EncryptedCharField(_("first name"), max_length=100)
+    last_name = EncryptedCharField(_("last name"), max_length=100)
+    country = EncryptedCharField(_("country"), max_length=80)
+    postal_code = EncryptedCharField(_("postal code"), max_length=20, blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=SignatureState.choices, default=SignatureState.PENDING
     )

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from . import one_statement
-from .emails import canonical_email
+from .encryption import email_hash
 from .models import ActionCount, ConsentRecord, Supporter
 from .signals import action_recorded, send_on_commit
 
@@ -31,7 +31,7 @@ def record_action(action, consents=(), *, email=None, first_name="", last_name="
         supporter = {
             "site_id": action.site_id,
             "email": email.strip(),
-            "canonical_email": canonical_email(email),
+            "email_hash": email_hash(action.site_id, email),
             "first_name": first_name,
             "last_name": last_name,
         }
@@ -63,22 +63,22 @@ def record_action(action, consents=(), *, email=None, first_name="", last_name="
 def supporter_id(site_id, email, first_name, last_name):
     """The id of the section's supporter with this canonical email, created if new, in one statement.
 
-    The conflict's no-op update (the canonical email set to itself) makes PostgreSQL return the
+    The conflict's no-op update (the email's hash set to itself) makes PostgreSQL return the
     existing row's id too, and lock that row until the transaction ends: two actions from one
     address at once run one after the other. `get_or_create` would take up to four statements.
     """
     supporter = Supporter(
         site_id=site_id,
         email=email.strip(),
-        canonical_email=canonical_email(email),
+        email_hash=email_hash(site_id, email),
         first_name=first_name,
         last_name=last_name,
     )
     Supporter.objects.bulk_create(
         [supporter],
         update_conflicts=True,
-        unique_fields=["site", "canonical_email"],
-        update_fields=["canonical_email"],
+        unique_fields=["site", "email_hash"],
+        update_fields=["email_hash"],
     )
     return supporter.pk
 

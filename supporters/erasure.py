@@ -60,7 +60,7 @@ def erase_supporter(supporter):
     FailedEmail.objects.filter(supporter=supporter).delete()
     Supporter.objects.filter(pk=supporter.pk).update(
         email="",
-        canonical_email=f"erased:{supporter.pk}",
+        email_hash=f"erased:{supporter.pk}",
         first_name="",
         last_name="",
         erased_at=timezone.now(),

@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .emails import canonical_email
+from .encryption import EncryptedCharField, EncryptedEmailField, email_hash
 
 
 class Supporter(models.Model):
@@ -26,10 +26,11 @@ class Supporter(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    email = models.EmailField(_("email"), max_length=254)
-    canonical_email = models.CharField(_("canonical email"), max_length=254, editable=False)
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    # Encrypted with the section's key (supporters.encryption); found by `email_hash`.
+    email = EncryptedEmailField(_("email"), max_length=254)
+    email_hash = models.CharField(_("email (keyed hash)"), max_length=64, editable=False)
+    first_name = EncryptedCharField(_("first name"), max_length=100)
+    last_name = EncryptedCharField(_("last name"), max_length=100)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
@@ -37,7 +38,7 @@ class Supporter(models.Model):
         verbose_name = _("supporter")
         permissions = [("erase_supporter", "Can erase a supporter's personal data")]
         constraints = [
-            models.UniqueConstraint(fields=["site", "canonical_email"], name="unique_supporter_per_section")
+            models.UniqueConstraint(fields=["site", "email_hash"], name="unique_supporter_per_section")
         ]
 
     def __str__(self):
@@ -46,11 +47,16 @@ class Supporter(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     @classmethod
+    def with_email(cls, site_id, email):
+        """The section's supporters whose canonical email is that of `email` (one at most)."""
+        return cls.objects.filter(site_id=site_id, email_hash=email_hash(site_id, email))
+
+    @classmethod
     def for_email(cls, site, email, first_name, last_name):
         """The section's supporter with this address, created if new (safe under concurrency)."""
         supporter, _created = cls.objects.get_or_create(
             site=site,
-            canonical_email=canonical_email(email),
+            email_hash=email_hash(site.pk, email),
             defaults={"email": email.strip(), "first_name": first_name, "last_name": last_name},
         )
         return supporter

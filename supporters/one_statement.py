@@ -22,6 +22,7 @@ import psycopg
 from django.db import connection
 from django.utils import timezone
 
+from .encryption import EncryptedMixin, seal
 from .models import ActionCount, ConsentRecord, Supporter
 
 
@@ -47,12 +48,15 @@ def values(row, fields):
 
     A field missing, or None where the model fills it in on save, takes its new-row value: now for
     `auto_now(_add)`, else its default. Rows hold only text, numbers, booleans, None, aware
-    datetimes and UUIDs; Django's per-field preparation would cost more than the statement.
+    datetimes and UUIDs; Django's per-field preparation would cost more than the statement. Personal
+    fields are encrypted with the key of the row's section, as their `pre_save` would.
     """
     result = []
     for field in fields:
         value = row.get(field.attname)
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        if isinstance(field, EncryptedMixin):
+            value = seal(row["site_id"], value)
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             value = value or timezone.now()
         elif field.attname not in row:
             value = field.get_default()
@@ -95,7 +99,7 @@ def record_statement(action_model, consent_count, counted):
         f"""supporter_row AS (
             {insert_into(Supporter, supporter_fields)}
             VALUES ({", ".join(["%s"] * len(supporter_fields))})
-            ON CONFLICT (site_id, canonical_email) DO UPDATE SET canonical_email = excluded.canonical_email
+            ON CONFLICT (site_id, email_hash) DO UPDATE SET email_hash = excluded.email_hash
             RETURNING id
         )""",
         f"""action_row AS (

@@ -27,6 +27,7 @@ from django_tasks import task
 
 from .confirmation import ConfirmationLink
 from .emails import canonical_email
+from .encryption import email_hash, seal, unseal
 from .erasure import erasable_models, erase_supporter
 from .models import ConsentRecord, RightsKind, RightsRequest, Supporter
 
@@ -61,15 +62,15 @@ def address_key(email):
 def record_request(site, email, kind, language):
     """Write the request and queue its email (on commit); the same for a known and an unknown address."""
     supporter = Supporter.objects.filter(
-        site=site, canonical_email=canonical_email(email), erased_at__isnull=True
+        site=site, email_hash=email_hash(site.pk, email), erased_at__isnull=True
     ).first()
     with transaction.atomic():
         rights_request = RightsRequest.objects.create(
             site=site, kind=kind, language=language, supporter=supporter, known=supporter is not None
         )
-        # The address goes to the task only for an unknown one (nothing else holds it); a known one is
-        # read from the supporter when the email is sent.
-        address = "" if supporter else email
+        # The address goes to the task only for an unknown one (nothing else holds it), encrypted with
+        # the section's key as the task's row keeps it; a known one is read from the supporter.
+        address = "" if supporter else seal(site.pk, email)
         transaction.on_commit(lambda: send_rights_email.enqueue(rights_request.pk, address), robust=True)
     logger.info(
         "data request: section=%s kind=%s known=%s request=%s",
@@ -117,7 +118,7 @@ def send_rights_email(request_id, unknown_address=""):
         context["link"] = link_url(rights_request)
         _send(rights_request.site, rights_request.language, supporter.email, "link", context)
     elif unknown_address:
-        _send(rights_request.site, rights_request.language, unknown_address, "unknown", context)
+        _send(rights_request.site, rights_request.language, unseal(unknown_address), "unknown", context)
 
 
 class LinkNotUsable(Exception):

@@ -35,7 +35,7 @@ from sections.models import SectionSettings
 from supporters.confirmation import CONFIRMATION_MAX_AGE
 from supporters.erasure import erase_supporter
 from supporters.models import ActionCount, EmailKind, FailedEmail, Supporter
-from supporters.tests.helpers import solution
+from supporters.tests.helpers import email_hashes, solution
 
 SMTP_PORT = 8781  # this branch's ports: 8781-8789
 
@@ -171,7 +171,7 @@ class EmailDeliveryTests(TestCase):
         )
         response = self.client.post(sign_path(self.petition), data, HTTP_HOST=host, follow=True)
         self.assertEqual(response.status_code, 200)
-        return Signature.objects.get(supporter__email=address)
+        return Signature.objects.get(supporter__email_hash__in=email_hashes(address))
 
     def paid_donation(self):
         site = self.sections["fr"].site

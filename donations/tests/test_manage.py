@@ -16,7 +16,7 @@ from donations.demo import load
 from donations.manage import SESSION_KEY
 from donations.models import Donation, DonationStatus, ManageLink
 from sections.demo import create_sections
-from supporters.tests.helpers import solution
+from supporters.tests.helpers import email_hashes, solution
 
 from .conftest import (
     HOSTS,
@@ -43,7 +43,9 @@ def monthly_gift(localstripe, code="ch", path=PAGE_PATH, amount="20", email=EMAI
         Client(), code, path=path, frequency="monthly", amount=amount, payment_method=token, email=email
     )
     assert response.json()["status"] == "succeeded", response.json()
-    return Donation.objects.get(site__hostname=HOSTS[code].split(":")[0], email=email)
+    return Donation.objects.get(
+        site__hostname=HOSTS[code].split(":")[0], supporter__email_hash__in=email_hashes(email)
+    )
 
 
 def text_of(response):

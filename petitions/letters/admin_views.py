@@ -80,7 +80,8 @@ class LetterViewSet(SupporterErasureViewSetMixin, SectionScopedRecordViewSet):
     icon = "mail"
     menu_label = gettext_lazy("Letters")
     filterset_class = LetterFilterSet
-    search_fields = ["first_name", "last_name", "town"]
+    # Personal fields are encrypted: the search finds a supporter by exact email (sections.viewsets).
+    search_fields = ["supporter__email"]
     list_display = [
         "__str__",
         "town",
@@ -161,7 +162,8 @@ class SolidarityMessageViewSet(SupporterErasureViewSetMixin, SectionScopedRecord
     index_view_class = MessageIndexView
     inspect_view_class = MessageInspectView
     filterset_class = MessageFilterSet
-    search_fields = ["author_name", "town", "text"]
+    # Personal fields are encrypted: the search finds a supporter by exact email (sections.viewsets).
+    search_fields = ["supporter__email"]
     list_display = [
         "author_name",
         "town",

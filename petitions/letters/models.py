@@ -21,6 +21,7 @@ from home.blocks import BodyBlock
 from prisoners.forms import PrisonerRecordsPageForm
 from prisoners.models import first_portrait
 from sections.view_restrictions import CachedViewRestrictions
+from supporters.encryption import EncryptedCharField, EncryptedTextField
 from supporters.models import RetentionPurpose, Supporter, SupporterAction
 from supporters.retention import end_of_day, ended_groups, months_before
 
@@ -386,10 +387,11 @@ class Letter(SupporterAction):
         LetterActionPage, verbose_name=_("action"), on_delete=models.PROTECT, related_name="letters"
     )
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    first_name = models.CharField(_("first name"), max_length=60)
-    last_name = models.CharField(_("last name"), max_length=60)
-    town = models.CharField(_("town"), max_length=80)
-    country = models.CharField(_("country"), max_length=60)
+    # Encrypted with the section's key, like every personal field (supporters.encryption).
+    first_name = EncryptedCharField(_("first name"), max_length=60)
+    last_name = EncryptedCharField(_("last name"), max_length=60)
+    town = EncryptedCharField(_("town"), max_length=80)
+    country = EncryptedCharField(_("country"), max_length=60)
     letter_language = models.CharField(_("language of the letter"), max_length=8)
     personalised = models.BooleanField(_("personal paragraph added"), default=False)
     emailed = models.BooleanField(_("emailed to the writer"), default=False)
@@ -450,9 +452,10 @@ class SolidarityMessage(SupporterAction):
         on_delete=models.PROTECT,
         related_name="solidarity_messages",
     )
-    author_name = models.CharField(_("signed"), max_length=60)
-    town = models.CharField(_("town"), max_length=80, blank=True)
-    text = models.TextField(_("message"), max_length=MAX_LENGTH)
+    # Encrypted with the section's key, like every personal field (supporters.encryption).
+    author_name = EncryptedCharField(_("signed"), max_length=60)
+    town = EncryptedCharField(_("town"), max_length=80, blank=True)
+    text = EncryptedTextField(_("message"), max_length=MAX_LENGTH)
     consent_version = models.CharField(_("consent wording version"), max_length=64, blank=True)
     status = models.CharField(
         _("status"),

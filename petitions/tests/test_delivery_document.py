@@ -23,7 +23,9 @@ def signed(sections, sign):
     sign(petition, first_name="Zoé", last_name="Pending", email="zoe@example.org")
     from petitions.models import Signature
 
-    Signature.objects.filter(last_name="Pending").update(state="pending")
+    Signature.objects.filter(
+        pk__in=[s.pk for s in Signature.objects.all() if s.last_name == "Pending"]
+    ).update(state="pending")
     from supporters.models import ActionCount
 
     ActionCount.objects.filter(key=petition.translation_key).update(count=2, offset=40)

@@ -17,6 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from wagtail.models import Locale, Page, Site
 
+from supporters.encryption import (
+    HASH_KEY_NAME,
+    KEYS_NAME,
+    PersonalDataKeyError,
+    env_name,
+    personal_data_keys_of,
+)
+
 from .models import CURRENCIES, AddressWindow, SectionSettings, SectionTexts
 from .roles import set_up_roles
 from .translation import translate
@@ -65,6 +73,17 @@ class NewSectionForm(forms.Form):
         code = self.cleaned_data["code"].lower()
         if SectionSettings.objects.filter(code=code).exists():
             raise forms.ValidationError(_("A section with this code already exists."))
+        try:
+            # Its supporters' data could be neither stored nor read (supporters.encryption).
+            personal_data_keys_of(code)
+        except PersonalDataKeyError:
+            raise forms.ValidationError(
+                _(
+                    "Set %(keys)s and %(hash_key)s in the environment and restart before creating this "
+                    "section: its supporters' personal data is encrypted with them."
+                ),
+                params={"keys": env_name(KEYS_NAME, code), "hash_key": env_name(HASH_KEY_NAME, code)},
+            ) from None
         return code
 
     def clean_hostname(self):

@@ -4,7 +4,8 @@ import datetime
 from inspect import getattr_static
 
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,9 +20,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from supporters.encryption import EncryptedMixin, email_hash
 from supporters.erasure import actions_of, erase_supporter
 
 from .audit import log_erasure, log_export, log_inspect
+from .models import SectionSettings
 from .permissions import filter_for_user
 from .spreadsheets import SafeSpreadsheetExportMixin
 
@@ -80,12 +83,57 @@ class SectionScopedIndexMixin(SafeSpreadsheetExportMixin):
     def get_base_queryset(self):
         return self.visible_rows(super().get_base_queryset(), self.request.user)
 
+    def search_queryset(self, queryset):
+        """Personal fields are stored encrypted (supporters.encryption): no text search can reach them.
+
+        The search finds a row by its supporter's exact email (any case, dots or plus tag, as the
+        canonical email dedupes), through the keyed hash each section keeps, and by the view's other
+        search fields (e.g. a designation) as Wagtail would.
+        """
+        if not self.is_searching:
+            return queryset
+        query = Q()
+        for name in self.search_fields or []:
+            if not isinstance(field_at(queryset.model, name), EncryptedMixin):
+                query |= Q(**{f"{name}__icontains": self.search_query})
+        if "@" in self.search_query and has_field(queryset.model, "supporter"):
+            for site_id in SectionSettings.objects.values_list("site_id", flat=True):
+                query |= Q(
+                    **{
+                        f"{self.section_field}_id": site_id,
+                        "supporter__email_hash": email_hash(site_id, self.search_query),
+                    }
+                )
+        # Nothing to look in (a name, say): nothing found, rather than every row.
+        return queryset.filter(query) if query else queryset.none()
+
     def render_to_response(self, context, **response_kwargs):
         if self.is_export:
-            filters = {key: value for key, value in self.request.GET.items() if key != "export"}
+            # The audit log names what was searched, not whom: a searched address stays out of it.
+            filters = {
+                key: "(email address)" if key == self.search_kwarg and "@" in value else value
+                for key, value in self.request.GET.items()
+                if key != "export"
+            }
             export_format = self.request.GET.get("export")
             log_export(self.request.user, context["object_list"], export_format, filters, self.section_field)
         return super().render_to_response(context, **response_kwargs)
+
+
+def has_field(model, name):
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def field_at(model, path):
+    """The model field a lookup path such as "supporter__email" ends on."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
 
 
 class AuditedInspectMixin:

@@ -9,6 +9,7 @@ import pytest
 from donations.tests.conftest import donation_pages, localstripe, stripe_env, stripe_keys  # noqa: F401
 from petitions.models import Signature, SignatureState
 from supporters.actions import record_action
+from supporters.encryption import email_hash
 from supporters.models import ActionCount, ConsentPurpose, ConsentRecord, Supporter
 
 pytestmark = pytest.mark.django_db
@@ -80,10 +81,10 @@ def test_a_first_action_stores_supporter_signature_consents_and_count(sections):
 
     supporter = Supporter.objects.get()
     assert supporter.pk == supporter_id
-    assert (supporter.site, supporter.email, supporter.canonical_email, supporter.first_name) == (
+    assert (supporter.site, supporter.email, supporter.email_hash, supporter.first_name) == (
         site,
         "Jane.Doe@Gmail.com",
-        "janedoe@gmail.com",
+        email_hash(site.pk, "janedoe@gmail.com"),
         "Jane",
     )
     signature = Signature.objects.get()
@@ -194,7 +195,7 @@ def test_petitions_letters_donations_and_joins_all_record_through_the_kernels_on
 
     def stored(action, email, purposes):
         """The action's supporter, found by canonical email, and the purposes of its consent lines."""
-        supporter = Supporter.objects.get(site=action.site, canonical_email=email)
+        supporter = Supporter.with_email(action.site_id, email).get()
         assert action.supporter_id == supporter.pk
         label = f"{action._meta.label_lower}:{action.pk}"
         lines = ConsentRecord.objects.filter(action=label)

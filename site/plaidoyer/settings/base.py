@@ -62,18 +62,26 @@ IP_HASH_KEY = env_str("IP_HASH_KEY", "") or SECRET_KEY
 # X-Forwarded-For entry the last of them appended (plaidoyer.proxies). 0: REMOTE_ADDR as it is.
 TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0"))
 # Section secrets, named by section code: STRIPE_SECRET_KEY_CH, STRIPE_WEBHOOK_SECRET_CH,
-# RECAPTCHA_PRIVATE_KEY_CH… Read through sections.secrets.section_secret().
+# RECAPTCHA_PRIVATE_KEY_CH… Read through sections.secrets.section_secret(). PERSONAL_DATA_KEYS_CH
+# (Fernet keys, newest first) and PERSONAL_DATA_HASH_KEY_CH encrypt and look up supporters' personal
+# data (supporters.encryption).
 SECTION_SECRET_NAMES = (
     "STRIPE_SECRET_KEY",
     "STRIPE_WEBHOOK_SECRET",
     "RECAPTCHA_PRIVATE_KEY",
     "PAYGATE_API_KEY",
+    "PERSONAL_DATA_KEYS",
+    "PERSONAL_DATA_HASH_KEY",
 )
 SECTION_SECRETS = {
     key: value
     for key, value in os.environ.items()
     if key.startswith(tuple(f"{name}_" for name in SECTION_SECRET_NAMES))
 }
+# A section without personal data keys in the environment gets keys derived from SECRET_KEY (real
+# encryption, no secrecy): for `make run` and tests only. Production turns it off, and then refuses
+# to start while a section has no keys (supporters.checks).
+PERSONAL_DATA_DEV_KEYS = env_bool("PERSONAL_DATA_DEV_KEYS", True)
 # The key that signs the proof-of-work challenges (ALTCHA, supporters.proof_of_work); each section's
 # key is derived from it. Production refuses to start without it.
 ALTCHA_HMAC_KEY = env_str("ALTCHA_HMAC_KEY", "") or "dev-only-altcha-key-change-me"

@@ -16,6 +16,8 @@ if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured("Production runs on PostgreSQL: DATABASE_URL must be postgres://...")
 
 DEBUG = False
+# Every section's personal data keys come from the environment (supporters.encryption).
+PERSONAL_DATA_DEV_KEYS = False
 DEMO_CONTENT_ALLOWED = False
 CAPTCHA_REQUIRED = True
 STORAGES = {

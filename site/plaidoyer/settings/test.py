@@ -44,3 +44,15 @@ ALTCHA_CHALLENGE = {"algorithm": "PBKDF2/SHA-256", "cost": 10, "key_prefix": "0"
 ALTCHA_HMAC_KEY = "test-altcha-key"
 # A partner page on this machine may embed actions over plain HTTP (sections.partner_sites).
 EMBED_ALLOW_LOOPBACK_HTTP = True
+# The demo sections' personal data is encrypted with real keys, as in production; sections that tests
+# make up get dev keys (PERSONAL_DATA_DEV_KEYS), and the refusal without keys is tested on its own.
+SECTION_SECRETS = {
+    **SECTION_SECRETS,  # noqa: F405
+    "PERSONAL_DATA_KEYS_CH": "CPz5rffQPoNSTFSJmzyCHggXl8EAIHxd5J_lKNeHNRk=",
+    "PERSONAL_DATA_HASH_KEY_CH": "hmguyT7aHWkKT8OAC76fRrC9C5bIwrqUe9y27yeoL2s",
+    "PERSONAL_DATA_KEYS_FR": "sesHHOVjzJkijoc0GyPm9KIiJilTAdCK2WY1lirJxbI=",
+    "PERSONAL_DATA_HASH_KEY_FR": "nTb4G0_OwLZYonft6PAQpGXt46g5uXqfN-B9dknK9SU",
+    "PERSONAL_DATA_KEYS_TG": "ybKV1sIgKMjflpi8MegnD25fyASoI0AO3wvJWzyxbZI=",
+    "PERSONAL_DATA_HASH_KEY_TG": "m8esZu7244WCYIhSbEIuw9gtfM68Ek4HC1c2Z-e5XGE",
+}
+PERSONAL_DATA_DEV_KEYS = True

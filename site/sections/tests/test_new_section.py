@@ -5,7 +5,7 @@ from io import StringIO
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Collection, Page, Site, WorkflowPage
@@ -112,6 +112,14 @@ class NewSectionFormTests(TestCase):
 
     def test_a_code_already_used_is_refused_on_its_field(self):
         self.assert_refused("code", "A section with this code already exists.", code="ch")
+
+    @override_settings(PERSONAL_DATA_DEV_KEYS=False)
+    def test_a_section_without_personal_data_keys_in_the_environment_is_refused_on_its_code(self):
+        self.assert_refused(
+            "code",
+            "Set PERSONAL_DATA_KEYS_BE and PERSONAL_DATA_HASH_KEY_BE in the environment and restart before "
+            "creating this section: its supporters' personal data is encrypted with them.",
+        )
 
     def test_a_host_already_used_is_refused_on_its_field(self):
         self.assert_refused("hostname", "Another site already answers at this host.", hostname="ch.localhost")
