@@ -21,7 +21,13 @@ def served_demo(django_db_blocker, links_to_server_port=False, stripe_publishabl
     pages write) use the live server's port, as `make run PORT=…` does.
     """
     secrets = {
-        f"{name}_{code}": "test" for name in settings.SECTION_SECRET_NAMES for code in ("CH", "FR", "TG")
+        **settings.SECTION_SECRETS,  # the personal data keys of the test settings among them
+        **{
+            f"{name}_{code}": "test"
+            for name in settings.SECTION_SECRET_NAMES
+            if not name.startswith("PERSONAL_DATA_")
+            for code in ("CH", "FR", "TG")
+        },
     }
     with django_db_blocker.unblock(), override_settings(SECTION_SECRETS=secrets):
         server = LiveServer("localhost:0")

@@ -21,7 +21,7 @@ from sections.audit import ERASE
 from sections.demo import create_sections
 from supporters.models import ConsentRecord, RightsRequest, Supporter
 from supporters.rights import RIGHTS_LINK_MAX_AGE
-from supporters.tests.helpers import solution
+from supporters.tests.helpers import run_worker, solution
 
 HOSTS = {"ch": "ch.localhost:8000", "fr": "fr.localhost:8000", "tg": "tg.localhost:8000"}
 
@@ -272,23 +272,11 @@ class YourDataPageTests(TestCase):
     @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
     def test_the_address_nobody_used_leaves_the_task_table_with_the_daily_purge(self):
         from django.utils import timezone
-        from django_tasks_db.management.commands.db_worker import Worker
         from django_tasks_db.models import DBTaskResult
 
         with self.captureOnCommitCallbacks(execute=True):
             ask(Client(), email="nobody@example.org")
-        # The worker (db_worker --batch) sends it; its stale-connection check would close the test's own.
-        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-            Worker(
-                queue_names=["default"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id="test-worker",
-                excluded_queue_names=[],
-            ).run()
+        run_worker()  # db_worker sends it
         self.assertEqual([m.to for m in mail.outbox], [["nobody@example.org"]])
 
         # The address travels encrypted (supporters.encryption), and its row goes after a day all the same.

@@ -21,7 +21,6 @@ from django.contrib.auth.models import User
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from donations.emails import send_receipt
@@ -35,7 +34,7 @@ from sections.models import SectionSettings
 from supporters.confirmation import CONFIRMATION_MAX_AGE
 from supporters.erasure import erase_supporter
 from supporters.models import ActionCount, EmailKind, FailedEmail, Supporter
-from supporters.tests.helpers import email_hashes, solution
+from supporters.tests.helpers import email_hashes, run_worker, solution
 
 SMTP_PORT = 8781  # this branch's ports: 8781-8789
 
@@ -104,25 +103,6 @@ class Clock:
     def __exit__(self, *exc):
         for patch in reversed(self.patches):
             patch.stop()
-
-
-def run_worker():
-    """`manage.py db_worker --batch`: runs every task that is due, then stops.
-
-    Its check for stale connections would close the test's own (which holds every row of the test's
-    transaction); the worker shares it instead.
-    """
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        Worker(
-            queue_names=["default"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="test-worker",
-            excluded_queue_names=[],
-        ).run()
 
 
 def link_path(message, kind):

@@ -25,31 +25,11 @@ from sections.models import SectionSettings
 from supporters.actions import record_action
 from supporters.erasure import erase_supporter
 from supporters.models import ConsentRecord, Supporter
-from supporters.tests.helpers import solution
+from supporters.tests.helpers import run_worker, solution
 
 from .receiver import Receiver
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "crm"]}}
-
-
-def run_worker(queues):
-    """`manage.py db_worker --batch --queue-name …`: runs every due task of `queues`, then stops (sharing
-    the test's connection, which holds the test's rows)."""
-    from unittest import mock
-
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        Worker(
-            queue_names=queues,
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="test-worker",
-            excluded_queue_names=[],
-        ).run()
 
 
 def consent_lines(event):

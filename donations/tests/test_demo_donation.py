@@ -1,6 +1,7 @@
 """`make run`'s donations: the demo's own Stripe set-up, then a gift by card in Chromium, its webhook and receipt."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import override_settings
 
@@ -25,7 +26,7 @@ def demo(django_db_setup, django_db_blocker):
         with override_settings(
             STRIPE_API_BASE=environment["STRIPE_API_BASE"],
             STRIPE_JS_URL=environment["STRIPE_JS_URL"],
-            SECTION_SECRETS=secrets,
+            SECTION_SECRETS={**settings.SECTION_SECRETS, **secrets},
         ):
             yield server
 

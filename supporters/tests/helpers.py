@@ -47,3 +47,26 @@ def email_hashes(email):
     from supporters.encryption import email_hash
 
     return [email_hash(site_id, email) for site_id in Site.objects.values_list("pk", flat=True)]
+
+
+def run_worker(queues=("default",)):
+    """`manage.py db_worker --batch --queue-name …`: runs every task of `queues` that is due, then stops.
+
+    Its check for stale connections would close the test's own (which holds every row of the test's
+    transaction); the worker shares it instead.
+    """
+    from unittest import mock
+
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        Worker(
+            queue_names=list(queues),
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()
