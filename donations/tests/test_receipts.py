@@ -21,7 +21,7 @@ from sections.dates import long_date
 from sections.demo import create_sections
 from sections.models import SectionSettings
 from supporters.models import Supporter
-from supporters.tests.helpers import run_concurrently
+from supporters.tests.helpers import email_hashes, run_concurrently
 
 from .conftest import KEYS, card_payment_method, donate, event, post_event, stripe_events, stripe_get, t
 
@@ -413,7 +413,7 @@ def paid_at_localstripe(client, localstripe, email):
     token = card_payment_method(localstripe, "4242424242424242", code="fr")
     response = donate(client, "fr", payment_method=token, email=email)
     assert response.json()["status"] == "succeeded", response.json()
-    donation = Donation.objects.get(email=email)
+    donation = Donation.objects.get(supporter__email_hash__in=email_hashes(email))
     (paid,) = stripe_events(localstripe, "payment_intent.succeeded", donation.stripe_payment_intent_id)
     assert post_event(client, "fr", paid).status_code == 200
     return donation
