@@ -194,6 +194,24 @@ def test_staff_find_a_supporter_by_exact_email_in_their_own_section_only(section
 
 
 @pytest.mark.django_db
+def test_staff_cannot_sort_a_list_by_an_encrypted_column(sections, client):
+    fr = sections["fr"].site
+    petition = make_petition(sections["fr"].home, slug="tri")
+    signature_for(fr, petition, "first@example.org", "Zoé", "Zimmermann")
+    signature_for(fr, petition, "second@example.org", "Adèle", "Aubert")
+    client.force_login(staff_of(fr, "fr-sorter", ["view_signature"]))
+
+    html = client.get("/admin/signatures/").content.decode()
+    # Dates sort; names (stored as tokens, in no order of the names) offer no sort link.
+    assert "ordering=created_at" in html or "ordering=-created_at" in html
+    assert "ordering=first_name" not in html and "ordering=last_name" not in html
+    # Asking for it anyway keeps the list in its default order (newest first), not the tokens' order.
+    for ordering in ("first_name", "-last_name"):
+        html = client.get("/admin/signatures/", {"ordering": ordering}).content.decode()
+        assert html.index("Aubert") < html.index("Zimmermann")
+
+
+@pytest.mark.django_db
 def test_a_repeat_signer_is_recognised_and_counted_once(sections):
     site = sections["fr"].site
     petition = make_petition(sections["fr"].home)

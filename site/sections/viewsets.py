@@ -83,6 +83,19 @@ class SectionScopedIndexMixin(SafeSpreadsheetExportMixin):
     def get_base_queryset(self):
         return self.visible_rows(super().get_base_queryset(), self.request.user)
 
+    @cached_property
+    def columns(self):
+        """Columns of encrypted fields cannot be sorted: their stored tokens are in no order of the names.
+
+        Without a sort key the header is no link, and Wagtail ignores an `?ordering=` by it.
+        """
+        columns = super().columns
+        for column in columns:
+            # In place: a column's header component renders the column object it was built with.
+            if column.sort_key and is_encrypted(self.model, column.sort_key.lstrip("-")):
+                column.sort_key = None
+        return columns
+
     def search_queryset(self, queryset):
         """Personal fields are stored encrypted (supporters.encryption): no text search can reach them.
 
@@ -126,6 +139,13 @@ def has_field(model, name):
     except FieldDoesNotExist:
         return False
     return True
+
+
+def is_encrypted(model, path):
+    try:
+        return isinstance(field_at(model, path), EncryptedMixin)
+    except FieldDoesNotExist:
+        return False
 
 
 def field_at(model, path):
