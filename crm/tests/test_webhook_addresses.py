@@ -77,8 +77,9 @@ class WebhookAddressesTest(TestCase):
     @override_settings(CRM_WEBHOOK_ALLOW_LOOPBACK=True)
     def test_loopback_is_accepted_only_with_the_setting_and_private_networks_still_are_not(self):
         response = self.add("http://127.0.0.1:8761/hook")
-        self.assertRedirects(response, reverse("crm_webhooks:index"))
         crm = WebhookDestination.objects.get(name="Notre CRM")
+        # Added: the answer is the page that shows its signing secret, once.
+        self.assertContains(response, crm.signing_secret)
         self.assertEqual(crm.site, self.sections["fr"].site)
         crm.delete()
         self.assert_refused(
@@ -104,4 +105,6 @@ class WebhookAddressesTest(TestCase):
         self.client.force_login(self.officers["ch"])
         self.assertContains(self.client.get(reverse("crm_webhooks:index")), "CiviCRM")
         inspect = self.client.get(reverse("crm_webhooks:inspect", args=[self.ch_crm.pk]))
-        self.assertContains(inspect, self.ch_crm.signing_secret)
+        self.assertContains(inspect, "CiviCRM Zürich")
+        # Its secret was shown once, when it was added (crm/tests/test_webhooks.py), never again.
+        self.assertNotContains(inspect, self.ch_crm.signing_secret)

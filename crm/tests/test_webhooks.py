@@ -282,26 +282,80 @@ class CrmWebhooksTest(TestCase):
         self.assertEqual(first["action"]["referrer_data"], {"website": "https://solidarite.example.org"})
         self.assertNotIn("referrer_data", second["action"])
 
+    def assert_secret_shown_nowhere_else(self, crm, secret):
+        """The webhook's list, inspect and edit pages, for its own data officer and another section's."""
+        for code in ("fr", "ch"):
+            self.client.force_login(self.officers[code])
+            for url in (
+                reverse("crm_webhooks:index"),
+                reverse("crm_webhooks:inspect", args=[crm.pk]),
+                reverse("crm_webhooks:edit", args=[crm.pk]),
+                reverse("crm_webhooks:history", args=[crm.pk]),
+            ):
+                with self.subTest(code=code, url=url):
+                    response = self.client.get(url)
+                    # Another section's staff: an empty list, and no such webhook.
+                    expected = 200 if code == "fr" or url.endswith("/crm_webhooks/") else 404
+                    self.assertEqual(response.status_code, expected)
+                    self.assertNotContains(response, secret, status_code=response.status_code)
+        self.client.force_login(self.officers["fr"])
+
+    def shown_secret(self, response):
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("no-store", response["Cache-Control"])
+        return re.search(r'<code class="crm-secret">([^<]+)</code>', response.content.decode())[1]
+
+    def test_a_data_officer_adds_a_webhook_and_sees_its_secret_once_which_verifies_what_it_receives(self):
+        self.client.force_login(self.officers["fr"])
+        data = {
+            "site": self.sections["fr"].site.pk,
+            "name": "Notre CRM",
+            "url": self.receiver.url("/ok-added-here"),
+            "active": "on",
+        }
+        added = self.client.post(reverse("crm_webhooks:add"), data)
+        secret = self.shown_secret(added)
+        # The admin speaks the staff member's language (French, the project's default, here).
+        self.assertContains(added, "Ce secret n’est affiché qu’une seule fois.")
+        crm = WebhookDestination.objects.get(name="Notre CRM")
+        self.assertContains(added, reverse("crm_webhooks:inspect", args=[crm.pk]))
+
+        self.assert_secret_shown_nowhere_else(crm, secret)
+        # Saving the webhook again neither shows nor changes it.
+        edited = self.client.post(
+            reverse("crm_webhooks:edit", args=[crm.pk]), {**data, "name": "Notre CRM 2"}
+        )
+        self.assertRedirects(edited, reverse("crm_webhooks:index"))
+        self.assertNotContains(self.client.get(edited.url), secret)
+
+        self.act()
+        [(headers, body)] = self.receiver.received("/ok-added-here")
+        self.assertTrue(signing.verify(secret, headers, body))
+
     def test_a_data_officer_replaces_the_secret_and_sees_it_once_then_requests_are_signed_with_it(self):
         crm = self.destination("/ok-rotated")
         old_secret = crm.signing_secret
         url = reverse("crm_webhooks:rotate_secret", args=[crm.pk])
 
         self.client.force_login(self.officers["ch"])
+        self.assertEqual(self.client.get(url).status_code, 404)
         self.assertEqual(self.client.post(url).status_code, 404)
+        crm.refresh_from_db()
+        self.assertEqual(crm.signing_secret, old_secret)
         self.client.force_login(self.officers["fr"])
-        self.assertContains(self.client.get(reverse("crm_webhooks:inspect", args=[crm.pk])), url)
+        inspect = self.client.get(reverse("crm_webhooks:inspect", args=[crm.pk]))
+        self.assertContains(inspect, url)
+        self.assertNotContains(inspect, old_secret)
         asked = self.client.get(url)
         self.assertEqual(asked.status_code, 200)
         self.assertNotContains(asked, old_secret)
-        answer = self.client.post(url)
-        crm.refresh_from_db()
-        self.assertNotEqual(crm.signing_secret, old_secret)
-        self.assertContains(answer, crm.signing_secret)
+        new_secret = self.shown_secret(self.client.post(url))
+        self.assertNotEqual(new_secret, old_secret)
+        self.assert_secret_shown_nowhere_else(crm, new_secret)
 
         self.act()
         [(headers, body)] = self.receiver.received("/ok-rotated")
-        self.assertTrue(signing.verify(crm.signing_secret, headers, body))
+        self.assertTrue(signing.verify(new_secret, headers, body))
         self.assertFalse(signing.verify(old_secret, headers, body))
 
     def test_an_erasure_reaches_the_crm_and_what_was_still_waiting_goes_without_personal_data(self):
