@@ -5,6 +5,7 @@ import datetime
 import json
 import re
 import time
+import uuid
 from pathlib import Path
 
 from django.contrib.auth.models import User
@@ -18,6 +19,8 @@ from django_tasks_db.models import DBTaskResult
 from crm import signing
 from crm.models import Delivery, DeliveryState, Event, WebhookDestination
 from crm.tasks import publish_events
+from donations.models import Donation
+from membership.models import AgeBracket, Membership, Way
 from petitions.models import Signature, SignatureState
 from petitions.tests.conftest import form_data, host_of, make_petition, sign_path
 from sections.demo import create_sections
@@ -139,6 +142,76 @@ class CrmWebhooksTest(TestCase):
         self.assertEqual(confirmation["type"], "confirmation")
         self.assertEqual(confirmation["person"]["identifiers"], event["person"]["identifiers"])
         self.assertEqual(confirmation["action"]["state"], SignatureState.CONFIRMED)
+
+    def test_a_gift_and_a_membership_reach_the_crm_without_street_address_phone_or_age(self):
+        self.destination("/ok-kinds")
+        site = self.sections["fr"].site
+        gift = Donation(
+            site=site,
+            language="fr",
+            frequency="monthly",
+            amount=1500,
+            currency="EUR",
+            status="succeeded",
+            idempotency_key="d" * 32,
+            first_name="Camille",
+            last_name="Martin",
+            email="camille@example.fr",
+            address_line="76 boulevard de la Villette",
+            postal_code="75019",
+            city="Paris",
+            country="France",
+        )
+        joined = Membership(
+            site=site,
+            language="fr",
+            join_page_key=uuid.uuid4(),
+            way=Way.VOLUNTEER,
+            first_name="Afi",
+            last_name="Mensah",
+            town="Lyon",
+            phone="+33 6 12 34 56 78",
+            age_bracket=AgeBracket.FROM_26,
+        )
+        for row, email, first_name, last_name in (
+            (gift, "camille@example.fr", "Camille", "Martin"),
+            (joined, "afi@example.org", "Afi", "Mensah"),
+        ):
+            consents = ConsentRecord.asked(site, "fr", "J'accepte le traitement.")
+            with self.captureOnCommitCallbacks(execute=True):
+                record_action(row, consents, email=email, first_name=first_name, last_name=last_name)
+
+        (_, gift_body), (_, joined_body) = self.receiver.received("/ok-kinds")
+        for body in (gift_body, joined_body):
+            for never in (
+                b"boulevard",
+                b"76 ",
+                b"12 34 56 78",
+                b"age_bracket",
+                b"example.fr",
+                b"example.org",
+            ):
+                self.assertNotIn(never, body)
+        gift_event, joined_event = json.loads(gift_body), json.loads(joined_body)
+        self.assertEqual(
+            (
+                gift_event["action"]["action_type"],
+                gift_event["action"]["amount"],
+                gift_event["action"]["currency"],
+            ),
+            ("donation", 1500, "EUR"),
+        )
+        self.assertEqual(gift_event["person"]["given_name"], "Camille")
+        self.assertEqual(
+            gift_event["person"]["postal_addresses"],
+            [{"primary": True, "locality": "Paris", "postal_code": "75019", "country": "France"}],
+        )
+        self.assertEqual(
+            (joined_event["action"]["action_type"], joined_event["action"]["way"]),
+            ("membership", "volunteer"),
+        )
+        self.assertEqual(joined_event["person"]["family_name"], "Mensah")
+        self.assertEqual(joined_event["person"]["postal_addresses"], [{"primary": True, "locality": "Lyon"}])
 
     def test_the_readmes_verification_snippet_accepts_a_received_request_and_refuses_a_forged_one(self):
         readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
