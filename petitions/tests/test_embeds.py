@@ -170,6 +170,22 @@ def test_a_german_frame_signs_with_the_double_opt_in_and_spam_check_of_the_page_
     assert ActionCount.total_for(french.translation_key) == 1
 
 
+@override_settings(PETITION_RATE_LIMITS={"ip": (3, 600), "petition": (1000, 60)})
+def test_the_frame_and_the_page_share_one_rate_limit_and_the_refusal_is_readable_in_the_frame(
+    client, petition, sign
+):
+    assert sign(petition, email="page1@example.org").status_code == 303
+    assert sign_in_embed(client, petition, email="frame1@example.org").status_code == 303
+    assert sign_in_embed(client, petition, email="frame2@example.org").status_code == 303
+    refused = sign_in_embed(client, petition, email="frame3@example.org")
+    assert refused.status_code == 429
+    assert t("Too many attempts") in text_of(refused)
+    # Shown inside the partner's page, where the visitor is.
+    assert frame_ancestors(refused) == [PARTNER]
+    assert Signature.objects.count() == 3
+    assert sign(petition, email="page2@example.org").status_code == 429
+
+
 def test_the_frame_posts_without_cookies_but_only_from_our_own_origin(petition):
     """Inside the frame the document is ours: the browser sends our Origin, and no cookie is needed."""
     client = Client(enforce_csrf_checks=True)
