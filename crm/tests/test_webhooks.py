@@ -457,6 +457,20 @@ class CrmWebhooksTest(TestCase):
             self.assertNotIn(b"Anna", body)
             self.assertNotIn(b"anna@example.org", body)
 
+    def test_an_address_that_points_to_a_private_network_since_it_was_saved_gets_nothing(self):
+        """Checked again at each attempt: a host's name may be pointed at the server's own network later
+        (here the stored address is such a one, as if its name resolved there now)."""
+        moved = WebhookDestination.objects.create(
+            site=self.sections["fr"].site, name="CRM moved", url="https://10.0.0.8/hook"
+        )
+        self.act()
+        delivery = Delivery.objects.get(destination=moved)
+        self.assertEqual(delivery.state, DeliveryState.PENDING)
+        self.assertEqual(delivery.attempts, 1)
+        self.assertTrue(delivery.last_error.startswith("Address refused: "), delivery.last_error)
+        self.assertIsNone(delivery.last_status)
+        self.assertEqual(self.receiver.requests, [])
+
     def test_a_paused_webhook_gets_nothing_until_it_is_active_again_then_what_waited(self):
         paused = self.destination("/ok-paused")
         WebhookDestination.objects.filter(pk=paused.pk).update(active=False)
