@@ -6,7 +6,9 @@ from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -14,7 +16,7 @@ from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.views.generic import CreateView, IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
@@ -40,18 +42,33 @@ class WebhookDestinationForm(WagtailAdminModelForm):
             self.fields["site"].queryset = sites_for_user(for_user)
 
 
+def signing_secret_page(view, destination, rotated):
+    """The one page that shows a webhook's signing secret, right after it is made (the webhook added, or
+    its secret replaced), like an API token: no other page shows it, and it is not cached. A lost secret
+    is replaced, not shown again."""
+    response = TemplateResponse(
+        view.request,
+        "crm/admin/signing_secret.html",
+        view.get_context_data(
+            destination=destination,
+            secret=destination.signing_secret,
+            rotated=rotated,
+            done_url=reverse("crm_webhooks:inspect", args=[quote(destination.pk)]),
+        ),
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+class WebhookDestinationCreateView(CreateView):
+    def save_action(self):
+        if self.expects_json_response:
+            return super().save_action()
+        messages.success(self.request, self.get_success_message(self.object))
+        return signing_secret_page(self, self.object, rotated=False)
+
+
 class WebhookDestinationInspectView(InspectView):
-    def get_field_label(self, field_name, field):
-        if field_name == "signing_secret":
-            return _("Signing secret")
-        return super().get_field_label(field_name, field)
-
-    def get_signing_secret_display_value(self):
-        # The CRM needs it to verify signatures; only staff who may change the webhook see it.
-        if self.request.user.has_perm(CHANGE_PERMISSION):
-            return self.object.signing_secret
-        return "-"
-
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
@@ -62,8 +79,8 @@ class WebhookDestinationInspectView(InspectView):
 
 
 class RotateSecretView(SectionScopedViewMixin, WagtailAdminTemplateMixin, TemplateView):
-    """A webhook's secret replaced (a leak, a staff change): a page that says what follows, one button, then
-    the new secret on the page that answers it. Every attempt from then on, retries included, is signed
+    """A webhook's secret replaced (a leak, a staff change, a lost secret): a page that says what follows, one
+    button, then the new secret, once, on the page that answers it. Every attempt from then on, retries included, is signed
     with it; the old one verifies nothing more."""
 
     template_name = "crm/admin/rotate_secret.html"
@@ -81,10 +98,9 @@ class RotateSecretView(SectionScopedViewMixin, WagtailAdminTemplateMixin, Templa
         return get_object_or_404(WebhookDestination, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
+        kwargs.setdefault("destination", self.destination)
         return super().get_context_data(
-            destination=self.destination,
-            cancel_url=reverse("crm_webhooks:inspect", args=[quote(self.destination.pk)]),
-            **kwargs,
+            cancel_url=reverse("crm_webhooks:inspect", args=[quote(self.destination.pk)]), **kwargs
         )
 
     def post(self, request, *args, **kwargs):
@@ -95,7 +111,7 @@ class RotateSecretView(SectionScopedViewMixin, WagtailAdminTemplateMixin, Templa
         self.destination.refresh_from_db(fields=["secret_version"])
         log(instance=self.destination, action="wagtail.edit", user=request.user)
         messages.success(request, _("%(name)s has a new signing secret.") % {"name": self.destination})
-        return self.render_to_response(self.get_context_data(new_secret=self.destination.signing_secret))
+        return signing_secret_page(self, self.destination, rotated=True)
 
 
 class WebhookDestinationViewSet(SectionScopedModelViewSet):
@@ -109,7 +125,9 @@ class WebhookDestinationViewSet(SectionScopedModelViewSet):
     list_display = ["name", "url", "site", "active"]
     list_export = ["name", "url", "site", "active", "created_at"]
     inspect_view_enabled = True
-    inspect_view_fields = ["name", "site", "url", "active", "created_at", "signing_secret"]
+    # The signing secret is not among them: it is shown once, when it is made (signing_secret_page).
+    inspect_view_fields = ["name", "site", "url", "active", "created_at"]
+    add_view_class = WebhookDestinationCreateView
     inspect_view_class = WebhookDestinationInspectView
     copy_view_enabled = False
 

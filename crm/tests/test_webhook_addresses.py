@@ -74,11 +74,20 @@ class WebhookAddressesTest(TestCase):
             "Enter a full address, such as https://crm.example.org/webhooks/plaidoyer.",
         )
 
+    def test_an_address_with_a_user_name_or_a_host_nobody_knows_is_refused(self):
+        self.assert_refused(
+            "https://crm:motdepasse@crm.example.org/hook",
+            "Leave the user name and password out of the address: requests are signed instead.",
+        )
+        # .invalid never resolves (RFC 2606).
+        self.assert_refused("https://crm.invalid/hook", "The host name of this address could not be found.")
+
     @override_settings(CRM_WEBHOOK_ALLOW_LOOPBACK=True)
     def test_loopback_is_accepted_only_with_the_setting_and_private_networks_still_are_not(self):
         response = self.add("http://127.0.0.1:8761/hook")
-        self.assertRedirects(response, reverse("crm_webhooks:index"))
         crm = WebhookDestination.objects.get(name="Notre CRM")
+        # Added: the answer is the page that shows its signing secret, once.
+        self.assertContains(response, crm.signing_secret)
         self.assertEqual(crm.site, self.sections["fr"].site)
         crm.delete()
         self.assert_refused(
@@ -104,4 +113,6 @@ class WebhookAddressesTest(TestCase):
         self.client.force_login(self.officers["ch"])
         self.assertContains(self.client.get(reverse("crm_webhooks:index")), "CiviCRM")
         inspect = self.client.get(reverse("crm_webhooks:inspect", args=[self.ch_crm.pk]))
-        self.assertContains(inspect, self.ch_crm.signing_secret)
+        self.assertContains(inspect, "CiviCRM Zürich")
+        # Its secret was shown once, when it was added (crm/tests/test_webhooks.py), never again.
+        self.assertNotContains(inspect, self.ch_crm.signing_secret)

@@ -5,6 +5,7 @@ import datetime
 import json
 import re
 import time
+import uuid
 from pathlib import Path
 
 from django.contrib.auth.models import User
@@ -18,6 +19,8 @@ from django_tasks_db.models import DBTaskResult
 from crm import signing
 from crm.models import Delivery, DeliveryState, Event, WebhookDestination
 from crm.tasks import publish_events
+from donations.models import Donation
+from membership.models import AgeBracket, Membership, Way
 from petitions.models import Signature, SignatureState
 from petitions.tests.conftest import form_data, host_of, make_petition, sign_path
 from sections.demo import create_sections
@@ -139,6 +142,76 @@ class CrmWebhooksTest(TestCase):
         self.assertEqual(confirmation["type"], "confirmation")
         self.assertEqual(confirmation["person"]["identifiers"], event["person"]["identifiers"])
         self.assertEqual(confirmation["action"]["state"], SignatureState.CONFIRMED)
+
+    def test_a_gift_and_a_membership_reach_the_crm_without_street_address_phone_or_age(self):
+        self.destination("/ok-kinds")
+        site = self.sections["fr"].site
+        gift = Donation(
+            site=site,
+            language="fr",
+            frequency="monthly",
+            amount=1500,
+            currency="EUR",
+            status="succeeded",
+            idempotency_key="d" * 32,
+            first_name="Camille",
+            last_name="Martin",
+            email="camille@example.fr",
+            address_line="76 boulevard de la Villette",
+            postal_code="75019",
+            city="Paris",
+            country="France",
+        )
+        joined = Membership(
+            site=site,
+            language="fr",
+            join_page_key=uuid.uuid4(),
+            way=Way.VOLUNTEER,
+            first_name="Afi",
+            last_name="Mensah",
+            town="Lyon",
+            phone="+33 6 12 34 56 78",
+            age_bracket=AgeBracket.FROM_26,
+        )
+        for row, email, first_name, last_name in (
+            (gift, "camille@example.fr", "Camille", "Martin"),
+            (joined, "afi@example.org", "Afi", "Mensah"),
+        ):
+            consents = ConsentRecord.asked(site, "fr", "J'accepte le traitement.")
+            with self.captureOnCommitCallbacks(execute=True):
+                record_action(row, consents, email=email, first_name=first_name, last_name=last_name)
+
+        (_, gift_body), (_, joined_body) = self.receiver.received("/ok-kinds")
+        for body in (gift_body, joined_body):
+            for never in (
+                b"boulevard",
+                b"76 ",
+                b"12 34 56 78",
+                b"age_bracket",
+                b"example.fr",
+                b"example.org",
+            ):
+                self.assertNotIn(never, body)
+        gift_event, joined_event = json.loads(gift_body), json.loads(joined_body)
+        self.assertEqual(
+            (
+                gift_event["action"]["action_type"],
+                gift_event["action"]["amount"],
+                gift_event["action"]["currency"],
+            ),
+            ("donation", 1500, "EUR"),
+        )
+        self.assertEqual(gift_event["person"]["given_name"], "Camille")
+        self.assertEqual(
+            gift_event["person"]["postal_addresses"],
+            [{"primary": True, "locality": "Paris", "postal_code": "75019", "country": "France"}],
+        )
+        self.assertEqual(
+            (joined_event["action"]["action_type"], joined_event["action"]["way"]),
+            ("membership", "volunteer"),
+        )
+        self.assertEqual(joined_event["person"]["family_name"], "Mensah")
+        self.assertEqual(joined_event["person"]["postal_addresses"], [{"primary": True, "locality": "Lyon"}])
 
     def test_the_readmes_verification_snippet_accepts_a_received_request_and_refuses_a_forged_one(self):
         readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
@@ -282,26 +355,80 @@ class CrmWebhooksTest(TestCase):
         self.assertEqual(first["action"]["referrer_data"], {"website": "https://solidarite.example.org"})
         self.assertNotIn("referrer_data", second["action"])
 
+    def assert_secret_shown_nowhere_else(self, crm, secret):
+        """The webhook's list, inspect and edit pages, for its own data officer and another section's."""
+        for code in ("fr", "ch"):
+            self.client.force_login(self.officers[code])
+            for url in (
+                reverse("crm_webhooks:index"),
+                reverse("crm_webhooks:inspect", args=[crm.pk]),
+                reverse("crm_webhooks:edit", args=[crm.pk]),
+                reverse("crm_webhooks:history", args=[crm.pk]),
+            ):
+                with self.subTest(code=code, url=url):
+                    response = self.client.get(url)
+                    # Another section's staff: an empty list, and no such webhook.
+                    expected = 200 if code == "fr" or url.endswith("/crm_webhooks/") else 404
+                    self.assertEqual(response.status_code, expected)
+                    self.assertNotContains(response, secret, status_code=response.status_code)
+        self.client.force_login(self.officers["fr"])
+
+    def shown_secret(self, response):
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("no-store", response["Cache-Control"])
+        return re.search(r'<code class="crm-secret">([^<]+)</code>', response.content.decode())[1]
+
+    def test_a_data_officer_adds_a_webhook_and_sees_its_secret_once_which_verifies_what_it_receives(self):
+        self.client.force_login(self.officers["fr"])
+        data = {
+            "site": self.sections["fr"].site.pk,
+            "name": "Notre CRM",
+            "url": self.receiver.url("/ok-added-here"),
+            "active": "on",
+        }
+        added = self.client.post(reverse("crm_webhooks:add"), data)
+        secret = self.shown_secret(added)
+        # The admin speaks the staff member's language (French, the project's default, here).
+        self.assertContains(added, "Ce secret n’est affiché qu’une seule fois.")
+        crm = WebhookDestination.objects.get(name="Notre CRM")
+        self.assertContains(added, reverse("crm_webhooks:inspect", args=[crm.pk]))
+
+        self.assert_secret_shown_nowhere_else(crm, secret)
+        # Saving the webhook again neither shows nor changes it.
+        edited = self.client.post(
+            reverse("crm_webhooks:edit", args=[crm.pk]), {**data, "name": "Notre CRM 2"}
+        )
+        self.assertRedirects(edited, reverse("crm_webhooks:index"))
+        self.assertNotContains(self.client.get(edited.url), secret)
+
+        self.act()
+        [(headers, body)] = self.receiver.received("/ok-added-here")
+        self.assertTrue(signing.verify(secret, headers, body))
+
     def test_a_data_officer_replaces_the_secret_and_sees_it_once_then_requests_are_signed_with_it(self):
         crm = self.destination("/ok-rotated")
         old_secret = crm.signing_secret
         url = reverse("crm_webhooks:rotate_secret", args=[crm.pk])
 
         self.client.force_login(self.officers["ch"])
+        self.assertEqual(self.client.get(url).status_code, 404)
         self.assertEqual(self.client.post(url).status_code, 404)
+        crm.refresh_from_db()
+        self.assertEqual(crm.signing_secret, old_secret)
         self.client.force_login(self.officers["fr"])
-        self.assertContains(self.client.get(reverse("crm_webhooks:inspect", args=[crm.pk])), url)
+        inspect = self.client.get(reverse("crm_webhooks:inspect", args=[crm.pk]))
+        self.assertContains(inspect, url)
+        self.assertNotContains(inspect, old_secret)
         asked = self.client.get(url)
         self.assertEqual(asked.status_code, 200)
         self.assertNotContains(asked, old_secret)
-        answer = self.client.post(url)
-        crm.refresh_from_db()
-        self.assertNotEqual(crm.signing_secret, old_secret)
-        self.assertContains(answer, crm.signing_secret)
+        new_secret = self.shown_secret(self.client.post(url))
+        self.assertNotEqual(new_secret, old_secret)
+        self.assert_secret_shown_nowhere_else(crm, new_secret)
 
         self.act()
         [(headers, body)] = self.receiver.received("/ok-rotated")
-        self.assertTrue(signing.verify(crm.signing_secret, headers, body))
+        self.assertTrue(signing.verify(new_secret, headers, body))
         self.assertFalse(signing.verify(old_secret, headers, body))
 
     def test_an_erasure_reaches_the_crm_and_what_was_still_waiting_goes_without_personal_data(self):
@@ -329,6 +456,20 @@ class CrmWebhooksTest(TestCase):
             self.assertEqual(json.loads(body)["person"], {"identifiers": identifiers})
             self.assertNotIn(b"Anna", body)
             self.assertNotIn(b"anna@example.org", body)
+
+    def test_an_address_that_points_to_a_private_network_since_it_was_saved_gets_nothing(self):
+        """Checked again at each attempt: a host's name may be pointed at the server's own network later
+        (here the stored address is such a one, as if its name resolved there now)."""
+        moved = WebhookDestination.objects.create(
+            site=self.sections["fr"].site, name="CRM moved", url="https://10.0.0.8/hook"
+        )
+        self.act()
+        delivery = Delivery.objects.get(destination=moved)
+        self.assertEqual(delivery.state, DeliveryState.PENDING)
+        self.assertEqual(delivery.attempts, 1)
+        self.assertTrue(delivery.last_error.startswith("Address refused: "), delivery.last_error)
+        self.assertIsNone(delivery.last_status)
+        self.assertEqual(self.receiver.requests, [])
 
     def test_a_paused_webhook_gets_nothing_until_it_is_active_again_then_what_waited(self):
         paused = self.destination("/ok-paused")

@@ -1,12 +1,17 @@
 """Partner sites embed a petition: only listed ones, with the same form and count, and staff see what each brought."""
 
+import re
+
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 
 from petitions.models import Signature, SignatureState
 from sections.partner_sites import normalize_origin, validate_partner_sites
+from sections.translation import translate
 from supporters.models import ActionCount, ConsentRecord
+from supporters.proof_of_work import ERRORS
 
 from .conftest import form_data, host_of, make_petition, page_path, t, text_of
 from .test_admin_isolation import staff_of
@@ -114,6 +119,71 @@ def test_a_bad_form_in_the_frame_is_answered_in_the_frame_with_the_input_kept(cl
     assert t("Please enter a valid email address, like name@example.org.") in text_of(response)
     assert 'value="Noémie"' in response.content.decode()
     assert not Signature.objects.exists()
+
+
+def test_a_german_frame_signs_with_the_double_opt_in_and_spam_check_of_the_page_and_counts_once_confirmed(
+    client, sections, django_capture_on_commit_callbacks
+):
+    """A Swiss partner chose the German version; the section confirms signatures by email."""
+    settings = sections["ch"].settings
+    settings.partner_sites = PARTNER
+    settings.save()
+    assert settings.double_opt_in
+    french = make_petition(sections["ch"].home, slug="kalesnikava", title="Libérez Maryia Kalesnikava")
+    with django_capture_on_commit_callbacks(execute=True):
+        german = translate(french, "de", {"Libérez Maryia Kalesnikava": "Freiheit für Maryia Kalesnikava"})
+    host = host_of(german)
+    frame = client.get(embed_path(german), HTTP_HOST=host)
+    assert frame.status_code == 200
+    assert '<html lang="de"' in frame.content.decode()
+    assert "Freiheit für Maryia Kalesnikava" in text_of(frame)
+
+    # The spam check of the page holds in the frame: refused in German, next to the form, input kept.
+    refused = sign_in_embed(client, german, captcha="not a solution", first_name="Lena")
+    assert refused.status_code == 200
+    assert t(ERRORS["forged"], "de") in text_of(refused)
+    assert 'value="Lena"' in refused.content.decode()
+    assert frame_ancestors(refused) == [PARTNER]
+    assert not Signature.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signed = sign_in_embed(client, german, first_name="Lena")
+    assert signed.status_code == 303
+    thanks = client.get(signed["Location"], HTTP_HOST=host)
+    assert frame_ancestors(thanks) == [PARTNER]
+    assert t(
+        "One last step: we have sent you an email. Your signature counts once you follow the link in it.",
+        "de",
+    ) in text_of(thanks)
+    signature = Signature.objects.get()
+    assert (signature.partner, signature.state, signature.language) == (PARTNER, SignatureState.PENDING, "de")
+    assert ActionCount.total_for(german.translation_key) == 0
+
+    (message,) = mail.outbox
+    assert "Freiheit für Maryia Kalesnikava" in message.subject
+    link = re.search(r"https?://[^/\s]+(/de/petitions/confirm/\S+/)", message.body).group(1)
+    for _click in range(2):
+        assert client.post(link, HTTP_HOST=host).status_code == 200
+    signature.refresh_from_db()
+    assert signature.state == SignatureState.CONFIRMED
+    # One total for the petition in every language, on its own page and through any partner.
+    assert ActionCount.total_for(french.translation_key) == 1
+
+
+@override_settings(PETITION_RATE_LIMITS={"ip": (3, 600), "petition": (1000, 60)})
+def test_the_frame_and_the_page_share_one_rate_limit_and_the_refusal_is_readable_in_the_frame(
+    client, petition, sign
+):
+    assert sign(petition, email="page1@example.org").status_code == 303
+    assert sign_in_embed(client, petition, email="frame1@example.org").status_code == 303
+    assert sign_in_embed(client, petition, email="frame2@example.org").status_code == 303
+    refused = sign_in_embed(client, petition, email="frame3@example.org")
+    assert refused.status_code == 429
+    assert t("Too many attempts") in text_of(refused)
+    # Shown inside the partner's page, where the visitor is.
+    assert frame_ancestors(refused) == [PARTNER]
+    assert Signature.objects.count() == 3
+    assert sign(petition, email="page2@example.org").status_code == 429
 
 
 def test_the_frame_posts_without_cookies_but_only_from_our_own_origin(petition):

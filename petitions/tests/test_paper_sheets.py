@@ -129,6 +129,10 @@ class PaperSheetsTests(TestCase):
         self.assertEqual(batch.petition_key, self.petition.translation_key)
         pages = pdf_pages(response)
         self.assertEqual(len(pages), 3)
+        # A4 sheets (210 × 297 mm; a PDF measures in points of 1/72 inch), for any office printer.
+        for page in PdfReader(io.BytesIO(response.content)).pages:
+            size = [round(float(side) * 25.4 / 72) for side in (page.mediabox.width, page.mediabox.height)]
+            self.assertEqual(size, [210, 297])
         url = f"http://localhost:8000/admin/petition-counts/batches/{batch.pk}/"
         for number, text in enumerate(pages, start=1):
             self.assertIn(GERMAN_TITLE, text)
