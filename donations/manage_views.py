@@ -1,11 +1,13 @@
 """The pages where a monthly donor manages their gifts: ask for a link, open it once, change, update the card or cancel."""
 
 import logging
+import re
 from functools import partial
 
 import stripe
 from django.conf import settings
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -32,6 +34,13 @@ REQUEST_LIMITS = [("ip", 10, 3600)]
 NO_SCRIPT_LIMITS = [("ip", 3, 3600)]
 LINKS_PER_EMAIL = (3, 3600)
 DONE_KEY = "donations:manage:done"
+# The SetupIntent this session made for each gift's new card: only that one may become the gift's card, once.
+CARD_SETUPS_KEY = "donations:manage:card-setups"
+
+ATTEMPT = re.compile(r"[0-9a-f]{32}")
+UNREACHABLE = gettext_lazy(
+    "The payment service could not be reached. Nothing was changed; please try again in a few minutes."
+)
 
 REFUSED = {
     "invalid": (400, gettext_lazy("This link is not valid. Please ask for a new one.")),
@@ -133,6 +142,8 @@ def gifts_view(page, request):
         if gift is None:
             status = 404
             errors[None] = _("This gift cannot be found. Please reload the page.")
+        elif request.POST.get("action") == "card_setup":
+            return card_setup(request, section, gift)
         else:
             status, done = apply(request, section, gift, forms, errors)
             if done:
@@ -157,7 +168,7 @@ def gifts_view(page, request):
             "section": section,
             "stripe_js_url": settings.STRIPE_JS_URL,
             "language": get_language(),
-            "card_key": new_idempotency_key(),
+            "card_attempt": new_idempotency_key(),
         }
     )
     response = allow_stripe(_render(request, "donations/manage_gifts.html", context, status=status))
@@ -197,12 +208,7 @@ def apply(request, section, gift, forms, errors):
                 "amount": gift.display_amount
             }
         if action == "card":
-            payment_method = request.POST.get("payment_method", "")
-            if not payment_method:
-                errors[gift.pk] = _("Please enter your card details.")
-                return 400, ""
-            payments.replace_card(section, gift, payment_method)
-            return 200, _("Your new card will be used for your next monthly payments.")
+            return use_card_setup(request, section, gift, errors)
     except payments.SubscriptionEnded:
         errors[gift.pk] = _("This monthly gift is cancelled already.")
         return 409, ""
@@ -211,10 +217,43 @@ def apply(request, section, gift, forms, errors):
         return declined.status, ""
     except stripe.StripeError:
         logger.exception("Stripe could not be reached or failed for monthly gift %s", gift.pk)
-        errors[gift.pk] = _(
-            "The payment service could not be reached. Nothing was changed; please try again in a few minutes."
-        )
+        errors[gift.pk] = UNREACHABLE
         # Not a 5xx: nothing failed here, the donor may try again later (as a donation does then).
         return 429, ""
     errors[gift.pk] = _("Choose what you want to do with this gift.")
     return 400, ""
+
+
+def card_setup(request, section, gift):
+    """The page's script asks for a SetupIntent for the gift's new card: its client secret, as JSON."""
+    attempt = request.POST.get("attempt", "")
+    if not ATTEMPT.fullmatch(attempt):
+        return JsonResponse({"error": _("Please reload the page and enter your card again.")}, status=400)
+    if gift.status not in manage.ONGOING:
+        return JsonResponse({"error": _("This monthly gift is cancelled already.")}, status=409)
+    try:
+        intent = payments.start_card_setup(section, gift, attempt)
+    except stripe.StripeError:
+        logger.exception("Stripe could not make a SetupIntent for monthly gift %s", gift.pk)
+        return JsonResponse({"error": str(UNREACHABLE)}, status=429, headers={"Retry-After": "60"})
+    setups = request.session.get(CARD_SETUPS_KEY, {})
+    setups[str(gift.pk)] = intent.id
+    request.session[CARD_SETUPS_KEY] = setups
+    return JsonResponse({"client_secret": intent.client_secret})
+
+
+def use_card_setup(request, section, gift, errors):
+    """The card the page confirmed with the gift's SetupIntent becomes its card: (status, message)."""
+    setup_intent = request.POST.get("setup_intent", "")
+    if not setup_intent:
+        errors[gift.pk] = _("Please enter your card details.")
+        return 400, ""
+    setups = request.session.get(CARD_SETUPS_KEY, {})
+    if setups.get(str(gift.pk)) != setup_intent:
+        # Not the SetupIntent this session made for this gift, or one already used (a replayed post).
+        errors[gift.pk] = str(payments.CARD_SETUP_UNKNOWN)
+        return 409, ""
+    payments.use_card_setup(section, gift, setup_intent)
+    del setups[str(gift.pk)]
+    request.session[CARD_SETUPS_KEY] = setups
+    return 200, _("Your new card will be used for your next monthly payments.")
