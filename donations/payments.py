@@ -58,6 +58,9 @@ CARD_DECLINED = _("Your card was declined. Nothing was charged; please try anoth
 ACCOUNT_REFUSED = _(
     "This bank account cannot be debited. Nothing was charged; please check the IBAN or choose another way to pay."
 )
+ACCOUNT_NOT_REPLACED = _(
+    "This bank account cannot be debited. Nothing was changed; please check the IBAN or keep your current account."
+)
 TWINT_REFUSED = _(
     "TWINT refused the payment. Nothing was charged; please try again or choose another way to pay."
 )
@@ -214,7 +217,7 @@ def start(section, donation, payer):
     return _started(intent, donation.method)
 
 
-def _sepa_payment_method(client, donation, payer):
+def _sepa_payment_method(client, donation, payer, call="payment_method"):
     """The donor's account as a sepa_debit PaymentMethod; Stripe wants the holder's name and email with it."""
     try:
         return client.v1.payment_methods.create(
@@ -223,7 +226,7 @@ def _sepa_payment_method(client, donation, payer):
                 "sepa_debit": {"iban": payer.iban},
                 "billing_details": {"name": donation.full_name, "email": donation.email},
             },
-            options={"idempotency_key": idempotency_key(donation, "payment_method")},
+            options={"idempotency_key": idempotency_key(donation, call)},
         ).id
     except stripe.InvalidRequestError as error:
         raise AccountRefused() from error
@@ -238,7 +241,7 @@ def _mandate_data(payer):
     }
 
 
-def _accept_mandate(client, donation, payment_method, payer, metadata):
+def _accept_mandate(client, donation, payment_method, payer, metadata, call="setup_intent"):
     """A monthly direct debit: the mandate for every month is set up (SetupIntent) before the subscription."""
     try:
         setup = client.v1.setup_intents.create(
@@ -251,7 +254,7 @@ def _accept_mandate(client, donation, payment_method, payer, metadata):
                 "mandate_data": _mandate_data(payer),
                 "metadata": metadata,
             },
-            options={"idempotency_key": idempotency_key(donation, "setup_intent")},
+            options={"idempotency_key": idempotency_key(donation, call)},
         )
     except stripe.InvalidRequestError as error:
         raise AccountRefused() from error
@@ -478,6 +481,36 @@ def use_card_setup(section, donation, setup_intent_id):
         donation.stripe_subscription_id, params={"default_payment_method": card.id}
     )
     return card
+
+
+def replace_account(section, donation, payer, attempt):
+    """A monthly direct debit moves to another account: its sepa_debit PaymentMethod, the mandate for it
+    (a SetupIntent with `mandate_data`, as for a new monthly gift), then the default of the customer and of
+    the subscription. `attempt` (the form's key) makes a repeated post replay Stripe's first answers.
+
+    Raises AccountRefused when Stripe refuses the IBAN or the mandate; nothing is changed then.
+    """
+    client = client_for(section)
+    subscription = client.v1.subscriptions.retrieve(donation.stripe_subscription_id)
+    if subscription.status in ("canceled", "incomplete_expired"):
+        raise SubscriptionEnded(donation.stripe_subscription_id)
+    metadata = {
+        "plaidoyer_donation": donation.idempotency_key,
+        "section": section.code,
+        "purpose": "account_update",
+    }
+    try:
+        account = _sepa_payment_method(client, donation, payer, f"account:{attempt}:payment_method")
+        _accept_mandate(client, donation, account, payer, metadata, f"account:{attempt}:setup_intent")
+    except AccountRefused as refused:
+        raise AccountRefused(ACCOUNT_NOT_REPLACED) from refused
+    client.v1.customers.update(
+        donation.stripe_customer_id, params={"invoice_settings": {"default_payment_method": account}}
+    )
+    client.v1.subscriptions.update(
+        donation.stripe_subscription_id, params={"default_payment_method": account}
+    )
+    return account
 
 
 # --- The thank-you page's monthly offer (monthly_offer.py) --------------------------------------
