@@ -1,4 +1,5 @@
-"""The pages where a monthly donor manages their gifts: ask for a link, open it once, change, update the card or cancel."""
+"""The pages where a monthly donor manages their gifts: ask for a link, open it once, change, update the card or
+the direct debit's account, or cancel."""
 
 import logging
 import re
