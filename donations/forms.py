@@ -29,6 +29,19 @@ def new_idempotency_key():
     return uuid.uuid4().hex
 
 
+def valid_iban(text):
+    """The IBAN without spaces when its checksum holds, "" when nothing was typed, else a ValidationError."""
+    text = text.strip()
+    if not text:
+        return ""
+    try:
+        return iban_number.validate(text)
+    except NumberInvalid:
+        raise forms.ValidationError(
+            _("This IBAN is not valid: please check it against your bank details.")
+        ) from None
+
+
 class DonationForm(SpamProtectedForm, forms.Form):
     frequency = forms.ChoiceField(
         label=_("How often?"),
@@ -207,15 +220,7 @@ class DonationForm(SpamProtectedForm, forms.Form):
         return minor
 
     def clean_iban(self):
-        text = self.cleaned_data["iban"].strip()
-        if not text:
-            return ""
-        try:
-            return iban_number.validate(text)
-        except NumberInvalid:
-            raise forms.ValidationError(
-                _("This IBAN is not valid: please check it against your bank details.")
-            ) from None
+        return valid_iban(self.cleaned_data["iban"])
 
     def clean(self):
         """What each way to pay allows: the IBAN for a direct debit, one-off gifts up to its limit for TWINT,
@@ -335,3 +340,25 @@ class ChangeAmountForm(forms.Form):
         if minor == self.donation.amount:
             raise forms.ValidationError(_("This is already your monthly amount."))
         return minor
+
+
+class ChangeAccountForm(forms.Form):
+    """A monthly direct debit's new account: its IBAN, under the mandate shown next to it."""
+
+    iban = forms.CharField(
+        label=_("IBAN of the new account"),
+        max_length=50,
+        error_messages={"required": _("Please enter the IBAN of the account to debit.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    # One key per attempt: a repeated post replays Stripe's first answers.
+    attempt = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+
+    def __init__(self, *args, donation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prefix = f"account{donation.pk}"
+        if not self.is_bound:
+            self.initial["attempt"] = new_idempotency_key()
+
+    def clean_iban(self):
+        return valid_iban(self.cleaned_data["iban"])

@@ -9,6 +9,10 @@ localstripe 1.15.10 knows PaymentMethods but its Stripe.js has an empty `createP
 API takes them only with a secret key. `add_create_payment_method` fills that gap (what Stripe.js and
 Stripe do: the page sends the card with the publishable key, gets a `pm_…`); delete it once localstripe
 does it itself (`createPaymentMethod: async () => {}` in its localstripe-v3.js).
+
+Its subscriptions have no `default_payment_method` (an update naming one fails);
+`add_subscription_default_payment_method` lets an update set it, to one of the customer's PaymentMethods, as
+Stripe does. Its fake Stripe.js has `confirmCardSetup` (SetupIntents, with its 3-D Secure window) already.
 """
 
 import secrets
@@ -22,7 +26,8 @@ import requests
 
 LAUNCHER = (
     "import sys; sys.path.insert(0, sys.argv[2]); from aiohttp import web; from localstripe.server import app; "
-    "from donations.local_stripe import add_create_payment_method; add_create_payment_method(app); "
+    "from donations.local_stripe import add_create_payment_method, add_subscription_default_payment_method; "
+    "add_create_payment_method(app); add_subscription_default_payment_method(); "
     "web.run_app(app, host='127.0.0.1', port=int(sys.argv[1]), print=None)"
 )
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -84,6 +89,25 @@ def add_create_payment_method(app):
 
     # After localstripe's error middleware (which renders UserError), before its authentication.
     app.middlewares.insert(1, create_payment_method)
+
+
+def add_subscription_default_payment_method():
+    """Let a subscription update set `default_payment_method` to a PaymentMethod of the subscription's customer."""
+    from localstripe.errors import UserError
+    from localstripe.resources import PaymentMethod, Subscription
+
+    update = Subscription._update
+
+    def update_with_default(self, default_payment_method=None, **data):
+        if default_payment_method is not None:
+            method = PaymentMethod._api_retrieve(default_payment_method)
+            if method.customer != self.customer:
+                raise UserError(400, "The PaymentMethod is not attached to the subscription's customer.")
+        update(self, **data)
+        if default_payment_method is not None:
+            self.default_payment_method = default_payment_method
+
+    Subscription._update = update_with_default
 
 
 TEST_CARD = "4242 4242 4242 4242"

@@ -1,11 +1,14 @@
-"""The pages where a monthly donor manages their gifts: ask for a link, open it once, change, update the card or cancel."""
+"""The pages where a monthly donor manages their gifts: ask for a link, open it once, change, update the card or
+the direct debit's account, or cancel."""
 
 import logging
+import re
 from functools import partial
 
 import stripe
 from django.conf import settings
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -18,11 +21,14 @@ from plaidoyer.csp import allow_stripe
 from sections.models import SectionSettings
 from supporters.captcha import captcha_missing
 from supporters.models import Supporter
+from supporters.network import client_ip
 from supporters.ratelimit import allow, hit, too_many_requests
 
 from . import manage, payments
 from .emails import send_manage_link
-from .forms import ChangeAmountForm, ManageLinkRequestForm, new_idempotency_key
+from .forms import ChangeAccountForm, ChangeAmountForm, ManageLinkRequestForm, new_idempotency_key
+from .methods import mandate_text
+from .models import DonationMethod
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +38,15 @@ REQUEST_LIMITS = [("ip", 10, 3600)]
 NO_SCRIPT_LIMITS = [("ip", 3, 3600)]
 LINKS_PER_EMAIL = (3, 3600)
 DONE_KEY = "donations:manage:done"
+# The SetupIntent this session made for each gift's new card: only that one may become the gift's card, once.
+CARD_SETUPS_KEY = "donations:manage:card-setups"
+# The attempts of the account forms this session carried out: each changes the account once.
+ACCOUNTS_DONE_KEY = "donations:manage:accounts-done"
+
+ATTEMPT = re.compile(r"[0-9a-f]{32}")
+UNREACHABLE = gettext_lazy(
+    "The payment service could not be reached. Nothing was changed; please try again in a few minutes."
+)
 
 REFUSED = {
     "invalid": (400, gettext_lazy("This link is not valid. Please ask for a new one.")),
@@ -126,6 +141,7 @@ def gifts_view(page, request):
         return _render(request, "donations/manage_refused.html", context, status=403)
     gifts = list(manage.monthly_gifts(site, supporter_id).select_related("page"))
     forms = {gift.pk: ChangeAmountForm(donation=gift) for gift in gifts}
+    account_forms = {gift.pk: ChangeAccountForm(donation=gift) for gift in gifts}
     errors = {}
     status = 200
     if request.method == "POST":
@@ -133,8 +149,10 @@ def gifts_view(page, request):
         if gift is None:
             status = 404
             errors[None] = _("This gift cannot be found. Please reload the page.")
+        elif request.POST.get("action") == "card_setup":
+            return card_setup(request, section, gift)
         else:
-            status, done = apply(request, section, gift, forms, errors)
+            status, done = apply(request, section, gift, forms, errors, account_forms)
             if done:
                 request.session[DONE_KEY] = done
                 return redirect(request.path)
@@ -146,6 +164,10 @@ def gifts_view(page, request):
                     "donation": gift,
                     "ongoing": gift.status in manage.ONGOING,
                     "form": forms[gift.pk],
+                    # A direct debit's new account: the IBAN under the mandate, which the donor accepts by sending it.
+                    "account_form": account_forms[gift.pk]
+                    if gift.method == DonationMethod.SEPA_DEBIT
+                    else None,
                     "error": errors.get(gift.pk, ""),
                     # A card's error is said next to the card field; the others above the gift's forms.
                     "card_error": request.POST.get("action") == "card",
@@ -157,7 +179,8 @@ def gifts_view(page, request):
             "section": section,
             "stripe_js_url": settings.STRIPE_JS_URL,
             "language": get_language(),
-            "card_key": new_idempotency_key(),
+            "card_attempt": new_idempotency_key(),
+            "mandate_text": mandate_text(section, get_language()),
         }
     )
     response = allow_stripe(_render(request, "donations/manage_gifts.html", context, status=status))
@@ -166,7 +189,7 @@ def gifts_view(page, request):
     return response
 
 
-def apply(request, section, gift, forms, errors):
+def apply(request, section, gift, forms, errors, account_forms):
     """Carry out one posted action on `gift`: (status, message for the next page or "")."""
     action = request.POST.get("action", "")
     if gift.status not in manage.ONGOING:
@@ -197,24 +220,83 @@ def apply(request, section, gift, forms, errors):
                 "amount": gift.display_amount
             }
         if action == "card":
-            payment_method = request.POST.get("payment_method", "")
-            if not payment_method:
-                errors[gift.pk] = _("Please enter your card details.")
+            return use_card_setup(request, section, gift, errors)
+        if action == "account" and gift.method == DonationMethod.SEPA_DEBIT:
+            form = ChangeAccountForm(request.POST, donation=gift)
+            account_forms[gift.pk] = form
+            if not form.is_valid():
                 return 400, ""
-            payments.replace_card(section, gift, payment_method)
-            return 200, _("Your new card will be used for your next monthly payments.")
+            return replace_account(request, section, gift, form)
     except payments.SubscriptionEnded:
         errors[gift.pk] = _("This monthly gift is cancelled already.")
         return 409, ""
+    except payments.AccountRefused as refused:
+        account_forms[gift.pk].add_error("iban", str(refused.message))
+        return refused.status, ""
     except payments.PaymentDeclined as declined:
         errors[gift.pk] = str(declined.message)
         return declined.status, ""
     except stripe.StripeError:
         logger.exception("Stripe could not be reached or failed for monthly gift %s", gift.pk)
-        errors[gift.pk] = _(
-            "The payment service could not be reached. Nothing was changed; please try again in a few minutes."
-        )
+        errors[gift.pk] = UNREACHABLE
         # Not a 5xx: nothing failed here, the donor may try again later (as a donation does then).
         return 429, ""
     errors[gift.pk] = _("Choose what you want to do with this gift.")
     return 400, ""
+
+
+def card_setup(request, section, gift):
+    """The page's script asks for a SetupIntent for the gift's new card: its client secret, as JSON."""
+    attempt = request.POST.get("attempt", "")
+    if not ATTEMPT.fullmatch(attempt):
+        return JsonResponse({"error": _("Please reload the page and enter your card again.")}, status=400)
+    if gift.status not in manage.ONGOING:
+        return JsonResponse({"error": _("This monthly gift is cancelled already.")}, status=409)
+    try:
+        intent = payments.start_card_setup(section, gift, attempt)
+    except stripe.StripeError:
+        logger.exception("Stripe could not make a SetupIntent for monthly gift %s", gift.pk)
+        return JsonResponse({"error": str(UNREACHABLE)}, status=429, headers={"Retry-After": "60"})
+    setups = request.session.get(CARD_SETUPS_KEY, {})
+    setups[str(gift.pk)] = intent.id
+    request.session[CARD_SETUPS_KEY] = setups
+    return JsonResponse({"client_secret": intent.client_secret})
+
+
+def use_card_setup(request, section, gift, errors):
+    """The card the page confirmed with the gift's SetupIntent becomes its card: (status, message)."""
+    setup_intent = request.POST.get("setup_intent", "")
+    if not setup_intent:
+        errors[gift.pk] = _("Please enter your card details.")
+        return 400, ""
+    setups = request.session.get(CARD_SETUPS_KEY, {})
+    if setups.get(str(gift.pk)) != setup_intent:
+        # Not the SetupIntent this session made for this gift, or one already used (a replayed post).
+        errors[gift.pk] = str(payments.CARD_SETUP_UNKNOWN)
+        return 409, ""
+    payments.use_card_setup(section, gift, setup_intent)
+    del setups[str(gift.pk)]
+    request.session[CARD_SETUPS_KEY] = setups
+    return 200, _("Your new card will be used for your next monthly payments.")
+
+
+def replace_account(request, section, gift, form):
+    """A monthly direct debit moves to the account of the form's IBAN, under the mandate shown: (status, message)."""
+    attempt = form.cleaned_data["attempt"]
+    done = request.session.get(ACCOUNTS_DONE_KEY, [])
+    if attempt in done:
+        # The same form posted again (a reload, a replay): the account it named was set once already.
+        form.add_error("iban", _("This form was already sent. Nothing was changed; please reload the page."))
+        return 409, ""
+    payer = payments.Payer(
+        iban=form.cleaned_data["iban"],
+        # Stripe keeps these with the mandate, as SEPA rules require; we keep neither.
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("User-Agent", "")[:500],
+    )
+    payments.replace_account(section, gift, payer, attempt)
+    gift.mandate_text = mandate_text(section, get_language())
+    gift.mandate_accepted_at = timezone.now()
+    gift.save(update_fields=["mandate_text", "mandate_accepted_at"])
+    request.session[ACCOUNTS_DONE_KEY] = [*done, attempt][-20:]
+    return 200, _("Your new account will be debited for your next monthly payments.")

@@ -58,6 +58,9 @@ CARD_DECLINED = _("Your card was declined. Nothing was charged; please try anoth
 ACCOUNT_REFUSED = _(
     "This bank account cannot be debited. Nothing was charged; please check the IBAN or choose another way to pay."
 )
+ACCOUNT_NOT_REPLACED = _(
+    "This bank account cannot be debited. Nothing was changed; please check the IBAN or keep your current account."
+)
 TWINT_REFUSED = _(
     "TWINT refused the payment. Nothing was charged; please try again or choose another way to pay."
 )
@@ -214,7 +217,7 @@ def start(section, donation, payer):
     return _started(intent, donation.method)
 
 
-def _sepa_payment_method(client, donation, payer):
+def _sepa_payment_method(client, donation, payer, call="payment_method"):
     """The donor's account as a sepa_debit PaymentMethod; Stripe wants the holder's name and email with it."""
     try:
         return client.v1.payment_methods.create(
@@ -223,7 +226,7 @@ def _sepa_payment_method(client, donation, payer):
                 "sepa_debit": {"iban": payer.iban},
                 "billing_details": {"name": donation.full_name, "email": donation.email},
             },
-            options={"idempotency_key": idempotency_key(donation, "payment_method")},
+            options={"idempotency_key": idempotency_key(donation, call)},
         ).id
     except stripe.InvalidRequestError as error:
         raise AccountRefused() from error
@@ -238,7 +241,7 @@ def _mandate_data(payer):
     }
 
 
-def _accept_mandate(client, donation, payment_method, payer, metadata):
+def _accept_mandate(client, donation, payment_method, payer, metadata, call="setup_intent"):
     """A monthly direct debit: the mandate for every month is set up (SetupIntent) before the subscription."""
     try:
         setup = client.v1.setup_intents.create(
@@ -251,7 +254,7 @@ def _accept_mandate(client, donation, payment_method, payer, metadata):
                 "mandate_data": _mandate_data(payer),
                 "metadata": metadata,
             },
-            options={"idempotency_key": idempotency_key(donation, "setup_intent")},
+            options={"idempotency_key": idempotency_key(donation, call)},
         )
     except stripe.InvalidRequestError as error:
         raise AccountRefused() from error
@@ -407,28 +410,107 @@ def cancel(section, donation):
         raise
 
 
-def replace_card(section, donation, payment_method):
-    """Attach the card's PaymentMethod to the donor's customer and make it the default for the next months.
+# A SetupIntent made for a donor's new card says so, and for which gift and section.
+CARD_SETUP_PURPOSE = "card_update"
+CARD_NOT_SET_UP = _(
+    "Your card could not be confirmed: it was declined or your bank's check did not succeed. "
+    "Nothing was changed; please try again or use another card."
+)
+CARD_SETUP_UNKNOWN = _(
+    "This card update is not valid any more. Nothing was changed; please enter your card again."
+)
 
-    Raises CardDetailsRefused or PaymentDeclined as `start` does.
+
+def start_card_setup(section, donation, attempt):
+    """A SetupIntent for the donor's customer, for a card Stripe may charge later without them (off session).
+
+    The page confirms it with Stripe.js (`confirmCardSetup`, which runs 3-D Secure when the bank asks for it);
+    `use_card_setup` then makes its card the gift's. `attempt` (the page's key) makes a repeated call
+    replay Stripe's first answer.
+    """
+    return client_for(section).v1.setup_intents.create(
+        params={
+            "customer": donation.stripe_customer_id,
+            "usage": "off_session",
+            "payment_method_types": ["card"],
+            "metadata": {
+                "plaidoyer_donation": donation.idempotency_key,
+                "section": section.code,
+                "purpose": CARD_SETUP_PURPOSE,
+            },
+        },
+        options={"idempotency_key": idempotency_key(donation, f"card-setup:{attempt}")},
+    )
+
+
+def use_card_setup(section, donation, setup_intent_id):
+    """Make the card of a succeeded SetupIntent, made by `start_card_setup` for this gift, the default of the
+    donor's customer and of the gift's subscription.
+
+    Raises CardDetailsRefused when the SetupIntent is not this gift's, PaymentDeclined when the bank did not
+    accept the card; nothing is changed then.
     """
     client = client_for(section)
     try:
-        card = client.v1.payment_methods.attach(
-            payment_method,
-            params={"customer": donation.stripe_customer_id},
-            options={"idempotency_key": idempotency_key(donation, f"card:{payment_method}")},
-        )
-    except stripe.CardError as error:
-        raise PaymentDeclined(_("Your card was declined. Please try another card.")) from error
+        intent = client.v1.setup_intents.retrieve(setup_intent_id)
     except stripe.InvalidRequestError as error:
-        raise CardDetailsRefused(
-            _("Your card details could not be used. Please enter them again.")
-        ) from error
+        raise CardDetailsRefused(CARD_SETUP_UNKNOWN) from error
+    metadata = intent.metadata.to_dict() if intent.metadata else {}
+    if (
+        intent.customer != donation.stripe_customer_id
+        or metadata.get("plaidoyer_donation") != donation.idempotency_key
+        or metadata.get("section") != section.code
+        or metadata.get("purpose") != CARD_SETUP_PURPOSE
+    ):
+        raise CardDetailsRefused(CARD_SETUP_UNKNOWN)
+    if intent.status != "succeeded" or intent.usage != "off_session" or not intent.payment_method:
+        raise PaymentDeclined(CARD_NOT_SET_UP)
+    subscription = client.v1.subscriptions.retrieve(donation.stripe_subscription_id)
+    if subscription.status in ("canceled", "incomplete_expired"):
+        raise SubscriptionEnded(donation.stripe_subscription_id)
+    card = client.v1.payment_methods.retrieve(intent.payment_method)
+    if not card.customer:
+        # Stripe attaches the card of a succeeded SetupIntent to its customer; localstripe does not.
+        card = client.v1.payment_methods.attach(card.id, params={"customer": donation.stripe_customer_id})
+    if card.customer != donation.stripe_customer_id:
+        raise CardDetailsRefused(CARD_SETUP_UNKNOWN)
     client.v1.customers.update(
         donation.stripe_customer_id, params={"invoice_settings": {"default_payment_method": card.id}}
     )
+    client.v1.subscriptions.update(
+        donation.stripe_subscription_id, params={"default_payment_method": card.id}
+    )
     return card
+
+
+def replace_account(section, donation, payer, attempt):
+    """A monthly direct debit moves to another account: its sepa_debit PaymentMethod, the mandate for it
+    (a SetupIntent with `mandate_data`, as for a new monthly gift), then the default of the customer and of
+    the subscription. `attempt` (the form's key) makes a repeated post replay Stripe's first answers.
+
+    Raises AccountRefused when Stripe refuses the IBAN or the mandate; nothing is changed then.
+    """
+    client = client_for(section)
+    subscription = client.v1.subscriptions.retrieve(donation.stripe_subscription_id)
+    if subscription.status in ("canceled", "incomplete_expired"):
+        raise SubscriptionEnded(donation.stripe_subscription_id)
+    metadata = {
+        "plaidoyer_donation": donation.idempotency_key,
+        "section": section.code,
+        "purpose": "account_update",
+    }
+    try:
+        account = _sepa_payment_method(client, donation, payer, f"account:{attempt}:payment_method")
+        _accept_mandate(client, donation, account, payer, metadata, f"account:{attempt}:setup_intent")
+    except AccountRefused as refused:
+        raise AccountRefused(ACCOUNT_NOT_REPLACED) from refused
+    client.v1.customers.update(
+        donation.stripe_customer_id, params={"invoice_settings": {"default_payment_method": account}}
+    )
+    client.v1.subscriptions.update(
+        donation.stripe_subscription_id, params={"default_payment_method": account}
+    )
+    return account
 
 
 # --- The thank-you page's monthly offer (monthly_offer.py) --------------------------------------

@@ -26,11 +26,31 @@ PAYMENT_INTENTS = {
     "sepa_debit": "payment_intent_sepa_debit",
     "twint": "payment_intent_twint",
 }
-RETRIEVED = {"/v1/products/": "product", "/v1/plans/": "plan"}
+RETRIEVED = {
+    "/v1/products/": "product",
+    "/v1/plans/": "plan",
+    "/v1/subscriptions/": "subscription_sepa_debit",
+}
+# An update answers the object with the parameters set (the ones Plaidoyer sends are flat or one level deep).
+UPDATED = {"/v1/customers/": "customer", "/v1/subscriptions/": "subscription_sepa_debit"}
 
 
 def recorded(name):
     return json.loads((RECORDED / f"{name}.json").read_text())
+
+
+def updated(answer, object_id, params):
+    """`answer` for `object_id` with the posted form parameters (`a[b]=c`) set in it, as Stripe answers an update."""
+    answer["id"] = object_id
+    for key, (value, *_others) in params.items():
+        *parents, field = key.replace("]", "").split("[")
+        target = answer
+        for parent in parents:
+            if not isinstance(target.get(parent), dict):
+                target[parent] = {}
+            target = target[parent]
+        target[field] = value
+    return answer
 
 
 class RecordedStripe(BaseHTTPRequestHandler):
@@ -56,6 +76,9 @@ class RecordedStripe(BaseHTTPRequestHandler):
         if self.path in server.refusals:
             status, name = server.refusals[self.path]
             return self.answer(status, recorded(name))
+        for prefix, name in UPDATED.items():
+            if self.path.startswith(prefix):
+                return self.answer(200, updated(recorded(name), self.path.removeprefix(prefix), params))
         key = self.headers.get("Idempotency-Key")
         if key in server.answers:
             return self.answer(200, server.answers[key])

@@ -1,14 +1,18 @@
 """SEPA Direct Debit (France, one-off and monthly): IBAN checked here, mandate shown and kept, against recorded
 Stripe answers (localstripe's PaymentIntents take no `mandate_data`); the status comes from webhooks only."""
 
+import html
+from urllib.parse import urlsplit
+
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.test import Client
 
 from donations.methods import mandate_text
 from donations.models import Donation, DonationStatus, Receipt
 
-from .conftest import donate, event, post_event, t
+from .conftest import HOSTS, donate, event, post_event, t
 from .test_bad_input import field_errors, nothing_written
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +174,130 @@ def test_a_debit_the_bank_refuses_marks_the_gift_failed(client, recorded_stripe,
     )
 
     assert Donation.objects.get().status == DonationStatus.FAILED
+
+
+# --- A monthly donor moves their direct debit to another account (manage page) ---------------------------
+
+NEW_IBAN = "FR14 2004 1010 0505 0001 3M02 606"
+
+
+def manage_session():
+    """The monthly direct debit just given, and a session on its manage page (as the emailed link opens it)."""
+    from donations.manage import link_url, new_link
+
+    gift = Donation.objects.get()
+    url = urlsplit(link_url(new_link(gift.site, gift.supporter_id, 3600), gift.page, "fr"))
+    donor = Client()
+    opened = donor.post(f"{url.path}?{url.query}", HTTP_HOST=HOSTS["fr"])
+    assert opened.status_code == 302
+    return gift, donor, opened["Location"]
+
+
+def new_account(donor, gifts_url, gift, iban, attempt):
+    return donor.post(
+        gifts_url,
+        {
+            "gift": gift.pk,
+            "action": "account",
+            f"account{gift.pk}-iban": iban,
+            f"account{gift.pk}-attempt": attempt,
+        },
+        HTTP_HOST=HOSTS["fr"],
+        REMOTE_ADDR="198.51.100.4",
+        HTTP_USER_AGENT=BROWSER,
+    )
+
+
+def account_form(response, gift):
+    """The IBAN field of the gift's account form: its value, the mandate under it, the errors next to it."""
+    page = BeautifulSoup(response.content, "html.parser")
+    field = page.select_one(f"#id_account{gift.pk}-iban").find_parent(attrs={"data-field": "iban"})
+    return {
+        "value": field.select_one("input").get("value"),
+        "mandate": field.select_one(".helptext").get_text(),
+        "errors": [error.get_text(strip=True) for error in field.select(".errorlist li")],
+        "attempt": page.select_one(f"[name=account{gift.pk}-attempt]")["value"],
+    }
+
+
+def test_a_monthly_direct_debit_moves_to_another_account_under_a_new_mandate(
+    client, recorded_stripe, donation_pages, sections
+):
+    give(client, frequency="monthly", amount="20")
+    gift, donor, gifts_url = manage_session()
+    form = account_form(donor.get(gifts_url, HTTP_HOST=HOSTS["fr"]), gift)
+    assert form["mandate"] == mandate_text(sections["fr"].settings, "fr")
+    given_at = gift.mandate_accepted_at
+    recorded_stripe.requests.clear()
+
+    moved = new_account(donor, gifts_url, gift, NEW_IBAN, form["attempt"])
+
+    assert moved.status_code == 302
+    assert t("Your new account will be debited for your next monthly payments.") in html.unescape(
+        donor.get(moved["Location"], HTTP_HOST=HOSTS["fr"]).content.decode()
+    )
+    (method,) = recorded_stripe.posted("/v1/payment_methods")
+    assert method["sepa_debit[iban]"] == ["FR1420041010050500013M02606"]
+    (setup,) = recorded_stripe.posted("/v1/setup_intents")
+    assert setup["customer"] == [gift.stripe_customer_id]
+    assert setup["payment_method"] == ["pm_RECORDED_SEPA2"]
+    assert (setup["usage"], setup["confirm"]) == (["off_session"], ["true"])
+    assert setup["mandate_data[customer_acceptance][online][ip_address]"] == ["198.51.100.4"]
+    assert setup["mandate_data[customer_acceptance][online][user_agent]"] == [BROWSER]
+    (customer,) = recorded_stripe.posted(f"/v1/customers/{gift.stripe_customer_id}")
+    assert customer["invoice_settings[default_payment_method]"] == ["pm_RECORDED_SEPA2"]
+    (subscription,) = recorded_stripe.posted(f"/v1/subscriptions/{gift.stripe_subscription_id}")
+    assert subscription["default_payment_method"] == ["pm_RECORDED_SEPA2"]
+    gift.refresh_from_db()
+    assert gift.mandate_accepted_at > given_at
+    assert gift.mandate_text == mandate_text(sections["fr"].settings, "fr")
+
+    # The same form posted again (a reload, a replay) changes nothing.
+    recorded_stripe.requests.clear()
+    replayed = new_account(donor, gifts_url, gift, NEW_IBAN, form["attempt"])
+    assert replayed.status_code == 409
+    assert account_form(replayed, gift)["errors"] == [
+        t("This form was already sent. Nothing was changed; please reload the page.")
+    ]
+    assert [request for request in recorded_stripe.requests if request["method"] == "POST"] == []
+
+
+@pytest.mark.parametrize("iban", ["FR76 3000 6000 0112 3456 7890 188", ""])
+def test_a_new_iban_that_is_not_valid_is_said_next_to_it_and_kept(
+    client, recorded_stripe, donation_pages, iban
+):
+    give(client, frequency="monthly", amount="20")
+    gift, donor, gifts_url = manage_session()
+    attempt = account_form(donor.get(gifts_url, HTTP_HOST=HOSTS["fr"]), gift)["attempt"]
+    recorded_stripe.requests.clear()
+
+    refused = new_account(donor, gifts_url, gift, iban, attempt)
+
+    assert refused.status_code == 400
+    form = account_form(refused, gift)
+    expected = "This IBAN is not valid: please check it against your bank details."
+    assert form["errors"] == [t(expected if iban else "Please enter the IBAN of the account to debit.")]
+    assert (form["value"] or "") == iban
+    assert recorded_stripe.requests == []
+
+
+def test_a_new_mandate_stripe_refuses_changes_nothing(client, recorded_stripe, donation_pages):
+    give(client, frequency="monthly", amount="20")
+    gift, donor, gifts_url = manage_session()
+    attempt = account_form(donor.get(gifts_url, HTTP_HOST=HOSTS["fr"]), gift)["attempt"]
+    recorded_stripe.refuse("/v1/setup_intents", 400, "error_invalid_iban")
+
+    refused = new_account(donor, gifts_url, gift, NEW_IBAN, attempt)
+
+    assert refused.status_code == 400
+    form = account_form(refused, gift)
+    assert form["errors"] == [
+        t(
+            "This bank account cannot be debited. Nothing was changed; please check the IBAN or keep your "
+            "current account."
+        )
+    ]
+    assert form["value"] == NEW_IBAN
+    assert recorded_stripe.posted(f"/v1/customers/{gift.stripe_customer_id}") == []
+    assert recorded_stripe.posted(f"/v1/subscriptions/{gift.stripe_subscription_id}") == []
+    assert Donation.objects.get().mandate_accepted_at == gift.mandate_accepted_at

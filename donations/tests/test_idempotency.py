@@ -161,3 +161,35 @@ def test_a_retry_after_a_lost_commit_charges_once(client, donation_pages, record
     assert Donation.objects.get().stripe_payment_intent_id == first_intent
     # Stripe created one PaymentIntent: the retry replayed the first answer.
     assert recorded_stripe.created == {"customer": 1, "payment_intent": 1}
+
+
+@pytest.mark.django_db
+def test_a_new_cards_setup_intent_asked_twice_is_made_once_for_the_donors_customer(
+    client, donation_pages, recorded_stripe
+):
+    from .test_direct_debit import give, manage_session
+
+    give(client, frequency="monthly", amount="20")
+    gift, donor, gifts_url = manage_session()
+    recorded_stripe.requests.clear()
+    attempt = "a" * 32
+
+    answers = [
+        donor.post(
+            gifts_url,
+            {"gift": gift.pk, "action": "card_setup", "attempt": attempt},
+            HTTP_HOST="fr.localhost:8000",
+            HTTP_ACCEPT="application/json",
+        ).json()
+        for _twice in range(2)
+    ]
+
+    assert answers[0]["client_secret"] == answers[1]["client_secret"]
+    first, second = recorded_stripe.posted("/v1/setup_intents")
+    assert first == second
+    assert first["customer"] == [gift.stripe_customer_id]
+    assert (first["usage"], first["payment_method_types[0]"]) == (["off_session"], ["card"])
+    assert first["metadata[plaidoyer_donation]"] == [gift.idempotency_key]
+    keys = {request["headers"]["Idempotency-Key"] for request in recorded_stripe.requests}
+    assert keys == {f"{gift.idempotency_key}:card-setup:{attempt}"}
+    assert recorded_stripe.created["setup_intent_sepa_debit"] == 2  # the gift's mandate, then this one

@@ -8,10 +8,13 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from django.core import mail
 from django.test import Client, TestCase
 from django.utils import timezone
+from playwright.sync_api import expect
 
+from donations import payments
 from donations.demo import load
 from donations.manage import SESSION_KEY
 from donations.models import Donation, DonationStatus, ManageLink
@@ -111,6 +114,59 @@ def default_card(localstripe, gift):
     """The PaymentMethod that the donor's next months will be charged to."""
     customer = stripe_get(localstripe, f"customers/{gift.stripe_customer_id}")
     return customer["invoice_settings"]["default_payment_method"]
+
+
+def subscription_card(localstripe, gift):
+    """The PaymentMethod the gift's subscription names as its own default."""
+    return stripe_get(localstripe, f"subscriptions/{gift.stripe_subscription_id}").get(
+        "default_payment_method"
+    )
+
+
+def card_setup(client, gifts_url, gift, attempt="0" * 32):
+    """What the page's script asks first: a SetupIntent for the donor's customer."""
+    return client.post(
+        gifts_url,
+        {"gift": gift.pk, "action": "card_setup", "attempt": attempt},
+        HTTP_HOST=HOST,
+        HTTP_ACCEPT="application/json",
+    )
+
+
+def confirm_card_setup(localstripe, client_secret, number, code="ch"):
+    """What Stripe.js's confirmCardSetup does with the card typed in: confirm the SetupIntent with the
+    publishable key. localstripe's answer: the SetupIntent, or its error."""
+    intent = client_secret.split("_secret_")[0]
+    return requests.post(
+        f"{localstripe}/v1/setup_intents/{intent}/confirm",
+        json={
+            "key": KEYS[code]["publishable"],
+            "client_secret": client_secret,
+            "payment_method_data": {
+                "type": "card",
+                "card": {"number": number, "exp_month": "12", "exp_year": "2034", "cvc": "123"},
+            },
+        },
+        timeout=10,
+    )
+
+
+def three_d_secure(localstripe, client_secret, passed, code="ch"):
+    """The donor completes (or fails) the bank's 3-D Secure check, as localstripe's Stripe.js does then."""
+    intent = client_secret.split("_secret_")[0]
+    step = "confirm" if passed else "cancel"
+    return requests.post(
+        f"{localstripe}/v1/setup_intents/{intent}/{step}",
+        json={"key": KEYS[code]["publishable"], "client_secret": client_secret},
+        timeout=10,
+    ).json()
+
+
+def set_up_card(client, gifts_url, gift, localstripe, number):
+    """A SetupIntent for the gift, confirmed with `number`: its id."""
+    secret = card_setup(client, gifts_url, gift).json()["client_secret"]
+    assert confirm_card_setup(localstripe, secret, number).json()["status"] == "succeeded"
+    return secret.split("_secret_")[0]
 
 
 class ManageTests(TestCase):
@@ -287,42 +343,142 @@ class ManageTests(TestCase):
         gift.refresh_from_db()
         assert gift.amount == 3500
 
-    def test_the_donor_updates_their_card(self):
+    def test_the_donor_updates_their_card_through_a_setup_intent(self):
         gift = monthly_gift(self.localstripe)
         old_card = default_card(self.localstripe, gift)
         ask_for_link(self.captureOnCommitCallbacks, EMAIL)
         client, gifts_url = open_gifts(link_in(mail.outbox[0]))
 
-        missing = act(client, gifts_url, gift, "card", payment_method="")
+        missing = act(client, gifts_url, gift, "card", setup_intent="")
         assert missing.status_code == 400
         assert next_to_the_card(missing) == t("Please enter your card details.")
 
-        declined = act(
-            client,
-            gifts_url,
-            gift,
-            "card",
-            payment_method=card_payment_method(self.localstripe, "4000000000000002"),
+        answer = card_setup(client, gifts_url, gift)
+        assert answer.status_code == 200
+        secret = answer.json()["client_secret"]
+        intent = stripe_get(self.localstripe, f"setup_intents/{secret.split('_secret_')[0]}")
+        assert intent["customer"] == gift.stripe_customer_id
+        assert intent["usage"] == "off_session"
+        assert intent["payment_method_types"] == ["card"]
+        assert (
+            confirm_card_setup(self.localstripe, secret, "4242424242424242").json()["status"] == "succeeded"
         )
-        assert declined.status_code == 402
-        assert next_to_the_card(declined) == t("Your card was declined. Please try another card.")
-        assert default_card(self.localstripe, gift) == old_card
 
-        updated = act(
-            client,
-            gifts_url,
-            gift,
-            "card",
-            payment_method=card_payment_method(self.localstripe, "5555555555554444"),
-        )
+        updated = act(client, gifts_url, gift, "card", setup_intent=intent["id"])
 
         assert updated.status_code == 302
         assert t("Your new card will be used for your next monthly payments.") in text_of(
             client.get(updated["Location"], HTTP_HOST=HOST)
         )
+        new_card = stripe_get(self.localstripe, f"setup_intents/{intent['id']}")["payment_method"]
+        assert new_card != old_card
+        assert default_card(self.localstripe, gift) == new_card
+        assert subscription_card(self.localstripe, gift) == new_card
+        assert (
+            stripe_get(self.localstripe, f"payment_methods/{new_card}")["customer"] == gift.stripe_customer_id
+        )
+
+        # The same post again (a reload, a replay) changes nothing, even after another card came in.
+        latest = set_up_card(client, gifts_url, gift, self.localstripe, "5555555555554444")
+        assert act(client, gifts_url, gift, "card", setup_intent=latest).status_code == 302
+        latest_card = default_card(self.localstripe, gift)
+        replayed = act(client, gifts_url, gift, "card", setup_intent=intent["id"])
+        assert replayed.status_code == 409
+        assert next_to_the_card(replayed) == t(
+            "This card update is not valid any more. Nothing was changed; please enter your card again."
+        )
+        assert default_card(self.localstripe, gift) == latest_card
+        assert subscription_card(self.localstripe, gift) == latest_card
+        assert stripe_get(self.localstripe, f"payment_methods/{latest_card}")["card"]["last4"] == "4444"
+
+    def test_a_declined_card_or_a_failed_bank_check_changes_nothing(self):
+        gift = monthly_gift(self.localstripe)
+        old_card = default_card(self.localstripe, gift)
+        ask_for_link(self.captureOnCommitCallbacks, EMAIL)
+        client, gifts_url = open_gifts(link_in(mail.outbox[0]))
+        not_set_up = t(
+            "Your card could not be confirmed: it was declined or your bank's check did not succeed. "
+            "Nothing was changed; please try again or use another card."
+        )
+
+        def post_setup_of(secret):
+            return act(client, gifts_url, gift, "card", setup_intent=secret.split("_secret_")[0])
+
+        declined = card_setup(client, gifts_url, gift).json()["client_secret"]
+        assert confirm_card_setup(self.localstripe, declined, "4000000000000002").status_code == 402
+        refused = post_setup_of(declined)
+        assert refused.status_code == 402
+        assert next_to_the_card(refused) == not_set_up
+
+        # 3-D Secure asked, not done yet; then failed by the donor.
+        checked = card_setup(client, gifts_url, gift).json()["client_secret"]
+        assert confirm_card_setup(self.localstripe, checked, "4000002500003155").json()["status"] == (
+            "requires_action"
+        )
+        assert post_setup_of(checked).status_code == 402
+        assert three_d_secure(self.localstripe, checked, passed=False)["status"] == "canceled"
+        failed = post_setup_of(checked)
+        assert failed.status_code == 402
+        assert next_to_the_card(failed) == not_set_up
+
+        assert default_card(self.localstripe, gift) == old_card
+        assert subscription_card(self.localstripe, gift) is None
+
+        # The same card with the bank's check passed becomes the gift's card.
+        passed = card_setup(client, gifts_url, gift).json()["client_secret"]
+        confirm_card_setup(self.localstripe, passed, "4000002500003155")
+        assert three_d_secure(self.localstripe, passed, passed=True)["status"] == "succeeded"
+        assert post_setup_of(passed).status_code == 302
         new_card = default_card(self.localstripe, gift)
         assert new_card != old_card
-        assert stripe_get(self.localstripe, f"payment_methods/{new_card}")["card"]["last4"] == "4444"
+        assert subscription_card(self.localstripe, gift) == new_card
+        assert stripe_get(self.localstripe, f"payment_methods/{new_card}")["card"]["last4"] == "3155"
+
+    def test_another_donors_setup_intent_changes_nothing(self):
+        mine = monthly_gift(self.localstripe)
+        theirs = monthly_gift(self.localstripe, email="someone.else@example.org")
+        cards = {gift.pk: default_card(self.localstripe, gift) for gift in (mine, theirs)}
+        ask_for_link(self.captureOnCommitCallbacks, "someone.else@example.org")
+        other, other_url = open_gifts(link_in(mail.outbox[0]))
+        their_setup = set_up_card(other, other_url, theirs, self.localstripe, "5555555555554444")
+        mail.outbox.clear()
+        ask_for_link(self.captureOnCommitCallbacks, EMAIL)
+        donor, gifts_url = open_gifts(link_in(mail.outbox[0]))
+
+        # Their SetupIntent posted for my gift: refused, nothing changed on either gift.
+        set_up_card(donor, gifts_url, mine, self.localstripe, "4242424242424242")
+        refused = act(donor, gifts_url, mine, "card", setup_intent=their_setup)
+        assert refused.status_code == 409
+        assert next_to_the_card(refused) == t(
+            "This card update is not valid any more. Nothing was changed; please enter your card again."
+        )
+        # Nor can the payments code be led to take it, for this gift or from another section.
+        with pytest.raises(payments.CardDetailsRefused):
+            payments.use_card_setup(self.sections["ch"].settings, mine, their_setup)
+        with pytest.raises(payments.CardDetailsRefused):
+            payments.use_card_setup(self.sections["fr"].settings, theirs, their_setup)
+        assert {gift.pk: default_card(self.localstripe, gift) for gift in (mine, theirs)} == cards
+
+    def test_a_card_setup_for_an_ended_gift_or_without_stripe_is_refused_in_json(self):
+        gift = monthly_gift(self.localstripe)
+        ask_for_link(self.captureOnCommitCallbacks, EMAIL)
+        donor, gifts_url = open_gifts(link_in(mail.outbox[0]))
+
+        forged = card_setup(donor, gifts_url, gift, attempt="not-a-key")
+        assert forged.status_code == 400
+        assert forged.json()["error"] == t("Please reload the page and enter your card again.")
+
+        with self.settings(STRIPE_API_BASE="http://127.0.0.1:9"):
+            unreachable = card_setup(donor, gifts_url, gift)
+        assert unreachable.status_code == 429
+        assert unreachable.json()["error"] == t(
+            "The payment service could not be reached. Nothing was changed; please try again in a few minutes."
+        )
+
+        Donation.objects.filter(pk=gift.pk).update(status=DonationStatus.CANCELLED)
+        ended = card_setup(donor, gifts_url, gift)
+        assert ended.status_code == 409
+        assert ended.json()["error"] == t("This monthly gift is cancelled already.")
 
     def test_the_donor_cancels_and_the_webhook_marks_the_gift_cancelled(self):
         gift = monthly_gift(self.localstripe)
@@ -427,31 +583,71 @@ class ManageTests(TestCase):
         )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_in_the_browser_the_donor_types_a_new_card(
-    sections, donation_pages, stripe_env, live_server, browser_page, localstripe
-):
-    """The card form of the manage page: Stripe.js's Card Element, a PaymentMethod, the customer's new default."""
+def open_in_browser(page, live_server, gift):
     from donations.manage import link_url, new_link
 
-    gift = monthly_gift(localstripe)
-    old_card = default_card(localstripe, gift)
     link = new_link(gift.site, gift.supporter_id, 3600)
     port = live_server.url.rsplit(":", 1)[1]
-    page = browser_page
     page.goto(f"http://ch.localhost:{port}{local(link_url(link, gift.page, 'fr'))}")
     page.get_by_role("button", name=t("Open my monthly gifts")).click()
     page.get_by_role("heading", name=t("My monthly gifts")).wait_for()
 
+
+def type_card(page, number):
     card = page.locator("[data-card-element]")
     card.click()
-    card.locator("input[placeholder=number]").fill("5555555555554444")
+    card.locator("input[placeholder=number]").fill(number)
     card.locator("input[placeholder=exp_month]").fill("12")
     card.locator("input[placeholder=exp_year]").fill("34")
     card.locator("input[placeholder=cvc]").fill("123")
     page.get_by_role("button", name=t("Update my card")).click()
 
+
+@pytest.mark.django_db(transaction=True)
+def test_in_the_browser_the_donor_types_a_new_card(
+    sections, donation_pages, stripe_env, live_server, browser_page, localstripe
+):
+    """The card form of the manage page: Stripe.js's Card Element confirms a SetupIntent; its card is the gift's."""
+    gift = monthly_gift(localstripe)
+    old_card = default_card(localstripe, gift)
+    page = browser_page
+    open_in_browser(page, live_server, gift)
+
+    type_card(page, "4242424242424242")
+
     page.get_by_text(t("Your new card will be used for your next monthly payments.")).wait_for()
     new_card = default_card(localstripe, gift)
     assert new_card != old_card
-    assert stripe_get(localstripe, f"payment_methods/{new_card}")["card"]["last4"] == "4444"
+    assert subscription_card(localstripe, gift) == new_card
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_the_browser_a_declined_card_and_the_banks_check(
+    sections, donation_pages, stripe_env, live_server, browser_page, localstripe
+):
+    """A declined card, then a failed 3-D Secure check, are said next to the card; then the check passes."""
+    gift = monthly_gift(localstripe)
+    old_card = default_card(localstripe, gift)
+    page = browser_page
+    open_in_browser(page, live_server, gift)
+    errors = page.locator("[data-card-errors]")
+
+    type_card(page, "4000000000000002")
+    expect(errors).to_have_text(t("Your card was declined. Nothing was changed; please try another card."))
+    # What the donor typed stays in the card field.
+    assert page.locator("[data-card-element] input[placeholder=number]").input_value() == "4000000000000002"
+
+    type_card(page, "4000002500003155")
+    page.get_by_role("button", name="Fail authentication").click()
+    expect(errors).to_have_text(
+        t("Your bank did not confirm this card. Nothing was changed; please try again or use another card.")
+    )
+    assert default_card(localstripe, gift) == old_card
+
+    page.get_by_role("button", name=t("Update my card")).click()
+    page.get_by_role("button", name="Complete authentication").click()
+    page.get_by_text(t("Your new card will be used for your next monthly payments.")).wait_for()
+    new_card = default_card(localstripe, gift)
+    assert new_card != old_card
+    assert subscription_card(localstripe, gift) == new_card
+    assert stripe_get(localstripe, f"payment_methods/{new_card}")["card"]["last4"] == "3155"

@@ -1,5 +1,7 @@
-/* A monthly donor's new card: Stripe.js is loaded when they start to type it, the Card Element turns
- * it into a PaymentMethod (createPaymentMethod, as on the donation page), and the form posts only its id.
+/* A monthly donor's new card, the Stripe way: Stripe.js is loaded when they start to type it; on submit the
+ * server makes a SetupIntent for the donor's customer (action "card_setup"), Stripe.js confirms it with the
+ * card (`confirmCardSetup`, which opens the bank's 3-D Secure check when the bank asks for it), and the form
+ * then posts only the SetupIntent's id: the server makes its card the gift's once it has seen it succeed.
  */
 (function () {
   "use strict";
@@ -30,6 +32,7 @@
 
   document.querySelectorAll("[data-card-form]").forEach(function (form) {
     var errors = form.querySelector("[data-card-errors]");
+    var button = form.querySelector("button[type=submit]");
     var card = null;
     var stripe = null;
 
@@ -45,25 +48,64 @@
     function unavailable() {
       errors.textContent = form.dataset.messageStripeUnavailable;
     }
+    // What Stripe.js answered, said in the page's language.
+    function refusal(error) {
+      if (error instanceof Error) {
+        return form.dataset.messageStripeUnavailable;
+      }
+      if (error.code === "card_declined" || error.decline_code) {
+        return form.dataset.messageDeclined;
+      }
+      // localstripe's 3-D Secure window gives neither a type nor a code when the donor fails it.
+      if (error.code === "setup_intent_authentication_failure" || !error.type) {
+        return form.dataset.messageAuthentication;
+      }
+      return form.dataset.messageCard;
+    }
+    function setupIntent() {
+      var body = new FormData(form);
+      body.set("action", "card_setup");
+      // form.action is the hidden field named "action": the form's own address is its attribute.
+      return fetch(form.getAttribute("action"), {
+        method: "POST",
+        body: body,
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      }).then(function (response) {
+        return response.json();
+      });
+    }
     ["focusin", "pointerdown", "keydown"].forEach(function (type) {
       form.addEventListener(type, function () { ready().catch(unavailable); }, { once: true });
     });
     form.addEventListener("submit", function (submitted) {
-      if (form.elements.payment_method.value) {
+      if (form.elements.setup_intent.value) {
         return;
       }
       submitted.preventDefault();
       errors.textContent = "";
-      ready().then(function () {
-        return stripe.createPaymentMethod({ type: "card", card: card });
-      }).then(function (result) {
-        if (!result || result.error || !result.paymentMethod) {
-          errors.textContent = (result && result.error && result.error.message) || form.dataset.messageCard;
+      button.disabled = true;
+      ready().then(setupIntent).then(function (answer) {
+        if (!answer.client_secret) {
+          errors.textContent = answer.error || form.dataset.messageStripeUnavailable;
+          button.disabled = false;
           return;
         }
-        form.elements.payment_method.value = result.paymentMethod.id;
-        form.submit();
-      }, unavailable);
+        return stripe.confirmCardSetup(answer.client_secret, { payment_method: { card: card } }).then(
+          function (result) {
+            if (!result || result.error || !result.setupIntent) {
+              errors.textContent = refusal((result && result.error) || {});
+              button.disabled = false;
+              return;
+            }
+            form.elements.setup_intent.value = result.setupIntent.id;
+            form.submit();
+          }
+        );
+      }).catch(function () {
+        unavailable();
+        button.disabled = false;
+      });
     });
   });
 })();
