@@ -322,6 +322,19 @@ class Donation(SupporterAction):
             ]
         }
 
+    def get_mobile_money_display(self):
+        """A mobile-money gift's network and PayGate's references, for staff; never the number that paid."""
+        row = getattr(self, "mobile_money", None)
+        if row is None:
+            return "-"
+        parts = [str(row.get_network_display())]
+        if row.tx_reference:
+            parts.append(f"{_('PayGate transaction')} {row.tx_reference}")
+        if row.payment_reference:
+            label = _("operator's reference")
+            parts.append(f"{label} {row.payment_reference}")
+        return " · ".join(parts)
+
     def get_payments_display(self):
         lines = [
             f"{timezone.localtime(payment.occurred_at):%Y-%m-%d} · {payment}"
