@@ -2,11 +2,11 @@
 with the tax receipt (PDF, in French) attached where the section issues them."""
 
 from email.utils import formataddr, parseaddr
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
@@ -146,74 +146,98 @@ def send_receipt_cancelled(receipt_id, attempt=1):
 
 @task()
 def send_receipt_summaries(year):
-    """Send each donor the paper for their tax return of `year`, once: in sections that issue French tax
-    receipts, the summary of their receipts (in French); in sections that send yearly attestations, an
-    attestation of their gifts in their language.
+    """Hand each donor's paper for their tax return of `year` to `send_yearly_summary`: in sections that
+    issue French tax receipts, the summary of their receipts (in French); in sections that send yearly
+    attestations, an attestation of their gifts in their language.
 
-    Returns how many were sent. Run again (after a failure, or by mistake), it sends only those not sent
-    yet: each one's row (`ReceiptSummary`) is written in the transaction that sends it.
+    Returns how many were handed over. Run again (after a failure, or by mistake), it hands over only those
+    not sent yet (no `ReceiptSummary` row), and `send_yearly_summary` sends each one once.
     """
-    from django.db.models import Q
-
-    from .receipts import (
-        attestation_filename,
-        attestation_pdf,
-        payments_of_year,
-        receipts_of_year,
-        summary_filename,
-        summary_pdf,
-    )
-
-    sent = 0
-    sections = SectionSettings.objects.filter(Q(tax_receipts=True) | Q(yearly_attestations=True))
-    for section in sections.select_related("site"):
-        by_donor = {}
-        if section.tax_receipts:
-            for receipt in receipts_of_year(section.site, year):
-                donation = receipt.payment.donation
-                by_donor.setdefault((donation.supporter_id, receipt.currency), []).append(receipt)
-        else:
-            for payment in payments_of_year(section.site, year):
-                by_donor.setdefault((payment.donation.supporter_id, payment.currency), []).append(payment)
-        for (supporter_id, _currency), rows in by_donor.items():
-            gifts = [row.payment.donation if section.tax_receipts else row.donation for row in rows]
-            latest = max(gifts, key=lambda gift: gift.created_at)
-            if not latest.email:
-                continue  # erased: nobody to send it to
-            if section.tax_receipts:
-                template, name = "receipt_summary", summary_filename(year)
-                make = partial(summary_pdf, section.site, year, rows)
-            else:
-                template, name = "attestation", attestation_filename(year)
-                make = partial(attestation_pdf, section.site, year, rows, latest.language)
-            if _send_yearly(section, supporter_id, year, latest, len(rows), template, name, make):
-                sent += 1
-    return sent
-
-
-def _send_yearly(section, supporter_id, year, donation, count, template, filename, make_pdf):
-    """Send one donor's yearly email (`template`) with its PDF, unless it was sent already."""
     from .models import ReceiptSummary
 
-    with transaction.atomic():
-        _row, created = ReceiptSummary.objects.get_or_create(
-            site=section.site, supporter_id=supporter_id, year=year
+    handed = 0
+    sections = SectionSettings.objects.filter(Q(tax_receipts=True) | Q(yearly_attestations=True))
+    for section in sections.select_related("site"):
+        sent = set(
+            ReceiptSummary.objects.filter(site=section.site, year=year).values_list("supporter_id", flat=True)
         )
-        if not created:
-            return False
+        for supporter_id, currency in _yearly_rows(section, year):
+            if supporter_id in sent:
+                continue
+            send_yearly_summary.enqueue(section.site_id, supporter_id, year, currency)
+            handed += 1
+    return handed
+
+
+def _yearly_rows(section, year, supporter_id=None):
+    """The section's rows of `year` by donor and currency: its receipts where it issues tax receipts, else
+    its payments; only one donor's with `supporter_id`."""
+    from .receipts import payments_of_year, receipts_of_year
+
+    by_donor = {}
+    if section.tax_receipts:
+        for receipt in receipts_of_year(section.site, year, supporter_id=supporter_id):
+            donation = receipt.payment.donation
+            by_donor.setdefault((donation.supporter_id, receipt.currency), []).append(receipt)
+    else:
+        for payment in payments_of_year(section.site, year, supporter_id=supporter_id):
+            by_donor.setdefault((payment.donation.supporter_id, payment.currency), []).append(payment)
+    return by_donor
+
+
+@task()
+def send_yearly_summary(site_id, supporter_id, year, currency, attempt=1):
+    """Send one donor their summary (or attestation) of `year` in `currency`, with its PDF, at most once.
+
+    Its `ReceiptSummary` row is written in the transaction that hands the email to the mail server, and
+    taken back when the server refuses it: the retry (supporters.delivery) or a data officer's resend of
+    the undelivered email then sends it, and anything that comes after the one accepted sends nothing.
+    Dropped if the donor was erased meanwhile (their address is blanked).
+    """
+    from .models import ReceiptSummary
+    from .receipts import attestation_filename, attestation_pdf, summary_filename, summary_pdf
+
+    section = SectionSettings.objects.select_related("site").filter(site_id=site_id).first()
+    rows = _yearly_rows(section, year, supporter_id).get((supporter_id, currency)) if section else None
+    if not rows:
+        return False
+    gifts = [row.payment.donation if section.tax_receipts else row.donation for row in rows]
+    donation = max(gifts, key=lambda gift: gift.created_at)
+    if not donation.email:
+        return False  # erased: nobody to send it to
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                summary = ReceiptSummary.objects.create(site_id=site_id, supporter_id=supporter_id, year=year)
+        except IntegrityError:
+            return False  # sent already
         texts = section_texts(section.site, donation.language)
         with translation.override(donation.language):
             context = {
                 "donation": donation,
                 "year": year,
-                "count": count,
+                "count": len(rows),
                 "section": section,
                 "section_texts": texts,
             }
+            template = "receipt_summary" if section.tax_receipts else "attestation"
             message = donor_email(template, context, to=donation.email, section=section, texts=texts)
-        message.attach(filename, make_pdf(), "application/pdf")
-        message.send()
-    return True
+        if section.tax_receipts:
+            message.attach(summary_filename(year), summary_pdf(section.site, year, rows), "application/pdf")
+        else:
+            pdf = attestation_pdf(section.site, year, rows, donation.language)
+            message.attach(attestation_filename(year), pdf, "application/pdf")
+        sent = delivery.send(
+            message,
+            task=send_yearly_summary,
+            args=(site_id, supporter_id, year, currency),
+            attempt=attempt,
+            supporter=donation.supporter,
+            kind=EmailKind.DONATION_YEARLY_SUMMARY,
+        )
+        if not sent:
+            summary.delete()
+    return sent
 
 
 @task()

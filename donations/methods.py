@@ -2,10 +2,11 @@
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sections.texts import section_texts
 
-from . import mobile_money
+from . import mobile_money, payments
 from .models import DonationMethod, Frequency
 
 # Stripe takes TWINT payments up to CHF 5,000.00 (minor units).
@@ -15,17 +16,34 @@ TWINT_FREQUENCIES = (Frequency.ONE_OFF,)
 
 
 def offered(section):
-    """The section's methods, in the order the page shows them; one only where Stripe takes its currency."""
+    """The section's methods, in the order the page shows them: Stripe's where the section has Stripe's
+    keys (each only where Stripe takes its currency), mobile money where it has PayGate's."""
     methods = []
-    if section.accept_card:
-        methods.append(DonationMethod.CARD)
-    if section.accept_twint and section.currency == "CHF":
-        methods.append(DonationMethod.TWINT)
-    if section.accept_sepa_debit and section.currency == "EUR":
-        methods.append(DonationMethod.SEPA_DEBIT)
+    if not payments.stripe_missing(section):
+        if section.accept_card:
+            methods.append(DonationMethod.CARD)
+        if section.accept_twint and section.currency == "CHF":
+            methods.append(DonationMethod.TWINT)
+        if section.accept_sepa_debit and section.currency == "EUR":
+            methods.append(DonationMethod.SEPA_DEBIT)
     if mobile_money.offered(section):
         methods.append(DonationMethod.MOBILE_MONEY)
     return methods
+
+
+def unavailable_reasons(section):
+    """Why this section cannot take donations right now (for editors), or [] when it can: switched off, or no
+    way to pay (Stripe's methods need its keys; a section with mobile money takes gifts without them)."""
+    reasons = []
+    if not section.donations_enabled:
+        reasons.append(gettext_lazy("Donations are switched off in the section settings."))
+    if not offered(section):
+        reasons.extend(payments.stripe_missing(section))
+        if not (section.accept_card or section.accept_twint or section.accept_sepa_debit):
+            reasons.append(
+                gettext_lazy("The section settings accept no way to pay: accept cards or another method.")
+            )
+    return reasons
 
 
 def mandate_text(section, language):

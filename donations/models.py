@@ -322,6 +322,19 @@ class Donation(SupporterAction):
             ]
         }
 
+    def get_mobile_money_display(self):
+        """A mobile-money gift's network and PayGate's references, for staff; never the number that paid."""
+        row = getattr(self, "mobile_money", None)
+        if row is None:
+            return "-"
+        parts = [str(row.get_network_display())]
+        if row.tx_reference:
+            parts.append(f"{_('PayGate transaction')} {row.tx_reference}")
+        if row.payment_reference:
+            label = _("operator's reference")
+            parts.append(f"{label} {row.payment_reference}")
+        return " · ".join(parts)
+
     def get_payments_display(self):
         lines = [
             f"{timezone.localtime(payment.occurred_at):%Y-%m-%d} · {payment}"
@@ -544,9 +557,13 @@ class MobileMoneyPayment(models.Model):
     donation = models.OneToOneField(
         Donation, verbose_name=_("donation"), on_delete=models.CASCADE, related_name="mobile_money"
     )
+    # The donation's section, whose key encrypts the phone number (supporters.encryption reads `site_id`).
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("section"), on_delete=models.CASCADE, related_name="+"
+    )
     network = models.CharField(_("network"), max_length=10, choices=MobileNetwork.choices)
-    # Personal data: blanked when the donor is erased (donations/erasure.py).
-    phone_number = models.CharField(_("phone number"), max_length=20, blank=True)
+    # Personal data, encrypted at rest: blanked when the donor is erased (donations/erasure.py).
+    phone_number = EncryptedCharField(_("phone number"), max_length=20, blank=True)
     tx_reference = models.CharField(_("PayGate transaction"), max_length=100, blank=True, db_index=True)
     payment_reference = models.CharField(_("operator's reference"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -556,6 +573,11 @@ class MobileMoneyPayment(models.Model):
 
     def __str__(self):
         return f"{self.get_network_display()} {self.tx_reference}"
+
+    def save(self, *args, **kwargs):
+        if self.site_id is None:
+            self.site_id = self.donation.site_id
+        super().save(*args, **kwargs)
 
 
 class MobileMoneyNotification(models.Model):

@@ -75,15 +75,11 @@ def declined(method):
     return PaymentDeclined(CARD_DECLINED)
 
 
-def unavailable_reasons(section):
-    """Why this section cannot take donations right now (for editors), or [] when it can."""
+def stripe_missing(section):
+    """What the section lacks to take payments through Stripe (for editors), or [] when it has it all."""
     reasons = []
-    if not section.donations_enabled:
-        reasons.append(_("Donations are switched off in the section settings."))
     if not section.stripe_publishable_key:
         reasons.append(_("The section settings have no Stripe publishable key."))
-    if not (section.accept_card or section.accept_twint or section.accept_sepa_debit):
-        reasons.append(_("The section settings accept no way to pay: accept cards or another method."))
     code = (section.code or "").upper()
     if not section_secret("STRIPE_SECRET_KEY", section.code or ""):
         reasons.append(

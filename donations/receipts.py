@@ -279,13 +279,14 @@ def payment_receipt_pdf(payment):
     return document.output()
 
 
-def receipts_of_year(site, year):
+def receipts_of_year(site, year, supporter_id=None):
     """The section's receipts for gifts made in `year` (in the section's time zone), oldest first; a gift
-    refunded in full is left out (its donor may not deduct it)."""
+    refunded in full is left out (its donor may not deduct it). Only one donor's with `supporter_id`."""
     section = SectionSettings.for_site(site)
+    donor = {"payment__donation__supporter_id": supporter_id} if supporter_id else {}
     with timezone.override(section.zone):
         return list(
-            Receipt.objects.filter(site=site, paid_at__year=year)
+            Receipt.objects.filter(site=site, paid_at__year=year, **donor)
             .exclude(payment__status=PaymentStatus.REFUNDED)
             .select_related("payment__donation")
             .order_by("number")
@@ -345,14 +346,16 @@ def summary_filename(year):
     return f"recapitulatif-recus-fiscaux-{year}.pdf"
 
 
-def payments_of_year(site, year):
-    """The section's payments received in `year` (in the section's time zone) and not refunded in full."""
+def payments_of_year(site, year, supporter_id=None):
+    """The section's payments received in `year` (in the section's time zone) and not refunded in full;
+    only one donor's with `supporter_id`."""
     section = SectionSettings.for_site(site)
+    donor = {"donation__supporter_id": supporter_id} if supporter_id else {}
     with timezone.override(section.zone):
         return list(
             # A partly refunded payment stays succeeded: its refunded part is taken off below.
             Payment.objects.filter(
-                donation__site=site, occurred_at__year=year, status=PaymentStatus.SUCCEEDED
+                donation__site=site, occurred_at__year=year, status=PaymentStatus.SUCCEEDED, **donor
             )
             .select_related("donation")
             .order_by("occurred_at")

@@ -46,7 +46,7 @@ def wants_json(request):
 
 def page_context(page, request, section, form, **extra):
     context = page.get_context(request)
-    reasons = payments.unavailable_reasons(section)
+    reasons = methods.unavailable_reasons(section)
     user = getattr(request, "user", None)
     can_edit = bool(user and user.is_authenticated and page.permissions_for_user(user).can_edit())
     currency = section.currency
@@ -111,7 +111,7 @@ def render_page(page, request, section, form, status=200, **extra):
 def donation_page_view(page, request):
     site = Site.find_for_request(request)
     section = SectionSettings.for_request(request)
-    reasons = payments.unavailable_reasons(section)
+    reasons = methods.unavailable_reasons(section)
     missing = captcha_missing(section)
     if missing is not None:
         # Production without reCAPTCHA keys: refuse rather than take unprotected payments.

@@ -24,8 +24,8 @@ from sections.viewsets import (
     SupporterErasureViewSetMixin,
 )
 
+from .methods import unavailable_reasons
 from .models import Donation, DonationPage, Receipt
-from .payments import unavailable_reasons
 from .receipts import filename, receipt_pdf
 
 
@@ -100,6 +100,7 @@ class DonationViewSet(SupporterErasureViewSetMixin, SectionScopedModelViewSet):
         "payments",
         "frequency",
         "method",
+        "mobile_money",
         "mandate_text",
         "mandate_accepted_at",
         "amount",

@@ -393,6 +393,7 @@ class EmailKind(models.TextChoices):
     DONATION_PAYMENT_FAILED = "donation_payment_failed", _("Donation: a monthly payment failed")
     DONATION_MANAGE_LINK = "donation_manage_link", _("Donation: link to manage a monthly gift")
     DONATION_RECEIPT_CANCELLED = "donation_receipt_cancelled", _("Donation: tax receipt cancelled")
+    DONATION_YEARLY_SUMMARY = "donation_yearly_summary", _("Donation: yearly summary or attestation")
     ACTION_OUTCOME = "action_outcome", _("Action: what it achieved")
 
 

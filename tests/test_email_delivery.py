@@ -6,6 +6,8 @@ talks to a real SMTP server on loopback that either accepts mail or refuses it (
 """
 
 import email
+import email.header
+import io
 import re
 import socket
 import socketserver
@@ -18,13 +20,15 @@ from unittest import mock
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from donations.emails import send_receipt
-from donations.models import Donation, Payment
+from donations.models import Donation, Payment, ReceiptSummary
+from donations.receipts import issue_receipt
 from membership.models import Membership, MembershipState
 from membership.tests.helpers import build_tree, join
 from petitions.models import Signature, SignatureState
@@ -290,6 +294,54 @@ class EmailDeliveryTests(TestCase):
         )
         signature.refresh_from_db()
         self.assertEqual(signature.state, SignatureState.CONFIRMED)
+
+    def test_a_yearly_summary_the_mail_server_refuses_is_retried_then_listed_and_reaches_the_donor_once(self):
+        receipt = issue_receipt(self.paid_donation())
+        year = timezone.localtime(receipt.paid_at, SectionSettings.for_site(receipt.site).zone).year
+        self.smtp.refusing = True
+        with Clock() as clock:
+            call_command("send_receipt_summaries", year=year, stdout=io.StringIO())  # in January
+            run_worker()
+            self.assertEqual(self.smtp.connections, 1)
+            clock.advance(seconds=61)
+            run_worker()
+            clock.advance(seconds=301)
+            run_worker()
+            self.assertEqual(self.smtp.connections, 3)
+            failed = FailedEmail.objects.get()
+            self.assertEqual(
+                (failed.kind, failed.attempts, failed.error),
+                (EmailKind.DONATION_YEARLY_SUMMARY, 3, "SMTPConnectError 554"),
+            )
+            self.assertFalse(ReceiptSummary.objects.exists())  # not sent: not marked as sent
+
+        self.smtp.refusing = False
+        self.client.force_login(self.officer("fr"))
+        listing = self.client.get(reverse("failed_email:index"))
+        self.assertContains(listing, "camille@example.fr")
+        with translation.override(listing.wsgi_request.LANGUAGE_CODE):
+            self.assertContains(listing, str(EmailKind.DONATION_YEARLY_SUMMARY.label))
+        resend = reverse("failed_email:resend", args=[failed.pk])
+        self.assertRedirects(self.client.post(resend), reverse("failed_email:index"))
+        run_worker()
+        (sent,) = self.smtp.received
+        self.assertEqual(sent["To"], "camille@example.fr")
+        self.assertIn(
+            f"Vos reçus fiscaux {year}",
+            str(email.header.make_header(email.header.decode_header(sent["Subject"]))),
+        )
+        self.assertEqual(
+            [part.get_filename() for part in sent.walk() if part.get_filename()],
+            [f"recapitulatif-recus-fiscaux-{year}.pdf"],
+        )
+
+        # The command run again, by mistake or after a crash, sends nothing twice.
+        output = io.StringIO()
+        call_command("send_receipt_summaries", year=year, stdout=output)
+        run_worker()
+        self.assertEqual(output.getvalue(), f"Summaries of {year} handed to the email tasks: 0.\n")
+        self.assertEqual(len(self.smtp.received), 1)
+        self.assertEqual(ReceiptSummary.objects.count(), 1)
 
     def test_a_mailbox_refused_for_good_is_listed_at_once_without_retries_and_the_visitor_sees_no_error(self):
         self.smtp.no_such_mailbox = True

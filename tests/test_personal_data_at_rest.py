@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 
-from donations.models import Donation, Frequency
+from donations.models import Donation, DonationMethod, Frequency, MobileMoneyPayment, MobileNetwork
 from membership.models import Membership, Way
 from petitions.letters.models import Letter, SolidarityMessage
 from petitions.letters.tests.helpers import CH, generate, make_action
@@ -35,6 +35,7 @@ PLANTED = {
     "message": "Nous pensons à vous chaque matin depuis Glycinebourg",
     "address": "17 chemin des Xylophages",
     "phone": "+41791234567",
+    "mobile_phone": "+22896123456",
 }
 
 
@@ -123,6 +124,23 @@ def plant_every_kind_of_action(sections, client):
         language="fr",
     )
     assert record_action(membership, email=PLANTED["email"], first_name=PLANTED["first_name"])
+    # And, visiting Togo, gives by mobile money (Flooz) from a Togolese phone.
+    gift = Donation(
+        site=sections["tg"].site,
+        frequency=Frequency.ONE_OFF,
+        method=DonationMethod.MOBILE_MONEY,
+        amount=5000,
+        currency="XOF",
+        idempotency_key=uuid.uuid4().hex,
+        first_name=PLANTED["first_name"],
+        last_name=PLANTED["last_name"],
+        email=PLANTED["email"],
+        language="fr",
+    )
+    assert record_action(gift, email=PLANTED["email"], first_name=PLANTED["first_name"])
+    MobileMoneyPayment.objects.create(
+        donation=gift, network=MobileNetwork.FLOOZ, phone_number=PLANTED["mobile_phone"]
+    )
     return petition
 
 
@@ -155,10 +173,12 @@ def test_a_database_dump_holds_none_of_the_personal_data_planted_in_every_kind_o
     )
     assert Letter.objects.get().town == PLANTED["town"]
     assert SolidarityMessage.objects.get().text == PLANTED["message"]
-    assert Donation.objects.get().address_line == PLANTED["address"]
+    assert Donation.objects.get(site=sections["ch"].site).address_line == PLANTED["address"]
     assert Membership.objects.get().phone == PLANTED["phone"]
-    # One person, one supporter row, whatever they did; one signature counted.
-    assert Supporter.objects.count() == 1
+    assert MobileMoneyPayment.objects.get().phone_number == PLANTED["mobile_phone"]
+    assert dump.count("tg:gaaaaa") >= 4  # Togo's donation and phone number, with Togo's key
+    # One person, one supporter row per section they acted in, whatever they did; one signature counted.
+    assert Supporter.objects.count() == 2
     assert ActionCount.total_for(petition.translation_key) == 1
 
 
@@ -314,3 +334,46 @@ def test_rows_stored_in_clear_before_the_migration_are_encrypted_and_still_recog
         "Anna.Muster@example.org",
     )
     assert signature_for(site, petition, "anna.muster@EXAMPLE.org") is False
+
+
+@pytest.mark.django_db
+def test_mobile_money_numbers_stored_in_clear_before_the_migration_are_encrypted_with_the_gifts_section_key(
+    sections,
+):
+    site = sections["tg"].site
+    with connection.cursor() as cursor:  # the table as it was before the migrations: no section
+        cursor.execute("ALTER TABLE donations_mobilemoneypayment ALTER COLUMN site_id DROP NOT NULL")
+    gift = Donation(
+        site=site,
+        frequency=Frequency.ONE_OFF,
+        method=DonationMethod.MOBILE_MONEY,
+        amount=5000,
+        currency="XOF",
+        idempotency_key=uuid.uuid4().hex,
+        first_name="Kossi",
+        last_name="Agbeko",
+        email="kossi@example.org",
+        language="fr",
+    )
+    assert record_action(gift, email="kossi@example.org", first_name="Kossi")
+    MobileMoneyPayment.objects.create(
+        donation=gift, network=MobileNetwork.TMONEY, phone_number="+22890123456"
+    )
+    with connection.cursor() as cursor:  # the row as it was: no section, the number in clear
+        cursor.execute(
+            "UPDATE donations_mobilemoneypayment SET site_id = NULL, phone_number = '+22890123456'"
+        )
+    editor = SimpleNamespace(connection=connection)
+    migration = importlib.import_module("donations.migrations.0014_mobile_money_payment_site")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.Migration.operations[1].sql)
+    importlib.import_module("donations.migrations.0015_encrypt_mobile_money_phone_numbers").ENCRYPT(
+        None, editor
+    )
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone_number, site_id FROM donations_mobilemoneypayment")
+        stored, site_id = cursor.fetchone()
+    assert stored.startswith("tg:gAAAAA") and "22890123456" not in stored
+    assert site_id == site.pk
+    assert MobileMoneyPayment.objects.get().phone_number == "+22890123456"

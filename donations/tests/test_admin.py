@@ -229,3 +229,33 @@ def test_staff_see_each_gifts_method_and_a_direct_debits_mandate(
     assert t("SEPA Direct Debit") in inspect
     assert camille.mandate_text in inspect
     assert "Camille" not in by_method
+
+
+def test_togos_staff_see_a_mobile_money_gifts_network_and_paygate_references_never_its_number(
+    client, django_user_model, sections
+):
+    from donations.models import MobileMoneyPayment
+
+    gift = make_donation(sections["tg"], "Kossi", "kossi@example.tg", amount=5000)
+    gift.method = "mobile_money"
+    gift.save()
+    MobileMoneyPayment.objects.create(
+        donation=gift,
+        network="FLOOZ",
+        phone_number="+22896123456",
+        tx_reference="17384561",
+        payment_reference="MP261206.1015.C41872",
+    )
+    inspect_url = reverse("donation:inspect", args=[gift.pk])
+
+    client.force_login(staff(django_user_model, sections["tg"], "tg-staff"))
+    html = client.get(inspect_url).content.decode()
+    client.force_login(staff(django_user_model, sections["ch"], "ch-staff"))
+    swiss = client.get(inspect_url)
+
+    assert f"{t('Flooz (Moov Africa)')} · {t('PayGate transaction')} 17384561" in html
+    assert "MP261206.1015.C41872" in html
+    for number in ("22896123456", "96123456", "96 12 34 56"):
+        assert number not in html
+    assert swiss.status_code == 404
+    assert "17384561" not in swiss.content.decode() and "22896123456" not in swiss.content.decode()

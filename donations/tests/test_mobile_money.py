@@ -13,7 +13,7 @@ from donations.models import Donation, MobileMoneyNotification, MobileMoneyPayme
 from supporters.erasure import erase_supporter
 from supporters.models import ConsentRecord, Supporter
 
-from .conftest import HOSTS, PAGE_PATH, t
+from .conftest import HOSTS, PAGE_PATH, donate, t
 from .paygate import KEYS, give, notify, status_calls
 
 # --- The form -------------------------------------------------------------------------------------
@@ -38,6 +38,38 @@ def test_without_its_paygate_key_togo_offers_card_only(client, paygate, settings
     page = client.get(PAGE_PATH, HTTP_HOST=HOSTS["tg"]).content.decode()
 
     assert 'name="mobile_phone"' not in page
+
+
+@pytest.mark.django_db
+def test_without_stripe_keys_togo_still_takes_mobile_money_and_offers_no_card(
+    client, paygate, sections, settings
+):
+    settings.SECTION_SECRETS = {
+        name: value
+        for name, value in settings.SECTION_SECRETS.items()
+        if not (name.startswith("STRIPE_") and name.endswith("_TG"))
+    }
+    section = sections["tg"].settings
+    section.stripe_publishable_key = ""
+    section.save()
+
+    page = client.get(PAGE_PATH, HTTP_HOST=HOSTS["tg"]).content.decode()
+    # By card: refused as a way to pay this page does not offer, before anything is written or asked.
+    by_card = donate(client, "tg", method="card", payment_method="pm_card_visa")
+    response = give(client)
+
+    assert (
+        t("Online donations are unavailable at the moment. Please come back later or contact us.") not in page
+    )
+    assert 'name="mobile_phone"' in page and 'value="FLOOZ"' in page
+    assert 'id="card-element"' not in page and 'value="card"' not in page
+    assert by_card.status_code == 400
+    assert by_card.json()["errors"]["method"][0]["message"] == t(
+        "Choose one of the ways to pay this page offers."
+    )
+    assert response.status_code == 200 and response.json()["status"] == "mobile_money"
+    assert [request["path"] for request in paygate.requests] == ["/api/v1/pay"]
+    assert Donation.objects.get().method == "mobile_money"
 
 
 @pytest.mark.django_db

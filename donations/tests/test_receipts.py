@@ -267,7 +267,10 @@ class ReceiptTests(TestCase):
         call_command("send_receipt_summaries", year=year, stdout=output)  # by mistake: nothing twice
 
         # The two French donors get their summaries, the Swiss one an attestation.
-        self.assertEqual(output.getvalue().splitlines(), [f"Summaries of {year} sent: {n}." for n in (3, 0)])
+        self.assertEqual(
+            output.getvalue().splitlines(),
+            [f"Summaries of {year} handed to the email tasks: {n}." for n in (3, 0)],
+        )
         by_address = {message.to[0]: message for message in mail.outbox}
         self.assertEqual(
             set(by_address), {"regular@example.org", "donor13@example.org", "donor14@example.org"}

@@ -1,4 +1,7 @@
-"""Sends donors the yearly summary of their tax receipts (run once in January, e.g. from cron)."""
+"""Sends donors the yearly summary of their tax receipts (run once in January, e.g. from cron).
+
+Each summary is one email task (donations.emails.send_yearly_summary), retried like every email to a
+supporter and listed under *Undelivered emails* if the mail server never takes it."""
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -21,5 +24,5 @@ class Command(BaseCommand):
             result = send_receipt_summaries.enqueue(year)
             self.stdout.write(f"Summaries of {year} enqueued (task {result.id}).")
             return
-        sent = send_receipt_summaries.call(year)
-        self.stdout.write(f"Summaries of {year} sent: {sent}.")
+        handed = send_receipt_summaries.call(year)
+        self.stdout.write(f"Summaries of {year} handed to the email tasks: {handed}.")
