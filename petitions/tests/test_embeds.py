@@ -189,7 +189,7 @@ def test_staff_copy_the_snippet_and_see_what_each_partner_brought(client, petiti
     assert response.status_code == 200
     html = response.content.decode()
     rows = [row for row in response.context["partners"]]
-    assert [(row["origin"], row["confirmed"]) for row in rows] == [
+    assert [(row["origin"], row["counted"]) for row in rows] == [
         (PARTNER, 2),
         ("https://autre-partenaire.example.net:8443", 0),
     ]
