@@ -124,6 +124,12 @@ def _embed_partner(request):
     return getattr(request, "embed_partner", "")
 
 
+def _back_to_page(page, request):
+    """Where a GET of a form's address goes: the page, or in a partner's frame the frame's page."""
+    partner = _embed_partner(request)
+    return HttpResponseRedirect(embed_url(page, request, partner) if partner else page.get_url(request))
+
+
 def _page(page, request, status=200, overrides=None):
     """The page, or in a partner's frame its embed, whose forms post to the frame's own routes."""
     overrides = overrides or {}
@@ -180,7 +186,7 @@ def _withheld(page, request):
 
 def generate_letter(page, request):
     if request.method != "POST":
-        return HttpResponseRedirect(page.get_url(request))
+        return _back_to_page(page, request)
     site, section = _section(request)
     if not (page.is_open and section.letters_enabled):
         return _closed(page, request)
@@ -339,7 +345,7 @@ def _posted_token(request):
 def letter_sent(page, request):
     """Counts a generated letter as sent, once: a conditional UPDATE, so a double click counts once."""
     if request.method != "POST":
-        return HttpResponseRedirect(page.get_url(request))
+        return _back_to_page(page, request)
     if not ratelimit.allow(request, "letters:sent", SENT_LIMITS):
         return ratelimit.too_many_requests(request)
     try:

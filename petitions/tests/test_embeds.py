@@ -8,7 +8,7 @@ from petitions.models import Signature, SignatureState
 from sections.partner_sites import normalize_origin, validate_partner_sites
 from supporters.models import ActionCount, ConsentRecord
 
-from .conftest import form_data, host_of, make_petition, page_path, t, text_of
+from .conftest import form_data, frame_ancestors, host_of, make_petition, page_path, t, text_of
 from .test_admin_isolation import staff_of
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +29,6 @@ def embed_path(petition, partner=PARTNER, route="embed/"):
     from urllib.parse import urlencode
 
     return page_path(petition) + route + "?" + urlencode({"partner": partner})
-
-
-def frame_ancestors(response):
-    policy = response["Content-Security-Policy"]
-    return next(part.split()[1:] for part in policy.split("; ") if part.startswith("frame-ancestors"))
 
 
 def sign_in_embed(client, petition, partner=PARTNER, **overrides):

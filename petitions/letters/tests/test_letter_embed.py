@@ -1,6 +1,5 @@
 """Partner sites embed a letter-writing action: only listed ones, the same form and count, no cookie."""
 
-import html
 import re
 import time
 from urllib.parse import urlencode
@@ -11,6 +10,7 @@ from django.core import mail, signing
 from petitions.letters.forms import EMBED_SENT_SALT
 from petitions.letters.models import Letter, LetterState
 from petitions.letters.views import EMBED_SENT_MAX_AGE
+from petitions.tests.conftest import frame_ancestors, text_of
 from supporters.models import ActionCount, ConsentRecord
 
 from .helpers import CH, letter_data, page_url, pdf_from_response, pdf_text, sent_token, shown
@@ -31,16 +31,6 @@ def embeddable(action, sections):
 
 def embed_url(page, route="", partner=PARTNER):
     return page_url(page, "embed/" + route) + "?" + urlencode({"partner": partner})
-
-
-def frame_ancestors(response):
-    policy = response["Content-Security-Policy"]
-    return next(part.split()[1:] for part in policy.split("; ") if part.startswith("frame-ancestors"))
-
-
-def text_of(response):
-    markup = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
 
 
 def generate_in_frame(client, page, partner=PARTNER, **overrides):
@@ -188,7 +178,10 @@ def test_the_frame_shares_the_action_pages_rate_limit(client, embeddable):
 
     for _ in range(30):
         generate(client, embeddable)
-    assert generate_in_frame(client, embeddable).status_code == 429
+    refused = generate_in_frame(client, embeddable)
+    assert refused.status_code == 429
+    # Said inside the partner's page, where the visitor is.
+    assert frame_ancestors(refused) == [PARTNER]
     assert Letter.objects.filter(partner=PARTNER).count() == 0
 
 
