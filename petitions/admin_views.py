@@ -32,8 +32,8 @@ from sections.viewsets import (
 from supporters.models import ActionCount, ConsentRecord, OffsetChanged
 
 from .batches import BatchAlreadyEntered, enter_signatures, print_batch
-from .embeds import partner_counts, snippet
-from .models import PaperBatch, PetitionPage, Signature, SignatureState, petitions_in_sites
+from .embeds import partners_page
+from .models import PaperBatch, Signature, SignatureState, petitions_in_sites
 
 
 def petition_for_user(user, page_id):
@@ -324,45 +324,24 @@ def delivery_document(request, page_id):
 
 @section_scoped
 def embed_partners(request, page_id):
-    """A petition's snippets for its section's partner sites, per language, and the signatures each brought.
-
-    For the section's staff: the counts name partner sites, never a signer.
-    """
+    """A petition's snippets for its section's partner sites, per language, and the signatures each brought."""
     petition = petition_for_user(request.user, page_id)
-    site = petition.get_site()
-    section = SectionSettings.for_site(site)
-    versions = [
-        page
-        for page in PetitionPage.objects.live()
-        .filter(translation_key=petition.translation_key)
-        .select_related("locale")
-        .order_by("path")
-        if page.get_site() == site
-    ]
-    signatures = Signature.objects.filter(petition_key=petition.translation_key, site=site)
-    confirmed = partner_counts(signatures.filter(state=SignatureState.CONFIRMED))
-    pending = partner_counts(signatures.filter(state=SignatureState.PENDING))
-    partners = [
-        {
-            "origin": origin,
-            "confirmed": confirmed.pop(origin, 0),
-            "pending": pending.pop(origin, 0),
-            "snippets": [
-                {"language": language_name(page.locale.language_code), "code": snippet(page, origin)}
-                for page in versions
-            ],
-        }
-        for origin in section.partner_origins
-    ]
-    # Partners taken off the list keep the signatures they brought.
-    former = [
-        {"origin": origin, "confirmed": count, "pending": pending.pop(origin, 0)}
-        for origin, count in confirmed.items()
-    ] + [{"origin": origin, "confirmed": 0, "pending": count} for origin, count in pending.items()]
-    return render(
+    signatures = Signature.objects.filter(petition_key=petition.translation_key, site=petition.get_site())
+    return partners_page(
         request,
-        "petitions/admin/embed_partners.html",
-        {"petition": petition, "partners": partners, "former": former},
+        petition,
+        counted=signatures.filter(state=SignatureState.CONFIRMED),
+        pending=signatures.filter(state=SignatureState.PENDING),
+        labels={
+            "intro": _(
+                "A partner site shows this petition in a frame by pasting the code below into one of its pages. "
+                "People sign there with the same form, email confirmation and spam protection as here, and "
+                "their signatures count in the same total. Only the sites listed in the section's settings "
+                "(Settings → Section → Partner sites) can show it; a superuser changes that list."
+            ),
+            "counted": _("Confirmed signatures"),
+            "pending": _("Pending"),
+        },
     )
 
 

@@ -1,4 +1,5 @@
-"""A partner's page on a second local origin embeds a petition in Chromium: it resizes, signs, counts; others are refused."""
+"""A partner's page on a second local origin embeds actions in Chromium: a petition resizes, signs, counts; a
+letter is written, downloaded and counted as sent; other sites are refused."""
 
 import contextlib
 import threading
@@ -7,6 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from petitions.embeds import snippet
+from petitions.letters.models import Letter, LetterActionPage, LetterState
+from petitions.letters.tests.helpers import pdf_text
 from petitions.models import PetitionPage, Signature
 from sections.models import SectionSettings
 from supporters.models import ActionCount
@@ -57,12 +60,20 @@ def demo(django_db_setup, django_db_blocker):
             section.save()
             petition = french_petition(section.site)
             code = snippet(petition, partner)
+            letter_action = french_action(LetterActionPage, section.site)
+            partner_pages["/letter.html"] = page_with(snippet(letter_action, partner))
         partner_pages["/actions.html"] = page_with(code)
         # Another site pastes the listed partner's snippet: the browser refuses to show it there.
         stranger_pages["/copied.html"] = page_with(code)
         with django_db_blocker.unblock():
             stranger_pages["/own.html"] = page_with(snippet(petition, stranger))
-        yield {"server": server, "partner": partner, "stranger": stranger, "petition": petition}
+        yield {
+            "server": server,
+            "partner": partner,
+            "stranger": stranger,
+            "petition": petition,
+            "letter_action": letter_action,
+        }
 
 
 @pytest.fixture(autouse=True)
@@ -74,10 +85,14 @@ def fresh_cache():
 
 
 def french_petition(site):
-    for page in PetitionPage.objects.live().filter(locale__language_code="fr"):
+    return french_action(PetitionPage, site)
+
+
+def french_action(model, site):
+    for page in model.objects.live().filter(locale__language_code="fr"):
         if page.get_url_parts()[0] == site.pk:
             return page
-    raise AssertionError("no live petition in the French section")
+    raise AssertionError(f"no live {model.__name__} in the French section")
 
 
 def page_with(code):
@@ -127,6 +142,48 @@ def test_a_partner_page_shows_the_petition_resized_and_signs_through_it(demo, br
     )
     assert signature.partner == demo["partner"]
     assert ActionCount.total_for(petition.translation_key) == before + 1
+
+
+def test_a_partner_page_shows_a_letter_action_whose_letter_is_downloaded_and_counted_in_the_frame(
+    demo, browser, tmp_path
+):
+    action = demo["letter_action"]
+    before = ActionCount.total_for(action.translation_key)
+    context = browser.new_context(
+        locale="fr-FR", accept_downloads=True, viewport={"width": 1000, "height": 700}
+    )
+    try:
+        page = context.new_page()
+        page.goto(demo["partner"] + "/letter.html")
+        frame = page.frame_locator("iframe[data-plaidoyer-embed]")
+        frame.locator("#write form").wait_for()
+        assert action.title in frame.locator("h1").inner_text()
+        frame.locator("#id_first_name").fill("Camille")
+        frame.locator("#id_last_name").fill("Lettre-Partenaire")
+        frame.locator("#id_town").fill("Lyon")
+        frame.locator("#id_country").fill("France")
+        frame.locator("#id_consent").check()
+        frame.locator("#write button[type=submit]").click()
+        frame.locator("#ready").wait_for()
+
+        with page.expect_download() as download_info:
+            frame.locator("#download-letter").click()
+        download = download_info.value
+        assert download.suggested_filename.endswith(".pdf")
+        assert "Camille Lettre-Partenaire" in pdf_text(open(download.path(), "rb").read())
+
+        frame.locator("#sent button[type=submit]").click()
+        frame.locator("#letter-counted").wait_for()
+        assert "Merci" in frame.locator("#letter-counted").inner_text()
+        assert page.url == demo["partner"] + "/letter.html"
+        # The step from "ready" to "sent" needed no cookie: none was set.
+        assert context.cookies() == []
+        page.screenshot(path=str(tmp_path / "letter-in-frame.png"), full_page=True)
+    finally:
+        context.close()
+    letter = Letter.objects.get(partner=demo["partner"], action__translation_key=action.translation_key)
+    assert letter.state == LetterState.SENT
+    assert ActionCount.total_for(action.translation_key) == before + 1
 
 
 @pytest.mark.parametrize("path", ["/copied.html", "/own.html"])

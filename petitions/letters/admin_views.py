@@ -1,4 +1,5 @@
-"""Staff views of letters and solidarity messages: a section's own rows only, read-only records, moderation, cards."""
+"""Staff views of letters and solidarity messages: a section's own rows only, read-only records, moderation, cards,
+and an action's snippets for partner sites."""
 
 import django_filters
 from django.contrib import messages
@@ -21,9 +22,10 @@ from wagtail.permissions import register_permission_policy
 
 from sections.permissions import filter_for_user, sites_for_user
 from sections.trees import in_sections
-from sections.viewsets import SectionScopedRecordViewSet, SupporterErasureViewSetMixin
+from sections.viewsets import SectionScopedRecordViewSet, SupporterErasureViewSetMixin, not_found
 
-from .models import Letter, LetterActionPage, MessageStatus, SolidarityMessage
+from ..embeds import partners_page
+from .models import Letter, LetterActionPage, LetterState, MessageStatus, SolidarityMessage
 from .pdf import cards_pdf
 
 
@@ -104,6 +106,7 @@ class LetterViewSet(SupporterErasureViewSetMixin, SectionScopedRecordViewSet):
         "emailed",
         "created_at",
         "sent_at",
+        "partner",
     ]
     export_filename = "letters"
     inspect_view_fields = [
@@ -119,6 +122,7 @@ class LetterViewSet(SupporterErasureViewSetMixin, SectionScopedRecordViewSet):
         "state",
         "created_at",
         "sent_at",
+        "partner",
         "consent_version",
     ]
 
@@ -258,6 +262,31 @@ def cards(request):
     response["Content-Disposition"] = 'attachment; filename="solidarity-cards.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def embed_partners(request, page_id):
+    """A letter action's snippets for its section's partner sites, per language, and the letters each brought."""
+    action = LetterActionPage.objects.filter(letters_sites_filter(request.user), pk=page_id).first()
+    if action is None:
+        return not_found(request)
+    letters = Letter.objects.filter(action__translation_key=action.translation_key, site=action.get_site())
+    return partners_page(
+        request,
+        action,
+        counted=letters.filter(state=LetterState.SENT),
+        pending=letters.filter(state=LetterState.GENERATED),
+        labels={
+            "intro": _(
+                "A partner site shows this letter-writing action in a frame by pasting the code below into one "
+                "of its pages. People prepare their letter there with the same form and spam protection as "
+                "here, download it, and the letters they say they have posted count in the same total. Only "
+                "the sites listed in the section's settings (Settings → Section → Partner sites) can show it; "
+                "a superuser changes that list."
+            ),
+            "counted": _("Letters sent"),
+            "pending": _("Prepared, not yet sent"),
+        },
+    )
 
 
 class LettersViewSetGroup(ModelViewSetGroup):

@@ -14,17 +14,25 @@ from . import text
 from .models import SolidarityMessage
 
 SENT_SALT = "letters.sent"
+# In a partner's frame the proof is all there is (no session: browsers withhold cookies from other
+# sites' frames), so it has its own salt and a lifetime (views.EMBED_SENT_MAX_AGE).
+EMBED_SENT_SALT = "letters.embed-sent"
 
 
-def letter_token(letter):
+def letter_token(letter, salt=SENT_SALT):
     """The signed proof, handed to the browser that generated `letter`, that lets it say the letter was sent."""
-    return signing.dumps(str(letter.token), salt=SENT_SALT, compress=False)
+    return signing.dumps(str(letter.token), salt=salt, compress=False)
 
 
-def token_value(token):
-    """The letter's token inside a signed proof, or None when it was forged or mangled."""
+def token_value(token, salt=SENT_SALT, max_age=None):
+    """The letter's token inside a signed proof, or None when it was forged or mangled.
+
+    A proof older than `max_age` seconds raises signing.SignatureExpired.
+    """
     try:
-        return signing.loads(token, salt=SENT_SALT)
+        return signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise
     except signing.BadSignature:
         return None
 

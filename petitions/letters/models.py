@@ -262,6 +262,36 @@ class LetterActionPage(CachedViewRestrictions, RoutablePageMixin, Page):
 
         return views.letter_sent(self, request)
 
+    # --- In a listed partner site's frame (petitions.embeds): the same forms, posted to the frame ---------
+    @path("embed/", name="embed")
+    def embed_route(self, request):
+        from . import views
+
+        return self._embedded(request, views.embed_page)
+
+    @path("embed/letter/", name="embed_letter")
+    def embed_letter_route(self, request):
+        from . import views
+
+        return self._embedded(request, views.generate_letter)
+
+    @path("embed/sent/", name="embed_sent")
+    def embed_sent_route(self, request):
+        from . import views
+
+        return self._embedded(request, views.letter_sent)
+
+    @path("embed/thanks/", name="embed_thanks")
+    def embed_thanks_route(self, request):
+        from . import views
+
+        return self._embedded(request, views.embed_thanks)
+
+    def _embedded(self, request, view):
+        from ..embeds import embedded
+
+        return embedded(request, self, lambda partner: view(self, request))
+
     @path("message/", name="message")
     def message_route(self, request):
         from . import views
@@ -402,6 +432,9 @@ class Letter(SupporterAction):
         _("state"), max_length=10, choices=LetterState.choices, default=LetterState.GENERATED
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The partner site whose embed it was written through (petitions.embeds: its origin, as the section
+    # lists it; empty on our own pages). Nothing about the visitor: the partner is the same for all.
+    partner = models.CharField(_("partner site"), max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = _("letter")

@@ -1,4 +1,9 @@
-"""What a letter-writing page does with a visitor's POSTs: generate the letter, count it once sent, take a message."""
+"""What a letter-writing page does with a visitor's POSTs: generate the letter, count it once sent, take a message.
+
+The same views serve the action in a listed partner site's frame (petitions.embeds, `embed/` routes):
+there the browser keeps no cookie, so nothing is kept in a session; the proof that this frame generated
+the letter travels in the "I have sent my letter" form itself, signed and short-lived (EMBED_SENT_MAX_AGE).
+"""
 
 import base64
 import logging
@@ -6,9 +11,10 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.http import HttpResponseNotFound, HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseNotFound, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
@@ -25,7 +31,8 @@ from supporters.captcha import captcha_missing
 from supporters.models import ActionCount, ConsentRecord
 from supporters.network import request_ip_hash
 
-from .forms import LetterForm, MessageForm, SentForm, letter_token, token_value
+from ..embeds import embed_url
+from .forms import EMBED_SENT_SALT, LetterForm, MessageForm, SentForm, letter_token, token_value
 from .models import Letter, LetterState, split_paragraphs
 from .pdf import letter_date, letter_pdf
 
@@ -45,6 +52,10 @@ MESSAGE_SENT = "message-sent"
 GENERATE_LIMITS = [("ip", 30, 3600)]
 SENT_LIMITS = [("ip", 60, 3600)]
 MESSAGE_LIMITS = [("ip", 10, 3600)]
+# The action in a partner's frame: its page, and how long its "I have sent my letter" stays valid
+# (long enough to print, sign and post the letter with the frame left open; the proof is in the page only).
+EMBED_TEMPLATE = "letters/letter_action_embed.html"
+EMBED_SENT_MAX_AGE = 2 * 24 * 3600
 
 
 def no_script_limits(name):
@@ -108,11 +119,55 @@ def private_when_personal(request, response):
     return response
 
 
-def _render(page, request, status=200, **overrides):
-    request.letters_personal = True
-    response = page.render(request, context_overrides=overrides)
+def _embed_partner(request):
+    """The listed partner whose frame this request comes from (petitions.embeds.embedded), or ""."""
+    return getattr(request, "embed_partner", "")
+
+
+def _back_to_page(page, request):
+    """Where a GET of a form's address goes: the page, or in a partner's frame the frame's page."""
+    partner = _embed_partner(request)
+    return HttpResponseRedirect(embed_url(page, request, partner) if partner else page.get_url(request))
+
+
+def _page(page, request, status=200, overrides=None):
+    """The page, or in a partner's frame its embed, whose forms post to the frame's own routes."""
+    overrides = overrides or {}
+    partner = _embed_partner(request)
+    template = None
+    if partner:
+        template = EMBED_TEMPLATE
+        overrides = {
+            "letter_url": embed_url(page, request, partner, "embed_letter"),
+            "sent_url": embed_url(page, request, partner, "embed_sent"),
+            # Nothing is kept between requests in a frame: no letter pending from before, no message form
+            # (its confirmation needs a cookie); the messages are on the action's own page.
+            "pending_sent_form": None,
+            "message_form": None,
+            **overrides,
+        }
+    response = page.render(request, template=template, context_overrides=overrides)
     response.status_code = status
     return response
+
+
+def _render(page, request, status=200, **overrides):
+    request.letters_personal = True
+    return _page(page, request, status, overrides)
+
+
+def embed_page(page, request):
+    """The action and its letter form in a listed partner's frame."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return _page(page, request)
+
+
+def embed_thanks(page, request):
+    """Where the frame lands once a letter is counted: the same for everyone, nothing personal in it."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return _page(page, request, overrides={"letter_counted": True, "letter_form": None})
 
 
 def _closed(page, request):
@@ -131,7 +186,7 @@ def _withheld(page, request):
 
 def generate_letter(page, request):
     if request.method != "POST":
-        return HttpResponseRedirect(page.get_url(request))
+        return _back_to_page(page, request)
     site, section = _section(request)
     if not (page.is_open and section.letters_enabled):
         return _closed(page, request)
@@ -175,6 +230,7 @@ def generate_letter(page, request):
         personalised=bool(paragraphs),
         consent_version=ConsentRecord.version_of(form.consent_wording),
         outcome_news=bool(data["email"] and data.get("outcome_news")),
+        partner=_embed_partner(request),
     )
     # Without an email the letter has no supporter, hence no consent lines; it is counted once sent.
     record_action(
@@ -203,11 +259,14 @@ def generate_letter(page, request):
             logger.exception("Could not email letter %s", letter.pk)
             email_failed = True
 
-    token = letter_token(letter)
-    pending = dict(request.session.get(SESSION_KEY, {}))
-    pending[str(page.translation_key)] = token
-    request.session[SESSION_KEY] = pending
-    request.session[GENERATED_KEY] = [*request.session.get(GENERATED_KEY, []), token][-GENERATED_KEPT:]
+    if letter.partner:
+        token = letter_token(letter, salt=EMBED_SENT_SALT)
+    else:
+        token = letter_token(letter)
+        pending = dict(request.session.get(SESSION_KEY, {}))
+        pending[str(page.translation_key)] = token
+        request.session[SESSION_KEY] = pending
+        request.session[GENERATED_KEY] = [*request.session.get(GENERATED_KEY, []), token][-GENERATED_KEPT:]
     return _render(
         page,
         request,
@@ -250,27 +309,56 @@ def _forged(page, request):
     )
 
 
+def _expired(page, request):
+    return _render(
+        page,
+        request,
+        status=400,
+        action_error=_(
+            "This page was open too long to count your letter, so nothing was counted. If you have not "
+            "posted it yet, please prepare it again."
+        ),
+    )
+
+
+def _posted_token(request):
+    """The letter's token (a UUID) that the "I have sent my letter" form proves was generated here, else None.
+
+    On our pages the proof must be one this browser's session was given: a valid proof from another
+    browser (copied, shared, or someone else's) counts nothing. In a partner's frame there is no
+    session: the proof, given only in the page that showed the letter, must be recent.
+    """
+    form = SentForm(request.POST)
+    posted = form.cleaned_data["token"] if form.is_valid() else ""
+    if _embed_partner(request):
+        value = token_value(posted, salt=EMBED_SENT_SALT, max_age=EMBED_SENT_MAX_AGE)
+    elif settings.SESSION_COOKIE_NAME in request.COOKIES and posted in request.session.get(GENERATED_KEY, []):
+        value = token_value(posted)
+    else:
+        value = None
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
+
+
 def letter_sent(page, request):
     """Counts a generated letter as sent, once: a conditional UPDATE, so a double click counts once."""
     if request.method != "POST":
-        return HttpResponseRedirect(page.get_url(request))
+        return _back_to_page(page, request)
     if not ratelimit.allow(request, "letters:sent", SENT_LIMITS):
         return ratelimit.too_many_requests(request)
-    form = SentForm(request.POST)
-    posted = form.cleaned_data["token"] if form.is_valid() else ""
-    # A valid proof from another browser (copied, shared, or someone else's) counts nothing.
-    generated_here = settings.SESSION_COOKIE_NAME in request.COOKIES and posted in request.session.get(
-        GENERATED_KEY, []
-    )
-    value = token_value(posted) if generated_here else None
     try:
-        token = uuid.UUID(value) if value else None
-    except ValueError:
-        token = None
+        token = _posted_token(request)
+    except signing.SignatureExpired:
+        return _expired(page, request)
     if token is None:
         return _forged(page, request)
+    partner = _embed_partner(request)
     with transaction.atomic():
-        letter = Letter.objects.filter(token=token, action__translation_key=page.translation_key).first()
+        letter = Letter.objects.filter(
+            token=token, action__translation_key=page.translation_key, partner=partner
+        ).first()
         if letter is None:
             return _forged(page, request)
         counted = Letter.objects.filter(pk=letter.pk, state=LetterState.GENERATED).update(
@@ -278,6 +366,8 @@ def letter_sent(page, request):
         )
         if counted:
             ActionCount.increment(page.translation_key)
+    if partner:
+        return HttpResponseRedirect(embed_url(page, request, partner, "embed_thanks"), status=303)
     pending = dict(request.session.get(SESSION_KEY, {}))
     if pending.pop(str(page.translation_key), None) is not None:
         request.session[SESSION_KEY] = pending

@@ -1,6 +1,9 @@
 """Admin for letter-writing actions (letters, solidarity messages) and the prisoner profile hook."""
 
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.widgets import Button
 
 from home.actions import OPEN_ACTIONS_HOOK
 from prisoners.hooks import ALL_ACTIONS_HOOK
@@ -9,13 +12,28 @@ from sections.models import SectionSettings
 from sections.trees import in_sections
 from sections.view_restrictions import public
 
-from .admin_views import LettersViewSetGroup
+from .admin_views import LettersViewSetGroup, embed_partners
 from .models import LetterActionPage
 
 
 @hooks.register("register_admin_viewset")
 def register_letter_viewsets():
     return LettersViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_letter_admin_urls():
+    urls = [path("<int:page_id>/partners/", embed_partners, name="partners")]
+    return [path("letter-actions/", include((urls, "letters_admin"), namespace="letters_admin"))]
+
+
+@hooks.register("register_page_header_buttons")
+def embed_partners_button(page, user, view_name, next_url=None):
+    """A letter action's "Embed on partner sites": the snippet to copy and the letters each partner brought."""
+    if page.specific_class is LetterActionPage:
+        yield Button(
+            _("Embed on partner sites"), reverse("letters_admin:partners", args=[page.pk]), priority=85
+        )
 
 
 @hooks.register("register_prisoner_actions")

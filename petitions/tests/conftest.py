@@ -102,6 +102,12 @@ def text_of(response):
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
 
 
+def frame_ancestors(response):
+    """Who may frame the response (its Content-Security-Policy's frame-ancestors), e.g. ["'none'"]."""
+    policy = response["Content-Security-Policy"]
+    return next(part.split()[1:] for part in policy.split("; ") if part.startswith("frame-ancestors"))
+
+
 def t(message, language="fr"):
     """A message as a visitor of `language` reads it (whatever the state of the catalogs)."""
     with override(language):

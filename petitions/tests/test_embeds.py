@@ -13,7 +13,7 @@ from sections.translation import translate
 from supporters.models import ActionCount, ConsentRecord
 from supporters.proof_of_work import ERRORS
 
-from .conftest import form_data, host_of, make_petition, page_path, t, text_of
+from .conftest import form_data, frame_ancestors, host_of, make_petition, page_path, t, text_of
 from .test_admin_isolation import staff_of
 
 pytestmark = pytest.mark.django_db
@@ -34,11 +34,6 @@ def embed_path(petition, partner=PARTNER, route="embed/"):
     from urllib.parse import urlencode
 
     return page_path(petition) + route + "?" + urlencode({"partner": partner})
-
-
-def frame_ancestors(response):
-    policy = response["Content-Security-Policy"]
-    return next(part.split()[1:] for part in policy.split("; ") if part.startswith("frame-ancestors"))
 
 
 def sign_in_embed(client, petition, partner=PARTNER, **overrides):
@@ -259,7 +254,7 @@ def test_staff_copy_the_snippet_and_see_what_each_partner_brought(client, petiti
     assert response.status_code == 200
     html = response.content.decode()
     rows = [row for row in response.context["partners"]]
-    assert [(row["origin"], row["confirmed"]) for row in rows] == [
+    assert [(row["origin"], row["counted"]) for row in rows] == [
         (PARTNER, 2),
         ("https://autre-partenaire.example.net:8443", 0),
     ]
