@@ -162,7 +162,8 @@ class SectionSettings(BaseSiteSetting):
         validators=[validate_partner_sites],
         help_text=_(
             "One address a line, like https://partner.example.org. Only these sites can show the section's "
-            "petitions in a frame; each signature made there records which of them it came through."
+            "petitions and letter actions in a frame; each signature or letter made there records which of "
+            "them it came through."
         ),
     )
     # Donations.
@@ -405,7 +406,8 @@ class SectionSettings(BaseSiteSetting):
             errors["accept_sepa_debit"] = _(
                 "SEPA Direct Debit takes euros only: this section's currency is %(currency)s."
             ) % {"currency": self.currency}
-        if self.donations_enabled and not (self.accept_card or self.accept_twint or self.accept_sepa_debit):
+        ways = (self.accept_card, self.accept_twint, self.accept_sepa_debit, self.mobile_money)
+        if self.donations_enabled and not any(ways):
             errors["accept_card"] = _("Donors need at least one way to pay: accept cards or another method.")
         if errors:
             raise ValidationError(errors)
