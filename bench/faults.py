@@ -50,6 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import serving  # noqa: E402
+from bench.faults_donations import Donors, donations_report, start_stripe  # noqa: E402
 from bench.serving import (  # noqa: E402
     HOST,
     create_database,
@@ -76,6 +77,7 @@ def parse_args():
     parser.add_argument("--port", type=int, default=8731)
     parser.add_argument("--redis-port", type=int, default=6731)
     parser.add_argument("--pg-port", type=int, default=5731)
+    parser.add_argument("--stripe-port", type=int, default=8732, help="the bench's own localstripe")
     parser.add_argument(
         "--database-from",
         help="a migrated database's URL to copy (pg_dump) instead of migrating a new one (tests/test_postgres_restart.py)",
@@ -146,13 +148,16 @@ def is_readable(status, content):
 
 
 def prepare():
-    """Migrate, load the sections and one petition (no double opt-in: every signature counted at once)."""
+    """Migrate, load the sections, one petition (no double opt-in: every signature counted at once), one
+    letter-writing action and the donation pages (the France section's with its Stripe publishable key)."""
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
 
+    from bench.faults_donations import PUBLISHABLE_KEY
+    from donations.demo import load as load_donation_pages
     from petitions.letters.models import LetterActionPage
     from petitions.models import PetitionPage
     from sections.demo import create_sections
@@ -161,7 +166,9 @@ def prepare():
     sections = create_sections()
     settings = sections["fr"].settings
     settings.double_opt_in = False
+    settings.stripe_publishable_key = PUBLISHABLE_KEY
     settings.save()
+    donation_page = load_donation_pages(sections)["fr"]
     petition = PetitionPage(
         title="Liberté pour les dissident·e·s bélarussiens",
         slug="bench",
@@ -185,7 +192,12 @@ def prepare():
     sections["fr"].home.add_child(instance=action)
     action.save_revision().publish()
     connection.close()
-    return petition.get_url_parts()[2], petition.translation_key, action.get_url_parts()[2], settings
+    paths = {
+        "petition": petition.get_url_parts()[2],
+        "letters": action.get_url_parts()[2],
+        "donations": donation_page.get_url_parts()[2],
+    }
+    return paths, petition.translation_key, settings
 
 
 def solutions(section, count):
@@ -198,8 +210,9 @@ def solutions(section, count):
 class Run:
     """One fault: clients signing, a monitor polling, phases marked by time."""
 
-    def __init__(self, port, path, letters_path, first_number, payloads):
-        self.port, self.path, self.letters_path = port, path, letters_path
+    def __init__(self, port, paths, stripe_url, first_number, payloads):
+        self.port, self.path, self.letters_path = port, paths["petition"], paths["letters"]
+        path = self.path
         status, _headers, body = request(port, "GET", path)
         assert status == 200, status
         self.version, self.action = petition_form(body)
@@ -212,6 +225,15 @@ class Run:
         self.refusals = collections.Counter()  # (status, first error) of letters refused
         self.polls = []  # (started, path, status, page cache header)
         self.stop = threading.Event()
+        self.donors = Donors(port, paths["donations"], stripe_url, self.take)
+
+    def take(self):
+        """The next client number and its solved proof of work, or (None, None) when they ran out."""
+        with self.lock:
+            return next(self.numbers, None), next(self.payloads, None)
+
+    def donate(self):
+        self.donors.give(self.stop)
 
     def sign(self):
         while not self.stop.is_set():
@@ -368,7 +390,7 @@ def tally(name, posts, acknowledged_status, rows, killing=False):
     return server_errors + lost + doubled == 0 and (killing or no_answer == 0)
 
 
-def report(name, run, marks, key):
+def report(name, run, marks, key, stripe_url, port):
     from django.db import connection
 
     fault_at, back_at = marks
@@ -379,6 +401,7 @@ def report(name, run, marks, key):
     good &= tally("letters", run.letters, 200, stored_letters({letter[2] for letter in run.letters}), killing)
     for (status, error), count in run.refusals.most_common(3):
         print(f"  letters refused: {count} x {status} {error}")
+    good &= donations_report(run.donors, stripe_url, port, killing, tally)
     gets = [poll for poll in run.polls if poll[1] == run.path]
     get_5xx = sum(1 for poll in gets if not poll[4] and not (killing and poll[2] == 0))
     readable_gets = sum(1 for poll in gets if poll[2] == 503 and poll[4])
@@ -454,8 +477,14 @@ def main():
         database_url = f"{cluster.url}/plaidoyer_bench_faults"
         redis_url = f"redis://127.0.0.1:{args.redis_port}/0"
         smtp = start_fake_smtp()
+        stripe, stripe_environment = start_stripe(args.stripe_port, args.port)
+        started.callback(stripe.stop)
         env = environment(
-            database_url, redis_url, EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp.server_address[1])
+            database_url,
+            redis_url,
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(smtp.server_address[1]),
+            **stripe_environment,
         )
         os.environ.update(env)
         sys.path[:0] = [str(ROOT / "site"), str(ROOT)]
@@ -466,7 +495,8 @@ def main():
             serving.copy_database(args.database_from, database_url)
         else:
             create_database(database_url)
-        path, key, letters_path, section = prepare()
+        paths, key, section = prepare()
+        path = paths["petition"]
         gunicorn = start_gunicorn(env, args.port, args.workers)
         started.callback(stop_gunicorn, gunicorn)
         services = Services(redis_server, cluster, gunicorn)
@@ -475,19 +505,20 @@ def main():
         for _ in range(10):  # warm every worker
             request(args.port, "GET", path)
         print(
-            f"{args.clients} clients (3 in 4 sign, 1 in 4 writes letters) and 1 monitor, gunicorn {args.workers} "
+            f"{args.clients} clients (2 in 4 sign, 1 in 4 writes letters, 1 in 4 gives by card) and 1 monitor, "
+            f"gunicorn {args.workers} "
             f"sync workers, Redis on port {args.redis_port} and PostgreSQL on port {args.pg_port} (their own); "
             f"phases {args.before:g} s before, {args.during:g} s with the fault, {args.after:g} s after"
         )
         for index, name in enumerate(args.faults.split(",")):
             inject, repair = FAULTS[name]
             run = Run(
-                args.port, path, letters_path, index * args.solutions, solutions(section, args.solutions)
+                args.port, paths, stripe.url, index * args.solutions, solutions(section, args.solutions)
             )
-            # Three clients in four sign, the others write letters.
+            # Two clients in four sign, one writes letters, one gives.
+            roles = {2: run.donate, 3: run.write}
             threads = [
-                threading.Thread(target=run.write if number % 4 == 3 else run.sign)
-                for number in range(args.clients)
+                threading.Thread(target=roles.get(number % 4, run.sign)) for number in range(args.clients)
             ]
             threads.append(threading.Thread(target=run.monitor))
             for thread in threads:
@@ -502,7 +533,7 @@ def main():
             run.stop.set()
             for thread in threads:
                 thread.join()
-            good &= report(name, run, (fault_at, back_at), key)
+            good &= report(name, run, (fault_at, back_at), key, stripe.url, args.port)
         exact = all_faults(key)
     return 0 if good and exact else 1
 
