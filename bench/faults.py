@@ -1,28 +1,36 @@
 """Fault bench: Redis stops or hangs, PostgreSQL restarts, a gunicorn worker is killed, while concurrent
-clients sign, write letters and read pages; what they were told against what the database holds.
+clients sign, write letters, give and read pages; what they were told against what the database (and,
+for donations, localstripe) holds.
 
     .venv/bin/python bench/faults.py [--clients 8] [--workers 2] [--before 3] [--during 6] [--after 6]
                                      [--faults redis-stop,redis-hang,pg-restart,worker-kill]
-                                     [--port 8731] [--redis-port 6731] [--pg-port 5731]
+                                     [--port 8731] [--redis-port 6731] [--pg-port 5731] [--stripe-port 8732]
 
 It starts a PostgreSQL cluster of its own (initdb in a temporary directory, its own port, trust
 auth) and a redis-server of its own (its own port and directory), so it can stop and restart them
-without touching the machine's services; creates a database there, loads the sections and one
-petition, serves the site with gunicorn (bench/settings.py: production settings on plain HTTP) and,
+without touching the machine's services, and a localstripe of its own; creates a database there, loads
+the sections, one petition, one letter action and the donation pages, serves the site with gunicorn (bench/settings.py: production settings on plain HTTP) and,
 per fault:
   - `--clients` threads sign the petition (each POST a new address with its own proof of work) or, one
-    in four, write a letter, and a monitor GETs the petition page and /health/ every 0.1 s, for
-    `--before` seconds, then with the fault for `--during` seconds, then `--after` seconds once repaired;
+    in four, write a letter, or, one in four, give; a monitor GETs the petition page and /health/ every
+    0.1 s; for `--before` seconds, then with the fault for `--during` seconds, then `--after` seconds once repaired;
   - `redis-stop`: redis-server is terminated, then started again (empty, as a crashed cache comes back);
     `redis-hang`: it is frozen (SIGSTOP: connections are accepted, nothing answers), then thawed;
     `pg-restart`: PostgreSQL is stopped (`pg_ctl stop -m fast`: requests lose their connection midway)
     and started again after `--during` seconds;
     `worker-kill`: one gunicorn worker is killed (SIGKILL) mid-request; gunicorn starts another.
-A signer who gets the "try again" page (503, plaidoyer.views.server_error) sends its form again, as a
-visitor would, until acknowledged or the run ends; a letter is not sent again (a letter may be written
-twice). Then it compares what clients were told with the database: every acknowledged signature (303)
-and letter (200 with its PDF) stored exactly once, no signature stored twice, the count shown equal to
-the signature rows, and every consent line belonging to a stored signature (no half-written action).
+A signer or letter writer who gets the "try again" page (503, plaidoyer.views.server_error), or no
+answer, sends its form again, as a visitor would, until acknowledged or the run ends (a letter's proof of
+work makes the same form sent again the same letter). One client in four gives 50 EUR by card at the
+bench's own localstripe (bench/faults_donations.py: it replays idempotency keys as Stripe does and
+delivers the payment events to the site; the donor sends the same attempt again after the "try again"
+page or no answer, a new one after a refusal shown next to a field, as the page's script does). Then it
+compares what clients were told with the database: every acknowledged signature (303), letter (200 with
+its PDF) and donation (200 "succeeded") stored exactly once, no signature, letter or donation stored
+twice, the count shown equal to the signature rows, and every consent line belonging to a stored
+signature (no half-written action); for donations also localstripe: one PaymentIntent per attempt key,
+no donor charged twice, no charge without its donation, every charge settled once by its webhook (after
+delivering every payment event again, as Stripe retries a failed delivery).
 It prints, per fault and per action: requests sent, acknowledged, failed with a readable page (a 4xx
 page, or the 503 "try again" page), other 5xx or no answer, lost, doubled, latencies per phase, and
 the time to recover (from the repair to the first signature acknowledged, the first page served from
@@ -261,7 +269,7 @@ class Run:
                 time.sleep(0.2)
 
     def write(self):
-        """Letters. Each is meant to come from its own address (X-Forwarded-For, one trusted proxy), but under
+        """Letters, sent again after the "try again" page or no answer, as signatures are. Each is meant to come from its own address (X-Forwarded-For, one trusted proxy), but under
         gunicorn they all still count as 127.0.0.1 (cause not found yet): past 30 an hour (letters'
         per-address limit) they get the readable 429 page, more of them while Redis is down (each process
         counts on its own then)."""
@@ -287,22 +295,27 @@ class Run:
                 "Referer": f"http://{HOST}{self.letters_path}",
                 "X-Forwarded-For": f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}",
             }
-            started = time.monotonic()
-            try:
-                status, _headers, content = request(
-                    self.port, "POST", self.letters_path + "letter/", body, headers
-                )
-                readable = is_readable(status, content)
-                if status == 200 and b"data:application/pdf" not in content:
-                    status = 400  # the form again, with an error: not a letter
-                if status != 200:
-                    error = re.search(rb'class="errorlist[^"]*"[^>]*>\s*<li>([^<]*)', content)
-                    with self.lock:
-                        self.refusals[(status, error.group(1).decode()[:90] if error else "")] += 1
-            except OSError:
-                status, readable = 0, False
-            with self.lock:
-                self.letters.append((started, time.monotonic() - started, number, status, readable))
+            while True:
+                started = time.monotonic()
+                try:
+                    status, _headers, content = request(
+                        self.port, "POST", self.letters_path + "letter/", body, headers
+                    )
+                    readable = is_readable(status, content)
+                    if status == 200 and b"data:application/pdf" not in content:
+                        status = 400  # the form again, with an error: not a letter
+                    if status != 200:
+                        error = re.search(rb'class="errorlist[^"]*"[^>]*>\s*<li>([^<]*)', content)
+                        with self.lock:
+                            self.refusals[(status, error.group(1).decode()[:90] if error else "")] += 1
+                except OSError:
+                    status, readable = 0, False
+                with self.lock:
+                    self.letters.append((started, time.monotonic() - started, number, status, readable))
+                if not (status == 0 or (status == 503 and readable)) or self.stop.is_set():
+                    break
+                # As for a signature: the same form (and proof of work) sent again is the same letter.
+                time.sleep(0.2)
 
     def monitor(self):
         while not self.stop.is_set():

@@ -5,10 +5,10 @@ they were told against the database and against localstripe.
 A donor makes a PaymentMethod with localstripe's test card (as Stripe.js does, with the publishable key)
 and posts the form, asking for JSON, with an attempt key (`idempotency_key`) and a solved proof of work:
   - no answer, or the 503 "try again" page (not JSON: the script says the network failed): the same
-    attempt is sent again, with the same key and proof of work and a new PaymentMethod, as the script does;
+    attempt is sent again, with the same key, proof of work and PaymentMethod, as the script does;
   - a refusal the script shows next to a field (a 4xx JSON answer with `errors`, e.g. the 429 while Redis
-    is down): the script takes the answer's `retry_key`, so the donor tries again with that new key and a
-    new proof of work;
+    is down): the script takes the answer's `retry_key`, so the donor tries again with that new key, a
+    new proof of work and a new PaymentMethod;
   - `{"status": "succeeded"}`: acknowledged.
 localstripe replays a repeated `Idempotency-Key` as Stripe does (`LocalStripe(idempotent=True)`) and
 delivers the section's payment events to the served site, once: Stripe retries a failed delivery for
@@ -124,11 +124,12 @@ class Donors:
             number, captcha = self.take()
             if captcha is None:
                 return
-            key = uuid.uuid4().hex
+            key, payment_method = uuid.uuid4().hex, None
             while True:
                 with self.lock:
                     self.keys[number].add(key)
-                body = donation_body(number, key, captcha, card_payment_method(self.stripe_url))
+                payment_method = payment_method or card_payment_method(self.stripe_url)
+                body = donation_body(number, key, captcha, payment_method)
                 started = time.monotonic()
                 try:
                     status, _headers, content = request(self.port, "POST", self.path, body, headers)
@@ -145,7 +146,7 @@ class Donors:
                 if status == 200 or stop.is_set():
                     break
                 if status == 0 or (status == 503 and readable):
-                    time.sleep(0.2)  # the script keeps the attempt: the same key, sent again
+                    time.sleep(0.2)  # the script keeps the attempt: the same key and card, sent again
                     continue
                 if not (readable and answer.get("retry_key")):
                     break
@@ -155,7 +156,7 @@ class Donors:
                 _number, captcha = self.take()  # a new proof of work, with the answer's new key
                 if captcha is None:
                     break
-                key = answer["retry_key"]
+                key, payment_method = answer["retry_key"], None
                 time.sleep(0.5)
 
 
