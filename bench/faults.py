@@ -1,28 +1,36 @@
 """Fault bench: Redis stops or hangs, PostgreSQL restarts, a gunicorn worker is killed, while concurrent
-clients sign, write letters and read pages; what they were told against what the database holds.
+clients sign, write letters, give and read pages; what they were told against what the database (and,
+for donations, localstripe) holds.
 
     .venv/bin/python bench/faults.py [--clients 8] [--workers 2] [--before 3] [--during 6] [--after 6]
                                      [--faults redis-stop,redis-hang,pg-restart,worker-kill]
-                                     [--port 8731] [--redis-port 6731] [--pg-port 5731]
+                                     [--port 8731] [--redis-port 6731] [--pg-port 5731] [--stripe-port 8732]
 
 It starts a PostgreSQL cluster of its own (initdb in a temporary directory, its own port, trust
 auth) and a redis-server of its own (its own port and directory), so it can stop and restart them
-without touching the machine's services; creates a database there, loads the sections and one
-petition, serves the site with gunicorn (bench/settings.py: production settings on plain HTTP) and,
+without touching the machine's services, and a localstripe of its own; creates a database there, loads
+the sections, one petition, one letter action and the donation pages, serves the site with gunicorn (bench/settings.py: production settings on plain HTTP) and,
 per fault:
   - `--clients` threads sign the petition (each POST a new address with its own proof of work) or, one
-    in four, write a letter, and a monitor GETs the petition page and /health/ every 0.1 s, for
-    `--before` seconds, then with the fault for `--during` seconds, then `--after` seconds once repaired;
+    in four, write a letter, or, one in four, give; a monitor GETs the petition page and /health/ every
+    0.1 s; for `--before` seconds, then with the fault for `--during` seconds, then `--after` seconds once repaired;
   - `redis-stop`: redis-server is terminated, then started again (empty, as a crashed cache comes back);
     `redis-hang`: it is frozen (SIGSTOP: connections are accepted, nothing answers), then thawed;
     `pg-restart`: PostgreSQL is stopped (`pg_ctl stop -m fast`: requests lose their connection midway)
     and started again after `--during` seconds;
     `worker-kill`: one gunicorn worker is killed (SIGKILL) mid-request; gunicorn starts another.
-A signer who gets the "try again" page (503, plaidoyer.views.server_error) sends its form again, as a
-visitor would, until acknowledged or the run ends; a letter is not sent again (a letter may be written
-twice). Then it compares what clients were told with the database: every acknowledged signature (303)
-and letter (200 with its PDF) stored exactly once, no signature stored twice, the count shown equal to
-the signature rows, and every consent line belonging to a stored signature (no half-written action).
+A signer or letter writer who gets the "try again" page (503, plaidoyer.views.server_error), or no
+answer, sends its form again, as a visitor would, until acknowledged or the run ends (a letter's proof of
+work makes the same form sent again the same letter). One client in four gives 50 EUR by card at the
+bench's own localstripe (bench/faults_donations.py: it replays idempotency keys as Stripe does and
+delivers the payment events to the site; the donor sends the same attempt again after the "try again"
+page or no answer, a new one after a refusal shown next to a field, as the page's script does). Then it
+compares what clients were told with the database: every acknowledged signature (303), letter (200 with
+its PDF) and donation (200 "succeeded") stored exactly once, no signature, letter or donation stored
+twice, the count shown equal to the signature rows, and every consent line belonging to a stored
+signature (no half-written action); for donations also localstripe: one PaymentIntent per attempt key,
+no donor charged twice, no charge without its donation, every charge settled once by its webhook (after
+delivering every payment event again, as Stripe retries a failed delivery).
 It prints, per fault and per action: requests sent, acknowledged, failed with a readable page (a 4xx
 page, or the 503 "try again" page), other 5xx or no answer, lost, doubled, latencies per phase, and
 the time to recover (from the repair to the first signature acknowledged, the first page served from
@@ -50,6 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import serving  # noqa: E402
+from bench.faults_donations import Donors, donations_report, start_stripe  # noqa: E402
 from bench.serving import (  # noqa: E402
     HOST,
     create_database,
@@ -76,6 +85,7 @@ def parse_args():
     parser.add_argument("--port", type=int, default=8731)
     parser.add_argument("--redis-port", type=int, default=6731)
     parser.add_argument("--pg-port", type=int, default=5731)
+    parser.add_argument("--stripe-port", type=int, default=8732, help="the bench's own localstripe")
     parser.add_argument(
         "--database-from",
         help="a migrated database's URL to copy (pg_dump) instead of migrating a new one (tests/test_postgres_restart.py)",
@@ -146,13 +156,16 @@ def is_readable(status, content):
 
 
 def prepare():
-    """Migrate, load the sections and one petition (no double opt-in: every signature counted at once)."""
+    """Migrate, load the sections, one petition (no double opt-in: every signature counted at once), one
+    letter-writing action and the donation pages (the France section's with its Stripe publishable key)."""
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
 
+    from bench.faults_donations import PUBLISHABLE_KEY
+    from donations.demo import load as load_donation_pages
     from petitions.letters.models import LetterActionPage
     from petitions.models import PetitionPage
     from sections.demo import create_sections
@@ -161,7 +174,9 @@ def prepare():
     sections = create_sections()
     settings = sections["fr"].settings
     settings.double_opt_in = False
+    settings.stripe_publishable_key = PUBLISHABLE_KEY
     settings.save()
+    donation_page = load_donation_pages(sections)["fr"]
     petition = PetitionPage(
         title="Liberté pour les dissident·e·s bélarussiens",
         slug="bench",
@@ -185,7 +200,12 @@ def prepare():
     sections["fr"].home.add_child(instance=action)
     action.save_revision().publish()
     connection.close()
-    return petition.get_url_parts()[2], petition.translation_key, action.get_url_parts()[2], settings
+    paths = {
+        "petition": petition.get_url_parts()[2],
+        "letters": action.get_url_parts()[2],
+        "donations": donation_page.get_url_parts()[2],
+    }
+    return paths, petition.translation_key, settings
 
 
 def solutions(section, count):
@@ -198,8 +218,9 @@ def solutions(section, count):
 class Run:
     """One fault: clients signing, a monitor polling, phases marked by time."""
 
-    def __init__(self, port, path, letters_path, first_number, payloads):
-        self.port, self.path, self.letters_path = port, path, letters_path
+    def __init__(self, port, paths, stripe_url, first_number, payloads):
+        self.port, self.path, self.letters_path = port, paths["petition"], paths["letters"]
+        path = self.path
         status, _headers, body = request(port, "GET", path)
         assert status == 200, status
         self.version, self.action = petition_form(body)
@@ -212,6 +233,15 @@ class Run:
         self.refusals = collections.Counter()  # (status, first error) of letters refused
         self.polls = []  # (started, path, status, page cache header)
         self.stop = threading.Event()
+        self.donors = Donors(port, paths["donations"], stripe_url, self.take)
+
+    def take(self):
+        """The next client number and its solved proof of work, or (None, None) when they ran out."""
+        with self.lock:
+            return next(self.numbers, None), next(self.payloads, None)
+
+    def donate(self):
+        self.donors.give(self.stop)
 
     def sign(self):
         while not self.stop.is_set():
@@ -239,7 +269,7 @@ class Run:
                 time.sleep(0.2)
 
     def write(self):
-        """Letters. Each is meant to come from its own address (X-Forwarded-For, one trusted proxy), but under
+        """Letters, sent again after the "try again" page or no answer, as signatures are. Each is meant to come from its own address (X-Forwarded-For, one trusted proxy), but under
         gunicorn they all still count as 127.0.0.1 (cause not found yet): past 30 an hour (letters'
         per-address limit) they get the readable 429 page, more of them while Redis is down (each process
         counts on its own then)."""
@@ -265,22 +295,27 @@ class Run:
                 "Referer": f"http://{HOST}{self.letters_path}",
                 "X-Forwarded-For": f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}",
             }
-            started = time.monotonic()
-            try:
-                status, _headers, content = request(
-                    self.port, "POST", self.letters_path + "letter/", body, headers
-                )
-                readable = is_readable(status, content)
-                if status == 200 and b"data:application/pdf" not in content:
-                    status = 400  # the form again, with an error: not a letter
-                if status != 200:
-                    error = re.search(rb'class="errorlist[^"]*"[^>]*>\s*<li>([^<]*)', content)
-                    with self.lock:
-                        self.refusals[(status, error.group(1).decode()[:90] if error else "")] += 1
-            except OSError:
-                status, readable = 0, False
-            with self.lock:
-                self.letters.append((started, time.monotonic() - started, number, status, readable))
+            while True:
+                started = time.monotonic()
+                try:
+                    status, _headers, content = request(
+                        self.port, "POST", self.letters_path + "letter/", body, headers
+                    )
+                    readable = is_readable(status, content)
+                    if status == 200 and b"data:application/pdf" not in content:
+                        status = 400  # the form again, with an error: not a letter
+                    if status != 200:
+                        error = re.search(rb'class="errorlist[^"]*"[^>]*>\s*<li>([^<]*)', content)
+                        with self.lock:
+                            self.refusals[(status, error.group(1).decode()[:90] if error else "")] += 1
+                except OSError:
+                    status, readable = 0, False
+                with self.lock:
+                    self.letters.append((started, time.monotonic() - started, number, status, readable))
+                if not (status == 0 or (status == 503 and readable)) or self.stop.is_set():
+                    break
+                # As for a signature: the same form (and proof of work) sent again is the same letter.
+                time.sleep(0.2)
 
     def monitor(self):
         while not self.stop.is_set():
@@ -368,7 +403,7 @@ def tally(name, posts, acknowledged_status, rows, killing=False):
     return server_errors + lost + doubled == 0 and (killing or no_answer == 0)
 
 
-def report(name, run, marks, key):
+def report(name, run, marks, key, stripe_url, port):
     from django.db import connection
 
     fault_at, back_at = marks
@@ -379,6 +414,7 @@ def report(name, run, marks, key):
     good &= tally("letters", run.letters, 200, stored_letters({letter[2] for letter in run.letters}), killing)
     for (status, error), count in run.refusals.most_common(3):
         print(f"  letters refused: {count} x {status} {error}")
+    good &= donations_report(run.donors, stripe_url, port, killing, tally)
     gets = [poll for poll in run.polls if poll[1] == run.path]
     get_5xx = sum(1 for poll in gets if not poll[4] and not (killing and poll[2] == 0))
     readable_gets = sum(1 for poll in gets if poll[2] == 503 and poll[4])
@@ -454,8 +490,14 @@ def main():
         database_url = f"{cluster.url}/plaidoyer_bench_faults"
         redis_url = f"redis://127.0.0.1:{args.redis_port}/0"
         smtp = start_fake_smtp()
+        stripe, stripe_environment = start_stripe(args.stripe_port, args.port)
+        started.callback(stripe.stop)
         env = environment(
-            database_url, redis_url, EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp.server_address[1])
+            database_url,
+            redis_url,
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(smtp.server_address[1]),
+            **stripe_environment,
         )
         os.environ.update(env)
         sys.path[:0] = [str(ROOT / "site"), str(ROOT)]
@@ -466,7 +508,8 @@ def main():
             serving.copy_database(args.database_from, database_url)
         else:
             create_database(database_url)
-        path, key, letters_path, section = prepare()
+        paths, key, section = prepare()
+        path = paths["petition"]
         gunicorn = start_gunicorn(env, args.port, args.workers)
         started.callback(stop_gunicorn, gunicorn)
         services = Services(redis_server, cluster, gunicorn)
@@ -475,19 +518,20 @@ def main():
         for _ in range(10):  # warm every worker
             request(args.port, "GET", path)
         print(
-            f"{args.clients} clients (3 in 4 sign, 1 in 4 writes letters) and 1 monitor, gunicorn {args.workers} "
+            f"{args.clients} clients (2 in 4 sign, 1 in 4 writes letters, 1 in 4 gives by card) and 1 monitor, "
+            f"gunicorn {args.workers} "
             f"sync workers, Redis on port {args.redis_port} and PostgreSQL on port {args.pg_port} (their own); "
             f"phases {args.before:g} s before, {args.during:g} s with the fault, {args.after:g} s after"
         )
         for index, name in enumerate(args.faults.split(",")):
             inject, repair = FAULTS[name]
             run = Run(
-                args.port, path, letters_path, index * args.solutions, solutions(section, args.solutions)
+                args.port, paths, stripe.url, index * args.solutions, solutions(section, args.solutions)
             )
-            # Three clients in four sign, the others write letters.
+            # Two clients in four sign, one writes letters, one gives.
+            roles = {2: run.donate, 3: run.write}
             threads = [
-                threading.Thread(target=run.write if number % 4 == 3 else run.sign)
-                for number in range(args.clients)
+                threading.Thread(target=roles.get(number % 4, run.sign)) for number in range(args.clients)
             ]
             threads.append(threading.Thread(target=run.monitor))
             for thread in threads:
@@ -502,7 +546,7 @@ def main():
             run.stop.set()
             for thread in threads:
                 thread.join()
-            good &= report(name, run, (fault_at, back_at), key)
+            good &= report(name, run, (fault_at, back_at), key, stripe.url, args.port)
         exact = all_faults(key)
     return 0 if good and exact else 1
 

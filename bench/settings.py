@@ -3,7 +3,8 @@
 - The proof of work (ALTCHA, the default) is verified on every POST as in production (same algorithm
   and rounds, so the server's work is the same), but its challenges ask for a shorter key prefix, so
   that the bench's client solves them 256 times faster before each run (solving is the browser's work).
-- Rate limits raised far above the bench's volume (every bench client shares one IP address).
+- Rate limits per address (signing, donations) raised far above the bench's volume (every bench client
+  shares one IP address).
 - Plain HTTP on loopback: no SSL redirect, no secure-only cookies, static files without a manifest.
 """
 
@@ -21,3 +22,9 @@ STORAGES = {
 }
 ROOT_URLCONF = "bench.urls"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"handlers": [], "level": "ERROR"}}
+# Every donor of bench/faults.py posts from 127.0.0.1: the card-testing limits per address would stop them.
+DONATION_RATE_LIMITS = {
+    "submit": (10_000_000, 600),
+    "attempts_ip": (10_000_000, 3600),
+    "attempts_email": (5, 3600),
+}

@@ -13,6 +13,11 @@ does it itself (`createPaymentMethod: async () => {}` in its localstripe-v3.js).
 Its subscriptions have no `default_payment_method` (an update naming one fails);
 `add_subscription_default_payment_method` lets an update set it, to one of the customer's PaymentMethods, as
 Stripe does. Its fake Stripe.js has `confirmCardSetup` (SetupIntents, with its 3-D Secure window) already.
+
+localstripe also ignores `Idempotency-Key`. The tests check Stripe's replay against recorded answers
+(donations/tests/recorded_stripe.py); the fault bench, whose requests die midway and are sent again,
+starts it with `LocalStripe(idempotent=True)`, and `add_idempotency` then replays a key's first answer
+as Stripe does.
 """
 
 import secrets
@@ -26,8 +31,9 @@ import requests
 
 LAUNCHER = (
     "import sys; sys.path.insert(0, sys.argv[2]); from aiohttp import web; from localstripe.server import app; "
-    "from donations.local_stripe import add_create_payment_method, add_subscription_default_payment_method; "
-    "add_create_payment_method(app); add_subscription_default_payment_method(); "
+    "from donations.local_stripe import add_create_payment_method, add_idempotency, "
+    "add_subscription_default_payment_method; add_create_payment_method(app); "
+    "add_subscription_default_payment_method(); 'idempotent' in sys.argv[3:] and add_idempotency(app); "
     "web.run_app(app, host='127.0.0.1', port=int(sys.argv[1]), print=None)"
 )
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +116,48 @@ def add_subscription_default_payment_method():
     Subscription._update = update_with_default
 
 
+def add_idempotency(app):
+    """Answer a POST sent again with the same `Idempotency-Key` (per secret key) with its first answer, as
+    Stripe does; the same key with other parameters is refused (Stripe's `idempotency_error`). Concurrent
+    requests with one key are answered one after the other."""
+    import asyncio
+    import collections
+
+    from aiohttp import web
+
+    answers = {}
+    locks = collections.defaultdict(asyncio.Lock)
+
+    @web.middleware
+    async def idempotency(request, handler):
+        key = request.headers.get("Idempotency-Key")
+        if request.method != "POST" or not key:
+            return await handler(request)
+        body = await request.read()  # kept by aiohttp: the handler reads it again
+        scope = (request.headers.get("Authorization", ""), key)
+        async with locks[scope]:
+            if scope in answers:
+                first_body, status, text = answers[scope]
+                if first_body != body:
+                    message = "Keys for idempotent requests can only be used with the same parameters."
+                    return web.json_response(
+                        {"error": {"type": "idempotency_error", "message": message}}, status=400
+                    )
+                return web.Response(
+                    text=text,
+                    status=status,
+                    content_type="application/json",
+                    headers={"Idempotent-Replayed": "true"},
+                )
+            response = await handler(request)
+            if response.status < 500:
+                answers[scope] = (body, response.status, response.text)
+            return response
+
+    # First: errors rendered by localstripe's own middleware are answers too.
+    app.middlewares.insert(0, idempotency)
+
+
 TEST_CARD = "4242 4242 4242 4242"
 
 
@@ -122,15 +170,17 @@ def free_port():
 class LocalStripe:
     """A localstripe process on loopback: `url` is its API base, `js_url` its Stripe.js."""
 
-    def __init__(self, port=None):
+    def __init__(self, port=None, idempotent=False):
         self.port = port or free_port()
+        self.idempotent = idempotent
         self.url = f"http://127.0.0.1:{self.port}"
         self.js_url = f"{self.url}/js.stripe.com/v3/"
         self.process = None
 
     def start(self, timeout=10):
         self.process = subprocess.Popen(
-            [sys.executable, "-c", LAUNCHER, str(self.port), str(PROJECT_ROOT)],
+            [sys.executable, "-c", LAUNCHER, str(self.port), str(PROJECT_ROOT)]
+            + (["idempotent"] if self.idempotent else []),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

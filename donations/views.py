@@ -31,12 +31,6 @@ from .models import FIXED_DESIGNATIONS, Donation, DonationMethod
 
 logger = logging.getLogger(__name__)
 
-# Card-testing defence: how often one connection may post the form at all, and
-# how many payment attempts (each one a card check at Stripe) one connection and
-# one email address may start.
-SUBMIT_LIMITS = [("ip", 30, 600)]
-ATTEMPTS_PER_IP = (8, 3600)
-ATTEMPTS_PER_EMAIL = (5, 3600)
 SESSION_KEY = "donations:last"
 
 
@@ -152,7 +146,10 @@ def submit(page, request, site, section, reasons):
 
 
 def limited_submit(page, request, site, section, form):
-    if not allow(request, "donations:submit", SUBMIT_LIMITS, fail_closed=True):
+    # Card-testing defence (settings.DONATION_RATE_LIMITS): posts per address, payment attempts per
+    # address and per email address.
+    limits = settings.DONATION_RATE_LIMITS
+    if not allow(request, "donations:submit", [("ip", *limits["submit"])], fail_closed=True):
         if wants_json(request):
             form.add_error(None, _("Too many attempts. Please wait a few minutes and try again."))
             return JsonResponse(
@@ -173,7 +170,7 @@ def limited_submit(page, request, site, section, form):
     if existing is None and not allow(
         request,
         "donations:attempt",
-        [("ip", *ATTEMPTS_PER_IP), (f"email:{email_key}", *ATTEMPTS_PER_EMAIL)],
+        [("ip", *limits["attempts_ip"]), (f"email:{email_key}", *limits["attempts_email"])],
         fail_closed=True,
     ):
         form.add_error(None, _("Too many payment attempts. Please wait an hour before trying again."))

@@ -5,8 +5,10 @@ A short run of bench/faults.py's `pg-restart` and `worker-kill` faults: gunicorn
 PostgreSQL cluster and a Redis of the run's own (their own directories and ports), 4 clients sign and
 write letters; PostgreSQL is stopped (`pg_ctl stop -m fast`, which drops the connections of requests
 midway) for 2 s, then started again; then one gunicorn worker is killed (SIGKILL). A signer who gets the
-"try again" page, or no answer, sends the form again. The run's database is a copy of the test database
-(pg_dump), so nothing is migrated twice.
+"try again" page, or no answer, sends the form again; so does a donor, with the same attempt key. Donors
+give by card at a localstripe of the run's own, which replays idempotency keys as Stripe does and delivers
+its payment events to the site. The run's database is a copy of the test database (pg_dump), so nothing
+is migrated twice.
 """
 
 import os
@@ -46,6 +48,7 @@ def test_postgres_restarting_or_a_worker_killed_mid_storm_loses_doubles_and_half
         *("--faults", "pg-restart,worker-kill", "--clients", "4", "--solutions", "400"),
         *("--before", "2", "--during", "2", "--after", "3"),
         *("--port", str(free_port()), "--redis-port", str(free_port()), "--pg-port", str(free_port())),
+        *("--stripe-port", str(free_port())),
         *("--database-from", source),
     ]
     run = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -61,8 +64,25 @@ def test_postgres_restarting_or_a_worker_killed_mid_storm_loses_doubles_and_half
     assert (signatures["lost"], signatures["doubled"]) == (0, 0)
     letters = figures(output, "pg-restart", "letters")
     assert (letters["other 5xx"], letters["no answer"], letters["lost"], letters["doubled"]) == (0, 0, 0, 0)
+    donations = figures(output, "pg-restart", "donations")
+    assert donations["acknowledged"] > 0
+    assert (donations["other 5xx"], donations["no answer"], donations["lost"], donations["doubled"]) == (
+        0,
+        0,
+        0,
+        0,
+    )
+    # Every donor was charged once, for a donation stored once and settled once by its webhook.
+    for fault in ("pg-restart", "worker-kill"):
+        section = output.split(f"== {fault}\n", 1)[1].split("\n==", 1)[0]
+        assert re.search(
+            r"^donations at localstripe: PaymentIntents per attempt key at most 1, charged (\d+), donors charged "
+            r"twice 0, charged without a stored donation 0; .*after redelivery \1 \(unsettled 0\), settled twice 0;",
+            section,
+            re.M,
+        ), section
     # A killed worker's request gets no answer (its visitor sends the form again): nothing else fails.
-    for action in ("signatures", "letters"):
+    for action in ("signatures", "letters", "donations"):
         killed = figures(output, "worker-kill", action)
         assert (killed["other 5xx"], killed["lost"], killed["doubled"]) == (0, 0, 0)
     assert figures(output, "worker-kill", "signatures")["acknowledged"] > 0

@@ -5,9 +5,9 @@ import json
 from unittest import mock
 
 import pytest
+from django.conf import settings
 
 from donations.models import Donation
-from donations.views import ATTEMPTS_PER_EMAIL, ATTEMPTS_PER_IP, SUBMIT_LIMITS
 
 from .conftest import card_payment_method, donate, t
 
@@ -96,7 +96,7 @@ def test_without_captcha_keys_where_required_no_payment_is_taken(
 
 
 def test_attempts_per_email_are_capped(client, stripe_env, donation_pages, localstripe):
-    limit = ATTEMPTS_PER_EMAIL[0]
+    limit = settings.DONATION_RATE_LIMITS["attempts_email"][0]
     for _attempt in range(limit):
         declined = donate(client, "ch", payment_method=card_payment_method(localstripe, "4000000000000002"))
         assert declined.status_code == 402
@@ -120,7 +120,7 @@ def test_attempts_per_email_are_capped(client, stripe_env, donation_pages, local
 
 
 def test_attempts_per_connection_are_capped(client, stripe_env, donation_pages, localstripe):
-    limit = ATTEMPTS_PER_IP[0]
+    limit = settings.DONATION_RATE_LIMITS["attempts_ip"][0]
     for attempt in range(limit):
         declined = donate(
             client,
@@ -142,7 +142,7 @@ def test_attempts_per_connection_are_capped(client, stripe_env, donation_pages, 
 
 
 def test_posting_the_form_over_and_over_is_limited(client, stripe_env, donation_pages):
-    limit = SUBMIT_LIMITS[0][1]
+    limit = settings.DONATION_RATE_LIMITS["submit"][0]
     for _attempt in range(limit):
         assert donate(client, "ch", amount="1").status_code == 400
 

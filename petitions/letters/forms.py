@@ -1,5 +1,7 @@
 """Visitors' forms: the letter to generate, "I have sent my letter", and a message of solidarity."""
 
+import hashlib
+
 from django import forms
 from django.core import signing
 from django.utils import translation
@@ -8,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from sections.texts import section_texts
 from supporters.captcha import SpamProtectedForm
 from supporters.fields import OUTCOME_NEWS_LABEL, NameField
+from supporters.proof_of_work import ProofOfWorkField
 from supporters.validators import validate_name
 
 from . import text
@@ -117,6 +120,33 @@ class LetterForm(PlainTextMixin, forms.Form):
             self.outcome_news_wording = str(OUTCOME_NEWS_LABEL)
         if not self.newsletter_wording:
             del self.fields["newsletter"]
+
+    # What makes two submissions one letter: the same words from the same person.
+    LETTER_FIELDS = ("first_name", "last_name", "town", "country", "language", "personal_paragraph", "email")
+
+    @property
+    def attempt(self):
+        """This filling of the form: the proof of work it was sent with (the widget solves a new challenge
+        for each letter), as a hash; None without one (JavaScript off, or a reCAPTCHA section).
+
+        The same form sent again (a double click, or a retry after an answer that never came) carries
+        the same proof of work: it finds the letter it made instead of making a second."""
+        solution = self.cleaned_data.get("captcha")
+        if not (solution and isinstance(self.fields.get("captcha"), ProofOfWorkField)):
+            return None
+        return hashlib.sha256(f"letter:{solution[0]}".encode()).hexdigest()
+
+    def proof_of_work_owner(self):
+        # The same letter sent again may use its proof of work again (the attempt then finds its letter);
+        # anything else written with it is refused. Hashed before it is kept (proof_of_work.claim).
+        return "\n".join(str(self.cleaned_data.get(name, "")) for name in self.LETTER_FIELDS)
+
+    def same_letter(self, letter):
+        """Whether the stored `letter` holds what this form says (its writer's names and places)."""
+        data = self.cleaned_data
+        return all(
+            getattr(letter, name) == data[name] for name in ("first_name", "last_name", "town", "country")
+        )
 
     def clean_first_name(self):
         return self._clean_text("first_name", text.check_name)

@@ -417,6 +417,10 @@ class Letter(SupporterAction):
         LetterActionPage, verbose_name=_("action"), on_delete=models.PROTECT, related_name="letters"
     )
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The filling of the form it came from (LetterForm.attempt): the same form sent again is this letter.
+    attempt = models.CharField(
+        _("attempt"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     # Encrypted with the section's key, like every personal field (supporters.encryption).
     first_name = EncryptedCharField(_("first name"), max_length=60)
     last_name = EncryptedCharField(_("last name"), max_length=60)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponseNotAllowed, HttpResponseNotFound, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -231,9 +231,27 @@ def generate_letter(page, request):
         consent_version=ConsentRecord.version_of(form.consent_wording),
         outcome_news=bool(data["email"] and data.get("outcome_news")),
         partner=_embed_partner(request),
+        attempt=form.attempt,
     )
     # Without an email the letter has no supporter, hence no consent lines; it is counted once sent.
-    record_action(
+    try:
+        recorded = _record(letter, form)
+    except IntegrityError:
+        recorded = False  # the same attempt, stored at the same moment by a twin request
+    if not recorded:
+        # This form was sent before (its answer may never have arrived): the same letter, not a second.
+        letter = Letter.objects.filter(attempt=form.attempt, action=page).first() if form.attempt else None
+        if letter is None or not form.same_letter(letter) or letter.partner != _embed_partner(request):
+            form.add_error(None, _("This form has expired. Please reload the page and try again."))
+            return _render(page, request, status=409, letter_form=form)
+    return _ready(page, request, letter, data, pdf, text, email=bool(data["email"]) and recorded)
+
+
+def _record(letter, form):
+    """Store the letter and its consent lines; False when its attempt was stored already."""
+    data = form.cleaned_data
+    site, language = letter.site, letter.language
+    return record_action(
         letter,
         ConsentRecord.asked(
             site,
@@ -248,9 +266,13 @@ def generate_letter(page, request):
         last_name=data["last_name"],
     )
 
+
+def _ready(page, request, letter, data, pdf, text, email):
+    """The letter's PDF handed to the browser (and emailed, when asked and `email`), with its "sent" form."""
+    full_name = f"{data['first_name']} {data['last_name']}"
     filename = f"{slugify(page.title) or 'letter'}-{text.language}.pdf"
-    emailed = email_failed = False
-    if data["email"]:
+    emailed, email_failed = letter.emailed, False
+    if email:
         try:
             _email_letter(page, data["email"], full_name, pdf, filename)
             emailed = True
@@ -266,7 +288,8 @@ def generate_letter(page, request):
         pending = dict(request.session.get(SESSION_KEY, {}))
         pending[str(page.translation_key)] = token
         request.session[SESSION_KEY] = pending
-        request.session[GENERATED_KEY] = [*request.session.get(GENERATED_KEY, []), token][-GENERATED_KEPT:]
+        generated = [kept for kept in request.session.get(GENERATED_KEY, []) if kept != token]
+        request.session[GENERATED_KEY] = [*generated, token][-GENERATED_KEPT:]
     return _render(
         page,
         request,

@@ -31,7 +31,8 @@ def server_error(request):
     it was sent, it holds what the visitor typed, as the fields of a form that sends it again to the same
     address. Sending again never counts twice where an action is one per person (a signature, a join: the
     canonical email) or per attempt (a donation: its idempotency key), so an attempt stored just before the
-    connection dropped is recognised. A letter may be written several times: one sent again is a second.
+    connection dropped is recognised. A letter is one per filling of its form (its proof of work), so one
+    sent again is the same letter; without JavaScript (no proof of work) it is a second.
     Django has already logged the error; when the request ends it closes the broken connection, and the
     next request opens a new one (CONN_HEALTH_CHECKS).
     """

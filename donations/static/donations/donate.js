@@ -246,7 +246,11 @@
     clearErrors();
     busy(true);
     try {
-      if (currentMethod() === "card" && !(await cardPaymentMethod())) {
+      // The same attempt sent again (its answer was lost) keeps its card's PaymentMethod: Stripe replays
+      // the attempt's first answer only for the same parameters, so a new one would be refused, after a
+      // first charge whose donation was never stored. A new attempt (retryWith) makes a new one.
+      var kept = form.querySelector("[name=payment_method]").value;
+      if (currentMethod() === "card" && !kept && !(await cardPaymentMethod())) {
         return;
       }
       await captchaToken();

@@ -110,6 +110,10 @@ CAPTCHA_REQUIRED = env_bool("CAPTCHA_REQUIRED", False)
 # Signing limits (supporters.ratelimit), each (attempts, seconds): per IP address, and per petition
 # across all its languages. Generous per IP: schools and mobile networks share addresses.
 PETITION_RATE_LIMITS = {"ip": (30, 600), "petition": (6000, 60)}
+# Donation form (card-testing defence, donations.views), each (attempts, seconds): how often one address may
+# post the form at all, and how many payment attempts (each a card check at Stripe) one address and one
+# email address may start.
+DONATION_RATE_LIMITS = {"submit": (30, 600), "attempts_ip": (8, 3600), "attempts_email": (5, 3600)}
 # Join forms: per IP address, and per section (a flood of sign-ups from many addresses).
 JOIN_RATE_LIMITS = {"ip": (10, 600), "section": (600, 60)}
 # Requests for a copy or the erasure of one's data (supporters.rights): per IP address, and per
