@@ -229,6 +229,9 @@ def main():
     gunicorn = start_gunicorn(env, args.port, args.workers)
     try:
         wait_for_port(args.port)
+        # The port opens before the workers have booted: on a loaded machine the first answer can take
+        # longer than a request's 30 s timeout.
+        request(args.port, "GET", path, timeout=300)
         for _ in range(20):  # warm every worker (imports, connections, site caches)
             csrf_session(args.port, path)
         print(
