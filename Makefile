@@ -30,10 +30,12 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Two pytest workers (pytest-xdist), each with its own test database; a file's tests stay on one worker,
+# since some of them share a server or a port for the file.
 test: install node_modules/.package-lock.json
 	$(BIN)/python -m tests.check_database
 	$(BIN)/python -m tests.check_chromium
-	$(BIN)/python -m pytest --create-db
+	$(BIN)/python -m pytest --create-db -n 2 --dist loadfile
 
 lint: install
 	$(BIN)/ruff check .
