@@ -82,6 +82,8 @@ def test_count_is_shared_by_the_translations(client, action_de):
         signing.dumps("not-a-uuid", salt=SENT_SALT),
         signing.dumps("00000000-0000-0000-0000-000000000000", salt="another.salt"),
     ],
+    # Named ids: a signed token carries its timestamp, and pytest-xdist refuses workers whose test ids differ.
+    ids=["empty", "not-a-token", "no-such-letter", "not-a-uuid", "another-salt"],
 )
 def test_a_forged_sent_is_refused_and_counts_nothing(client, action, token):
     response = client.post(page_url(action, "sent/"), {"token": token}, HTTP_HOST=CH)
