@@ -272,7 +272,8 @@ class Donation(SupporterAction):
     country = EncryptedCharField(_("country"), max_length=100, blank=True)
     newsletter = models.BooleanField(_("newsletter"), default=False)
     # The `created` time of the Stripe event that last set a monthly gift's amount (its subscription's
-    # plan, changed by the donor or in Stripe's dashboard): an older event never brings an old amount back.
+    # price, changed by the donor or in Stripe's dashboard): an older event never brings an old amount back.
+    # (Named when monthly gifts were Plans; a plan is what Stripe still calls a recurring price.)
     plan_event_at = models.DateTimeField(_("amount set by event of"), null=True, blank=True, editable=False)
 
     class Meta:

@@ -325,14 +325,12 @@ def _monthly_amount(subscription):
     item = items[0]
     unit = (item.get("price") or {}).get("unit_amount")
     if unit is None:
-        unit = (item.get("plan") or {}).get("amount")
-    if unit is None:
         return None
     return int(unit) * int(item.get("quantity") or 1)
 
 
 def subscription_updated(section, subscription, at):
-    """A monthly gift changed at Stripe: its amount (a new plan) and its status follow, unless a newer
+    """A monthly gift changed at Stripe: its amount (a new price) and its status follow, unless a newer
     event already set them."""
     donation = _donation(section, subscription, False, stripe_subscription_id=subscription["id"])
     if donation is None or donation.frequency != Frequency.MONTHLY:

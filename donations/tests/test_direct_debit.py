@@ -80,7 +80,12 @@ def test_a_monthly_direct_debit_sets_up_the_mandate_then_the_subscription(
     assert setup["confirm"] == ["true"]
     assert setup["mandate_data[customer_acceptance][online][ip_address]"] == ["192.0.2.7"]
     (subscription,) = recorded_stripe.posted("/v1/subscriptions")
-    assert subscription["items[0][plan]"] == ["plaidoyer-monthly-eur-2000"]
+    assert {key: value for key, value in subscription.items() if key.startswith("items[0]")} == {
+        "items[0][price_data][currency]": ["eur"],
+        "items[0][price_data][product]": ["plaidoyer-monthly-donation"],
+        "items[0][price_data][unit_amount]": ["2000"],
+        "items[0][price_data][recurring][interval]": ["month"],
+    }
     donation = Donation.objects.get()
     assert donation.stripe_subscription_id == "sub_RECORDED_SEPA1"
     assert (donation.method, donation.frequency, donation.status) == ("sepa_debit", "monthly", "pending")
