@@ -347,6 +347,8 @@ class Donation(SupporterAction):
 
 
 class PaymentStatus(models.TextChoices):
+    # A direct debit under way: the bank answers days later (SEPA), so the payment has neither failed nor succeeded.
+    PROCESSING = "processing", _("Processing")
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
     REFUNDED = "refunded", _("Refunded")

@@ -2,6 +2,7 @@
 Stripe answers (localstripe's PaymentIntents take no `mandate_data`); the status comes from webhooks only."""
 
 import html
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -10,7 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from donations.methods import mandate_text
-from donations.models import Donation, DonationStatus, Receipt
+from donations.models import Donation, DonationStatus, Payment, Receipt
 
 from .conftest import HOSTS, donate, event, post_event, t
 from .test_bad_input import field_errors, nothing_written
@@ -306,3 +307,88 @@ def test_a_new_mandate_stripe_refuses_changes_nothing(client, recorded_stripe, d
     assert recorded_stripe.posted(f"/v1/customers/{gift.stripe_customer_id}") == []
     assert recorded_stripe.posted(f"/v1/subscriptions/{gift.stripe_subscription_id}") == []
     assert Donation.objects.get().mandate_accepted_at == gift.mandate_accepted_at
+
+
+# --- The manage page tells a direct-debit donor of a failed debit, and only of one -------------------------------
+
+
+def month_invoice(gift, invoice_id):
+    """A month's invoice as Stripe sends it with its events."""
+    return {
+        "id": invoice_id,
+        "object": "invoice",
+        "subscription": gift.stripe_subscription_id,
+        "customer": gift.stripe_customer_id,
+        "payment_intent": f"pi_{invoice_id}",
+        "amount_due": 2000,
+        "amount_paid": 2000,
+        "total": 2000,
+        "currency": "eur",
+        "billing_reason": "subscription_cycle",
+    }
+
+
+def month_debit(gift, invoice_id):
+    """The PaymentIntent of a month's invoice while the bank has not answered (days, for a direct debit)."""
+    return {
+        "id": f"pi_{invoice_id}",
+        "object": "payment_intent",
+        "amount": 2000,
+        "currency": "eur",
+        "customer": gift.stripe_customer_id,
+        "invoice": invoice_id,
+        "metadata": {},
+        "payment_method_types": ["sepa_debit"],
+        "status": "processing",
+    }
+
+
+def failure_notice(donor, gifts_url):
+    """The warning the manage page shows about the gift's last payment, or None."""
+    page = BeautifulSoup(donor.get(gifts_url, HTTP_HOST=HOSTS["fr"]).content, "html.parser")
+    warning = page.select_one(".monthly-gift p.warning")
+    return warning.get_text(strip=True) if warning else None
+
+
+def test_a_direct_debit_donor_is_told_of_a_failed_debit_but_not_while_the_next_debit_is_under_way(
+    client, recorded_stripe, donation_pages
+):
+    give(client, frequency="monthly", amount="20")
+    gift, donor, gifts_url = manage_session()
+    now = int(time.time())
+    failed_debit = t(
+        "The last debit of this gift failed. Please check your account, or give another IBAN below."
+    )
+
+    # The first month's debit is under way for days: nothing has failed.
+    processing = event("payment_intent.processing", month_debit(gift, "in_month1"), created=now)
+    assert post_event(client, "fr", processing).content == b"monthly debit under way"
+    assert failure_notice(donor, gifts_url) is None
+    post_event(client, "fr", event("invoice.paid", month_invoice(gift, "in_month1"), created=now + 5))
+    # A late copy of that debit's start does not undo its success.
+    post_event(
+        client, "fr", event("payment_intent.processing", month_debit(gift, "in_month1"), created=now + 6)
+    )
+    assert Payment.objects.get(stripe_invoice_id="in_month1").status == "succeeded"
+    assert failure_notice(donor, gifts_url) is None
+
+    # The second month's debit fails: the donor is told, about their account (they have no card).
+    post_event(
+        client, "fr", event("invoice.payment_failed", month_invoice(gift, "in_month2"), created=now + 10)
+    )
+    assert failure_notice(donor, gifts_url) == failed_debit
+
+    # Stripe debits again (perhaps the account the donor gave since): under way, so nothing to tell, although
+    # the gift stays failed for staff until the bank says it is paid.
+    post_event(
+        client, "fr", event("payment_intent.processing", month_debit(gift, "in_month2"), created=now + 15)
+    )
+    assert Payment.objects.get(stripe_invoice_id="in_month2").status == "processing"
+    assert Donation.objects.get().status == DonationStatus.FAILED
+    assert failure_notice(donor, gifts_url) is None
+
+    # The bank refuses that debit too: told again.
+    post_event(
+        client, "fr", event("invoice.payment_failed", month_invoice(gift, "in_month2"), created=now + 20)
+    )
+    assert failure_notice(donor, gifts_url) == failed_debit
