@@ -89,6 +89,16 @@ def test_a_monthly_direct_debit_sets_up_the_mandate_then_the_subscription(
     }
     donation = Donation.objects.get()
     assert donation.stripe_subscription_id == "sub_RECORDED_SEPA1"
+    # Every create call under the gift's key (the shared product exists already: it is only read).
+    keys = [
+        request["headers"]["Idempotency-Key"]
+        for request in recorded_stripe.requests
+        if request["method"] == "POST"
+    ]
+    assert keys == [
+        f"{donation.idempotency_key}:{call}"
+        for call in ("payment_method", "customer", "setup_intent", "subscription")
+    ]
     assert (donation.method, donation.frequency, donation.status) == ("sepa_debit", "monthly", "pending")
 
 
@@ -266,6 +276,40 @@ def test_a_monthly_direct_debit_moves_to_another_account_under_a_new_mandate(
         t("This form was already sent. Nothing was changed; please reload the page.")
     ]
     assert [request for request in recorded_stripe.requests if request["method"] == "POST"] == []
+
+
+def test_a_direct_debit_donor_changes_the_amount_to_a_new_monthly_price_once_per_attempt(
+    client, recorded_stripe, donation_pages
+):
+    give(client, frequency="monthly", amount="20")
+    gift, donor, gifts_url = manage_session()
+    page = BeautifulSoup(donor.get(gifts_url, HTTP_HOST=HOSTS["fr"]).content, "html.parser")
+    attempt = page.select_one(f"[name=gift{gift.pk}-attempt]")["value"]
+    recorded_stripe.requests.clear()
+
+    changed = donor.post(
+        gifts_url,
+        {
+            "gift": gift.pk,
+            "action": "change",
+            f"gift{gift.pk}-amount": "35",
+            f"gift{gift.pk}-attempt": attempt,
+        },
+        HTTP_HOST=HOSTS["fr"],
+    )
+
+    assert changed.status_code == 302
+    (update,) = [request for request in recorded_stripe.requests if request["method"] == "POST"]
+    assert update["path"] == f"/v1/subscriptions/{gift.stripe_subscription_id}"
+    assert update["headers"]["Idempotency-Key"] == f"{gift.idempotency_key}:change:{attempt}:3500"
+    assert update["params"] == {
+        "items[0][id]": ["si_RECORDED_SEPA"],
+        "items[0][price_data][currency]": ["eur"],
+        "items[0][price_data][product]": ["plaidoyer-monthly-donation"],
+        "items[0][price_data][unit_amount]": ["3500"],
+        "items[0][price_data][recurring][interval]": ["month"],
+    }
+    assert Donation.objects.get().amount == 3500
 
 
 @pytest.mark.parametrize("iban", ["FR76 3000 6000 0112 3456 7890 188", ""])
