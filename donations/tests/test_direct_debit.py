@@ -9,9 +9,11 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 
 from donations.methods import mandate_text
 from donations.models import Donation, DonationStatus, Payment, Receipt
+from donations.money import format_amount
 
 from .conftest import HOSTS, donate, event, post_event, t
 from .test_bad_input import field_errors, nothing_written
@@ -395,7 +397,7 @@ def failure_notice(donor, gifts_url):
 
 
 def test_a_direct_debit_donor_is_told_of_a_failed_debit_but_not_while_the_next_debit_is_under_way(
-    client, recorded_stripe, donation_pages
+    client, recorded_stripe, donation_pages, django_capture_on_commit_callbacks
 ):
     give(client, frequency="monthly", amount="20")
     gift, donor, gifts_url = manage_session()
@@ -416,10 +418,33 @@ def test_a_direct_debit_donor_is_told_of_a_failed_debit_but_not_while_the_next_d
     assert Payment.objects.get(stripe_invoice_id="in_month1").status == "succeeded"
     assert failure_notice(donor, gifts_url) is None
 
-    # The second month's debit fails: the donor is told, about their account (they have no card).
-    post_event(
-        client, "fr", event("invoice.payment_failed", month_invoice(gift, "in_month2"), created=now + 10)
+    # The second month's debit fails: the donor is told, about their account (they have no card), by email
+    # with the link to their gifts, and on the page.
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(
+            client, "fr", event("invoice.payment_failed", month_invoice(gift, "in_month2"), created=now + 10)
+        )
+    (message,) = mail.outbox
+    assert message.subject == t("Your monthly gift could not be paid this month")
+    body = message.body
+    with translation.override("fr"):
+        amount = format_amount(2000, "EUR")
+    assert (
+        t(
+            "This month's direct debit of your monthly gift of %(amount)s could not be made: your bank refused it. "
+            "Our payment provider will try again in the next days.",
+            amount=amount,
+        )
+        in body
     )
+    assert (
+        t(
+            "To debit another account, change the amount or cancel your monthly gift, open this link (valid for a "
+            "week, usable once):"
+        )
+        in body
+    )
+    assert "card" not in body and "carte" not in body
     assert failure_notice(donor, gifts_url) == failed_debit
 
     # Stripe debits again (perhaps the account the donor gave since): under way, so nothing to tell, although
