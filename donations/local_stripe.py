@@ -14,6 +14,14 @@ Its subscriptions have no `default_payment_method` (an update naming one fails);
 `add_subscription_default_payment_method` lets an update set it, to one of the customer's PaymentMethods, as
 Stripe does. Its fake Stripe.js has `confirmCardSetup` (SetupIntents, with its 3-D Secure window) already.
 
+It has no Prices: only Plans, and subscription items that name a `plan`. `add_prices` fills what monthly
+gifts use: recurring Prices at `/v1/prices` (create, retrieve, list), subscription items (created or
+updated) by `price` or by `price_data` (an inline Price, as Stripe makes one), and each item and invoice
+line answering its `price` next to its `plan`. A Price is stored as a localstripe object of its own
+(`object: "price"`) with a Plan of the same id, as Stripe answers a recurring price as a plan too: the
+Plan is what localstripe's subscriptions and invoices bill. Delete it once localstripe has a `Price`
+resource (`donations/tests/test_local_stripe.py` fails then, and if the internals it wraps change).
+
 localstripe also ignores `Idempotency-Key`. The tests check Stripe's replay against recorded answers
 (donations/tests/recorded_stripe.py); the fault bench, whose requests die midway and are sent again,
 starts it with `LocalStripe(idempotent=True)`, and `add_idempotency` then replays a key's first answer
@@ -32,8 +40,9 @@ import requests
 LAUNCHER = (
     "import sys; sys.path.insert(0, sys.argv[2]); from aiohttp import web; from localstripe.server import app; "
     "from donations.local_stripe import add_create_payment_method, add_idempotency, "
-    "add_subscription_default_payment_method; add_create_payment_method(app); "
-    "add_subscription_default_payment_method(); 'idempotent' in sys.argv[3:] and add_idempotency(app); "
+    "add_prices, add_subscription_default_payment_method; add_create_payment_method(app); "
+    "add_subscription_default_payment_method(); add_prices(app); "
+    "'idempotent' in sys.argv[3:] and add_idempotency(app); "
     "web.run_app(app, host='127.0.0.1', port=int(sys.argv[1]), print=None)"
 )
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -114,6 +123,135 @@ def add_subscription_default_payment_method():
             self.default_payment_method = default_payment_method
 
     Subscription._update = update_with_default
+
+
+def add_prices(app):
+    """Recurring Prices at `/v1/prices`, and subscription items by `price` or `price_data`, as Stripe has them."""
+    # Module level: localstripe pickles its whole store after each write, and pickle finds classes by name.
+    global Price
+    from localstripe.errors import UserError
+    from localstripe.resources import (
+        Event,
+        InvoiceLineItem,
+        Plan,
+        Product,
+        StripeObject,
+        Subscription,
+        SubscriptionItem,
+        store,
+        try_convert_to_int,
+    )
+    from localstripe.server import api_create, api_list_all, api_retrieve
+    from localstripe.webhooks import schedule_webhook
+
+    class Price(StripeObject):
+        object = "price"
+        _id_prefix = "price_"
+
+        def __init__(
+            self,
+            currency=None,
+            unit_amount=None,
+            recurring=None,
+            product=None,
+            metadata=None,
+            nickname=None,
+            **kwargs,
+        ):
+            if kwargs:
+                raise UserError(400, "Unexpected " + ", ".join(kwargs))
+            unit_amount = try_convert_to_int(unit_amount)
+            interval_count = try_convert_to_int((recurring or {}).get("interval_count", 1))
+            try:
+                # Only what a monthly gift needs: a recurring price per unit, of an existing product.
+                assert type(currency) is str and currency
+                assert type(unit_amount) is int and unit_amount >= 0
+                assert type(product) is str and product
+                assert type(recurring) is dict and set(recurring) <= {"interval", "interval_count"}
+                assert recurring.get("interval") in ("day", "week", "month", "year")
+                assert type(interval_count) is int and interval_count > 0
+                assert metadata is None or type(metadata) is dict
+            except AssertionError:
+                raise UserError(400, "Bad request") from None
+            Product._api_retrieve(product)  # 404 for an unknown product
+            super().__init__()
+            self.active = True
+            self.billing_scheme = "per_unit"
+            self.currency = currency
+            self.custom_unit_amount = None
+            self.lookup_key = None
+            self.metadata = metadata or {}
+            self.nickname = nickname
+            self.product = product
+            self.recurring = {
+                "aggregate_usage": None,
+                "interval": recurring["interval"],
+                "interval_count": interval_count,
+                "meter": None,
+                "trial_period_days": None,
+                "usage_type": "licensed",
+            }
+            self.tax_behavior = "unspecified"
+            self.tiers_mode = None
+            self.transform_quantity = None
+            self.type = "recurring"
+            self.unit_amount = unit_amount
+            self.unit_amount_decimal = str(unit_amount)
+            # What localstripe bills: the plan of the same id (Stripe retrieves a recurring price as a plan too).
+            Plan(
+                id=self.id,
+                amount=unit_amount,
+                currency=currency,
+                interval=recurring["interval"],
+                interval_count=interval_count,
+                product=product,
+                nickname=nickname,
+            )
+            schedule_webhook(Event("price.created", self))
+
+    def priced(items):
+        """`items`, each `price` or `price_data` turned into the plan of the same id, which localstripe bills."""
+        if type(items) is not list:
+            return items
+        for item in items:
+            if type(item) is not dict:
+                continue  # localstripe refuses it
+            price_data, price = item.pop("price_data", None), item.pop("price", None)
+            if price_data is not None:
+                if price is not None or type(price_data) is not dict:
+                    raise UserError(400, "Bad request")
+                price = Price(**price_data).id
+            if price is not None:
+                if type(price) is not str or item.get("plan"):
+                    raise UserError(400, "Bad request")
+                Price._api_retrieve(price)  # 404 for an unknown price
+                item["plan"] = price
+        return items
+
+    create = Subscription.__init__
+
+    def create_with_prices(self, items=None, **data):
+        create(self, items=priced(items), **data)
+
+    update = Subscription._update
+
+    def update_with_prices(self, items=None, **data):
+        update(self, items=priced(items), **data)
+
+    def price_of(line):
+        """The Price a subscription item or invoice line bills, next to its plan, as Stripe answers both."""
+        return store.get(f"price:{line.plan.id}") if line.plan is not None else None
+
+    Subscription.__init__ = create_with_prices
+    Subscription._update = update_with_prices
+    SubscriptionItem.price = property(price_of)
+    InvoiceLineItem.price = property(price_of)
+    for method, url, view in (
+        ("POST", "/v1/prices", api_create),
+        ("GET", "/v1/prices/{id}", api_retrieve),
+        ("GET", "/v1/prices", api_list_all),
+    ):
+        app.router.add_route(method, url, view(Price, url))
 
 
 def add_idempotency(app):

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from supporters.confirmation import ConfirmationLink
 
-from .models import Donation, DonationPage, DonationStatus, Frequency, ManageLink
+from .models import Donation, DonationPage, DonationStatus, Frequency, ManageLink, PaymentStatus
 
 # A link asked for on the "manage my monthly gift" form is for now: an hour. A link in a receipt or a
 # failed-payment notice is read later: a week. Either is opened once, and its session lasts an hour.
@@ -37,6 +37,13 @@ def monthly_gifts(site, supporter_id):
     return Donation.objects.filter(site=site, supporter_id=supporter_id, frequency=Frequency.MONTHLY).exclude(
         stripe_subscription_id=""
     )
+
+
+def last_payment_failed(gift):
+    """Whether the gift's latest payment failed, as Stripe last said: not while a debit is still under way
+    (SEPA takes days), nor once a later month is paid."""
+    latest = gift.payments.order_by("-status_event_at", "-pk").first()
+    return latest is not None and latest.status == PaymentStatus.FAILED
 
 
 def has_ongoing_gift(site, supporter_id):

@@ -163,6 +163,8 @@ def gifts_view(page, request):
                 {
                     "donation": gift,
                     "ongoing": gift.status in manage.ONGOING,
+                    # Keyed on the payments, not the gift's status: a month's direct debit under way has not failed.
+                    "last_payment_failed": manage.last_payment_failed(gift),
                     "form": forms[gift.pk],
                     # A direct debit's new account: the IBAN under the mandate, which the donor accepts by sending it.
                     "account_form": account_forms[gift.pk]

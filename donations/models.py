@@ -272,7 +272,8 @@ class Donation(SupporterAction):
     country = EncryptedCharField(_("country"), max_length=100, blank=True)
     newsletter = models.BooleanField(_("newsletter"), default=False)
     # The `created` time of the Stripe event that last set a monthly gift's amount (its subscription's
-    # plan, changed by the donor or in Stripe's dashboard): an older event never brings an old amount back.
+    # price, changed by the donor or in Stripe's dashboard): an older event never brings an old amount back.
+    # (Named when monthly gifts were Plans; a plan is what Stripe still calls a recurring price.)
     plan_event_at = models.DateTimeField(_("amount set by event of"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -346,6 +347,8 @@ class Donation(SupporterAction):
 
 
 class PaymentStatus(models.TextChoices):
+    # A direct debit under way: the bank answers days later (SEPA), so the payment has neither failed nor succeeded.
+    PROCESSING = "processing", _("Processing")
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
     REFUNDED = "refunded", _("Refunded")

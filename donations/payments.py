@@ -1,4 +1,4 @@
-"""Stripe for one section: its own client and keys, one-off gifts (PaymentIntents) and monthly ones (Subscriptions).
+"""Stripe for one section: its own client and keys, one-off gifts (PaymentIntents), monthly ones (Subscriptions).
 
 Card details never reach this server: the page's Stripe.js turns the Card
 Element into a PaymentMethod (`createPaymentMethod`), this module attaches it
@@ -305,36 +305,31 @@ def _retrieve_or_create(service, object_id, params, key):
         return service.retrieve(object_id)
 
 
-def monthly_plan(client, donation, amount=None):
-    """The plan for this amount (the donation's, by default) and currency (localstripe knows plans, not prices)."""
-    amount = donation.amount if amount is None else amount
-    # The first plan's key stays as it was; a changed amount's plan has its own.
-    suffix = "" if amount == donation.amount else f":{amount}"
+def monthly_price(client, donation, amount=None):
+    """A subscription item's `price_data`: `amount` (the donation's, by default) in its currency, every month.
+
+    The Price is made with the subscription (or its update), under that call's idempotency key; only the
+    shared Product is created once per Stripe account.
+    """
     _retrieve_or_create(
         client.v1.products,
         MONTHLY_PRODUCT_ID,
         {"name": "Monthly donation"},
         idempotency_key(donation, "product"),
     )
-    return _retrieve_or_create(
-        client.v1.plans,
-        f"plaidoyer-monthly-{donation.currency.lower()}-{amount}",
-        {
-            "product": MONTHLY_PRODUCT_ID,
-            "amount": amount,
-            "currency": donation.currency.lower(),
-            "interval": "month",
-        },
-        idempotency_key(donation, f"plan{suffix}"),
-    )
+    return {
+        "currency": donation.currency.lower(),
+        "product": MONTHLY_PRODUCT_ID,
+        "unit_amount": donation.amount if amount is None else amount,
+        "recurring": {"interval": "month"},
+    }
 
 
 def _start_monthly(client, donation, metadata):
-    plan = monthly_plan(client, donation)
     subscription = client.v1.subscriptions.create(
         params={
             "customer": donation.stripe_customer_id,
-            "items": [{"plan": plan.id}],
+            "items": [{"price_data": monthly_price(client, donation)}],
             "metadata": metadata,
             "expand": ["latest_invoice.payment_intent"],
         },
@@ -375,7 +370,7 @@ class SubscriptionEnded(Exception):
 
 
 def change_amount(section, donation, amount, attempt):
-    """Move a monthly gift's subscription to the plan of `amount` (minor units) from the next month on.
+    """Move a monthly gift's subscription to a price of `amount` (minor units) from the next month on.
 
     `attempt` (the form's key) makes a repeated post replay Stripe's first answer. Stripe's default
     proration applies: localstripe refuses `proration_behavior`, so it is not sent (README).
@@ -384,11 +379,10 @@ def change_amount(section, donation, amount, attempt):
     subscription = client.v1.subscriptions.retrieve(donation.stripe_subscription_id)
     if subscription.status in ("canceled", "incomplete_expired"):
         raise SubscriptionEnded(donation.stripe_subscription_id)
-    plan = monthly_plan(client, donation, amount)
     item = subscription["items"]["data"][0]
     return client.v1.subscriptions.update(
         donation.stripe_subscription_id,
-        params={"items": [{"id": item.id, "plan": plan.id}]},
+        params={"items": [{"id": item.id, "price_data": monthly_price(client, donation, amount)}]},
         options={"idempotency_key": idempotency_key(donation, f"change:{attempt}:{amount}")},
     )
 
@@ -546,7 +540,7 @@ class NotReusable(PaymentDeclined):
 
 def start_monthly_on_customer(section, donation):
     """Subscribe the customer already on `donation` (a monthly gift made from a one-off one) to its
-    monthly plan, charged to the customer's default card; fills `stripe_subscription_id`.
+    monthly price, charged to the customer's default card; fills `stripe_subscription_id`.
 
     Raises NotReusable when that default is not a card, PaymentDeclined when the card is refused.
     """

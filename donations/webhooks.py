@@ -48,7 +48,12 @@ RANK = {
     DonationStatus.CANCELLED: 3,
     DonationStatus.REFUNDED: 3,
 }
-PAYMENT_RANK = {PaymentStatus.FAILED: 0, PaymentStatus.SUCCEEDED: 1, PaymentStatus.REFUNDED: 2}
+PAYMENT_RANK = {
+    PaymentStatus.PROCESSING: 0,
+    PaymentStatus.FAILED: 1,
+    PaymentStatus.SUCCEEDED: 2,
+    PaymentStatus.REFUNDED: 3,
+}
 
 
 def handle(section, event):
@@ -219,6 +224,43 @@ def payment_intent_canceled(section, intent, at):
     return "donation cancelled"
 
 
+def payment_intent_processing(section, intent, at):
+    """A month's direct debit is under way (the bank answers days later): that month has not failed, even when
+    it is the retry of one that did (perhaps on the new account the donor gave)."""
+    invoice = _id(intent.get("invoice"))
+    if not invoice:
+        return "ignored: a one-off payment stays pending until it succeeds or fails"
+    payment = Payment.objects.filter(stripe_invoice_id=invoice, donation__site=section.site).first()
+    if payment is not None:
+        donation = _donation(section, intent, False, pk=payment.donation_id)
+    else:
+        # A month's first attempt: Stripe's invoice PaymentIntent names the customer, not the subscription.
+        customer = _id(intent.get("customer"))
+        donation = (
+            Donation.objects.select_for_update()
+            .filter(site=section.site, frequency=Frequency.MONTHLY, stripe_customer_id=customer)
+            .exclude(stripe_subscription_id="")
+            .order_by("-pk")
+            .first()
+            if customer
+            else None
+        )
+    if donation is None:
+        return "ignored: not a donation of this section"
+    if payment is not None and payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
+        return "ignored: this month is paid already"
+    record_payment(
+        donation,
+        at,
+        PaymentStatus.PROCESSING,
+        intent["amount"],
+        intent["currency"].upper(),
+        invoice=invoice,
+        intent=intent["id"],
+    )
+    return "monthly debit under way"
+
+
 def invoice_paid(section, invoice, at):
     subscription = _subscription_of(invoice)
     donation = _donation(section, invoice, True, stripe_subscription_id=subscription)
@@ -325,14 +367,12 @@ def _monthly_amount(subscription):
     item = items[0]
     unit = (item.get("price") or {}).get("unit_amount")
     if unit is None:
-        unit = (item.get("plan") or {}).get("amount")
-    if unit is None:
         return None
     return int(unit) * int(item.get("quantity") or 1)
 
 
 def subscription_updated(section, subscription, at):
-    """A monthly gift changed at Stripe: its amount (a new plan) and its status follow, unless a newer
+    """A monthly gift changed at Stripe: its amount (a new price) and its status follow, unless a newer
     event already set them."""
     donation = _donation(section, subscription, False, stripe_subscription_id=subscription["id"])
     if donation is None or donation.frequency != Frequency.MONTHLY:
@@ -354,6 +394,7 @@ HANDLERS = {
     "payment_intent.succeeded": payment_intent_succeeded,
     "payment_intent.payment_failed": payment_intent_failed,
     "payment_intent.canceled": payment_intent_canceled,
+    "payment_intent.processing": payment_intent_processing,
     # Stripe sends both for a paid invoice; the second one finds the payment already recorded.
     "invoice.paid": invoice_paid,
     "invoice.payment_succeeded": invoice_paid,

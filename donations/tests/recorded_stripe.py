@@ -28,7 +28,6 @@ PAYMENT_INTENTS = {
 }
 RETRIEVED = {
     "/v1/products/": "product",
-    "/v1/plans/": "plan",
     "/v1/subscriptions/": "subscription_sepa_debit",
 }
 # An update answers the object with the parameters set (the ones Plaidoyer sends are flat or one level deep).

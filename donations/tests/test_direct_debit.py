@@ -2,15 +2,18 @@
 Stripe answers (localstripe's PaymentIntents take no `mandate_data`); the status comes from webhooks only."""
 
 import html
+import time
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 
 from donations.methods import mandate_text
-from donations.models import Donation, DonationStatus, Receipt
+from donations.models import Donation, DonationStatus, Payment, Receipt
+from donations.money import format_amount
 
 from .conftest import HOSTS, donate, event, post_event, t
 from .test_bad_input import field_errors, nothing_written
@@ -80,9 +83,24 @@ def test_a_monthly_direct_debit_sets_up_the_mandate_then_the_subscription(
     assert setup["confirm"] == ["true"]
     assert setup["mandate_data[customer_acceptance][online][ip_address]"] == ["192.0.2.7"]
     (subscription,) = recorded_stripe.posted("/v1/subscriptions")
-    assert subscription["items[0][plan]"] == ["plaidoyer-monthly-eur-2000"]
+    assert {key: value for key, value in subscription.items() if key.startswith("items[0]")} == {
+        "items[0][price_data][currency]": ["eur"],
+        "items[0][price_data][product]": ["plaidoyer-monthly-donation"],
+        "items[0][price_data][unit_amount]": ["2000"],
+        "items[0][price_data][recurring][interval]": ["month"],
+    }
     donation = Donation.objects.get()
     assert donation.stripe_subscription_id == "sub_RECORDED_SEPA1"
+    # Every create call under the gift's key (the shared product exists already: it is only read).
+    keys = [
+        request["headers"]["Idempotency-Key"]
+        for request in recorded_stripe.requests
+        if request["method"] == "POST"
+    ]
+    assert keys == [
+        f"{donation.idempotency_key}:{call}"
+        for call in ("payment_method", "customer", "setup_intent", "subscription")
+    ]
     assert (donation.method, donation.frequency, donation.status) == ("sepa_debit", "monthly", "pending")
 
 
@@ -262,6 +280,40 @@ def test_a_monthly_direct_debit_moves_to_another_account_under_a_new_mandate(
     assert [request for request in recorded_stripe.requests if request["method"] == "POST"] == []
 
 
+def test_a_direct_debit_donor_changes_the_amount_to_a_new_monthly_price_once_per_attempt(
+    client, recorded_stripe, donation_pages
+):
+    give(client, frequency="monthly", amount="20")
+    gift, donor, gifts_url = manage_session()
+    page = BeautifulSoup(donor.get(gifts_url, HTTP_HOST=HOSTS["fr"]).content, "html.parser")
+    attempt = page.select_one(f"[name=gift{gift.pk}-attempt]")["value"]
+    recorded_stripe.requests.clear()
+
+    changed = donor.post(
+        gifts_url,
+        {
+            "gift": gift.pk,
+            "action": "change",
+            f"gift{gift.pk}-amount": "35",
+            f"gift{gift.pk}-attempt": attempt,
+        },
+        HTTP_HOST=HOSTS["fr"],
+    )
+
+    assert changed.status_code == 302
+    (update,) = [request for request in recorded_stripe.requests if request["method"] == "POST"]
+    assert update["path"] == f"/v1/subscriptions/{gift.stripe_subscription_id}"
+    assert update["headers"]["Idempotency-Key"] == f"{gift.idempotency_key}:change:{attempt}:3500"
+    assert update["params"] == {
+        "items[0][id]": ["si_RECORDED_SEPA"],
+        "items[0][price_data][currency]": ["eur"],
+        "items[0][price_data][product]": ["plaidoyer-monthly-donation"],
+        "items[0][price_data][unit_amount]": ["3500"],
+        "items[0][price_data][recurring][interval]": ["month"],
+    }
+    assert Donation.objects.get().amount == 3500
+
+
 @pytest.mark.parametrize("iban", ["FR76 3000 6000 0112 3456 7890 188", ""])
 def test_a_new_iban_that_is_not_valid_is_said_next_to_it_and_kept(
     client, recorded_stripe, donation_pages, iban
@@ -301,3 +353,111 @@ def test_a_new_mandate_stripe_refuses_changes_nothing(client, recorded_stripe, d
     assert recorded_stripe.posted(f"/v1/customers/{gift.stripe_customer_id}") == []
     assert recorded_stripe.posted(f"/v1/subscriptions/{gift.stripe_subscription_id}") == []
     assert Donation.objects.get().mandate_accepted_at == gift.mandate_accepted_at
+
+
+# --- The manage page tells a direct-debit donor of a failed debit, and only of one -------------------------------
+
+
+def month_invoice(gift, invoice_id):
+    """A month's invoice as Stripe sends it with its events."""
+    return {
+        "id": invoice_id,
+        "object": "invoice",
+        "subscription": gift.stripe_subscription_id,
+        "customer": gift.stripe_customer_id,
+        "payment_intent": f"pi_{invoice_id}",
+        "amount_due": 2000,
+        "amount_paid": 2000,
+        "total": 2000,
+        "currency": "eur",
+        "billing_reason": "subscription_cycle",
+    }
+
+
+def month_debit(gift, invoice_id):
+    """The PaymentIntent of a month's invoice while the bank has not answered (days, for a direct debit)."""
+    return {
+        "id": f"pi_{invoice_id}",
+        "object": "payment_intent",
+        "amount": 2000,
+        "currency": "eur",
+        "customer": gift.stripe_customer_id,
+        "invoice": invoice_id,
+        "metadata": {},
+        "payment_method_types": ["sepa_debit"],
+        "status": "processing",
+    }
+
+
+def failure_notice(donor, gifts_url):
+    """The warning the manage page shows about the gift's last payment, or None."""
+    page = BeautifulSoup(donor.get(gifts_url, HTTP_HOST=HOSTS["fr"]).content, "html.parser")
+    warning = page.select_one(".monthly-gift p.warning")
+    return warning.get_text(strip=True) if warning else None
+
+
+def test_a_direct_debit_donor_is_told_of_a_failed_debit_but_not_while_the_next_debit_is_under_way(
+    client, recorded_stripe, donation_pages, django_capture_on_commit_callbacks
+):
+    give(client, frequency="monthly", amount="20")
+    gift, donor, gifts_url = manage_session()
+    now = int(time.time())
+    failed_debit = t(
+        "The last debit of this gift failed. Please check your account, or give another IBAN below."
+    )
+
+    # The first month's debit is under way for days: nothing has failed.
+    processing = event("payment_intent.processing", month_debit(gift, "in_month1"), created=now)
+    assert post_event(client, "fr", processing).content == b"monthly debit under way"
+    assert failure_notice(donor, gifts_url) is None
+    post_event(client, "fr", event("invoice.paid", month_invoice(gift, "in_month1"), created=now + 5))
+    # A late copy of that debit's start does not undo its success.
+    post_event(
+        client, "fr", event("payment_intent.processing", month_debit(gift, "in_month1"), created=now + 6)
+    )
+    assert Payment.objects.get(stripe_invoice_id="in_month1").status == "succeeded"
+    assert failure_notice(donor, gifts_url) is None
+
+    # The second month's debit fails: the donor is told, about their account (they have no card), by email
+    # with the link to their gifts, and on the page.
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(
+            client, "fr", event("invoice.payment_failed", month_invoice(gift, "in_month2"), created=now + 10)
+        )
+    (message,) = mail.outbox
+    assert message.subject == t("Your monthly gift could not be paid this month")
+    body = message.body
+    with translation.override("fr"):
+        amount = format_amount(2000, "EUR")
+    assert (
+        t(
+            "This month's direct debit of your monthly gift of %(amount)s could not be made: your bank refused it. "
+            "Our payment provider will try again in the next days.",
+            amount=amount,
+        )
+        in body
+    )
+    assert (
+        t(
+            "To debit another account, change the amount or cancel your monthly gift, open this link (valid for a "
+            "week, usable once):"
+        )
+        in body
+    )
+    assert "card" not in body and "carte" not in body
+    assert failure_notice(donor, gifts_url) == failed_debit
+
+    # Stripe debits again (perhaps the account the donor gave since): under way, so nothing to tell, although
+    # the gift stays failed for staff until the bank says it is paid.
+    post_event(
+        client, "fr", event("payment_intent.processing", month_debit(gift, "in_month2"), created=now + 15)
+    )
+    assert Payment.objects.get(stripe_invoice_id="in_month2").status == "processing"
+    assert Donation.objects.get().status == DonationStatus.FAILED
+    assert failure_notice(donor, gifts_url) is None
+
+    # The bank refuses that debit too: told again.
+    post_event(
+        client, "fr", event("invoice.payment_failed", month_invoice(gift, "in_month2"), created=now + 20)
+    )
+    assert failure_notice(donor, gifts_url) == failed_debit

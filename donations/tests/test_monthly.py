@@ -1,4 +1,5 @@
-"""Monthly gifts: a Customer, a Plan and a Subscription at localstripe; renewals, failures and cancellation by webhook."""
+"""Monthly gifts: a Customer and a Subscription to a monthly Price at localstripe; renewals, failures and cancellation
+by webhook."""
 
 import time
 
@@ -37,7 +38,14 @@ def renewal_invoice(donation, invoice_id, charge_id, amount=2000, currency="chf"
     }
 
 
-def test_a_monthly_gift_is_a_subscription_to_a_monthly_plan(client, stripe_env, donation_pages, localstripe):
+def price_of(localstripe, donation):
+    """The Price the gift's subscription charges every month, as Stripe answers it."""
+    subscription = stripe_get(localstripe, f"subscriptions/{donation.stripe_subscription_id}")
+    (item,) = subscription["items"]["data"]
+    return item["price"]
+
+
+def test_a_monthly_gift_is_a_subscription_to_a_monthly_price(client, stripe_env, donation_pages, localstripe):
     donation = start_monthly(client, localstripe)
 
     assert donation.status == DonationStatus.PENDING
@@ -45,12 +53,22 @@ def test_a_monthly_gift_is_a_subscription_to_a_monthly_plan(client, stripe_env, 
     subscription = stripe_get(localstripe, f"subscriptions/{donation.stripe_subscription_id}")
     assert subscription["customer"] == donation.stripe_customer_id
     assert subscription["metadata"]["plaidoyer_donation"] == donation.idempotency_key
-    plan = subscription["plan"]
-    assert (plan["amount"], plan["currency"], plan["interval"]) == (2000, "chf", "month")
+    assert subscription["status"] == "active"
+    price = price_of(localstripe, donation)
+    assert (price["object"], price["type"], price["unit_amount"], price["currency"]) == (
+        "price",
+        "recurring",
+        2000,
+        "chf",
+    )
+    assert (price["recurring"]["interval"], price["recurring"]["interval_count"]) == ("month", 1)
+    assert price["product"] == "plaidoyer-monthly-donation"
     assert donation.stripe_payment_intent_id == ""
 
 
-def test_the_same_amount_reuses_the_same_plan(client, stripe_env, donation_pages, localstripe):
+def test_monthly_gifts_of_the_same_amount_are_prices_of_the_one_monthly_product(
+    client, stripe_env, donation_pages, localstripe
+):
     first = start_monthly(client, localstripe, amount="15")
     token = card_payment_method(localstripe, "4242424242424242")
     response = donate(
@@ -58,11 +76,13 @@ def test_the_same_amount_reuses_the_same_plan(client, stripe_env, donation_pages
     )
     assert response.json()["status"] == "succeeded"
     second = Donation.objects.exclude(pk=first.pk).get()
-    plans = [
-        stripe_get(localstripe, f"subscriptions/{donation.stripe_subscription_id}")["plan"]["id"]
-        for donation in (first, second)
-    ]
-    assert plans[0] == plans[1] == "plaidoyer-monthly-chf-1500"
+    prices = [price_of(localstripe, donation) for donation in (first, second)]
+    assert [(price["unit_amount"], price["product"]) for price in prices] == [
+        (1500, "plaidoyer-monthly-donation")
+    ] * 2
+    # One product for every monthly gift, created once.
+    products = stripe_get(localstripe, "products", limit=100)["data"]
+    assert [product["id"] for product in products].count("plaidoyer-monthly-donation") == 1
 
 
 def test_first_payment_renewals_failures_and_cancellation(
@@ -157,23 +177,23 @@ def test_a_change_at_stripe_moves_the_gifts_amount_and_status_once_and_in_order(
     client, stripe_env, donation_pages, localstripe
 ):
     donation = start_monthly(client, localstripe)
-    # Changed in Stripe's dashboard: the subscription moves to the plan of CHF 35 a month.
+    # Changed in Stripe's dashboard: the subscription moves to a price of CHF 35 a month.
     subscription = stripe_get(localstripe, f"subscriptions/{donation.stripe_subscription_id}")
-    requests.post(
-        f"{localstripe}/v1/plans",
+    price = requests.post(
+        f"{localstripe}/v1/prices",
         data={
-            "id": "dashboard-chf-3500",
-            "amount": 3500,
+            "unit_amount": 3500,
             "currency": "chf",
-            "interval": "month",
+            "recurring[interval]": "month",
             "product": "plaidoyer-monthly-donation",
         },
         auth=(KEYS["ch"]["secret"], ""),
         timeout=10,
-    ).raise_for_status()
+    )
+    price.raise_for_status()
     requests.post(
         f"{localstripe}/v1/subscriptions/{donation.stripe_subscription_id}",
-        data={"items[0][id]": subscription["items"]["data"][0]["id"], "items[0][plan]": "dashboard-chf-3500"},
+        data={"items[0][id]": subscription["items"]["data"][0]["id"], "items[0][price]": price.json()["id"]},
         auth=(KEYS["ch"]["secret"], ""),
         timeout=10,
     ).raise_for_status()

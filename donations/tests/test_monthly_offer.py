@@ -72,7 +72,16 @@ def test_one_click_gives_the_same_amount_monthly_on_the_same_card_once(
     assert monthly.status == DonationStatus.PENDING  # until Stripe's webhook says the first month is paid
     [subscription] = subscriptions_of(localstripe, one_off.stripe_customer_id)
     assert subscription["id"] == monthly.stripe_subscription_id
-    assert (subscription["plan"]["amount"], subscription["plan"]["interval"]) == (6000, "month")
+    (item,) = subscription["items"]["data"]
+    assert (
+        item["price"]["unit_amount"],
+        item["price"]["currency"],
+        item["price"]["recurring"]["interval"],
+    ) == (
+        6000,
+        "chf",
+        "month",
+    )
     assert subscription["metadata"]["plaidoyer_donation"] == monthly.idempotency_key
     # Recorded like every gift: its consent line, in the words the donor agreed to with their gift.
     [consent] = ConsentRecord.objects.filter(action=f"donations.donation:{monthly.pk}")
