@@ -255,7 +255,7 @@ class Run:
         self.port, self.path, self.letters_path = port, paths["petition"], paths["letters"]
         self.emails = emails  # letter writers ask for their copy by email
         self.started = time.monotonic()
-        self.letters_not_emailed = 0
+        self.letters_not_emailed = set()  # writers told their copy could not be emailed
         self.worker_restarts = 0
         path = self.path
         status, _headers, body = request(port, "GET", path)
@@ -342,10 +342,8 @@ class Run:
                     if status == 200 and b"data:application/pdf" not in content:
                         status = 400  # the form again, with an error: not a letter
                     if status == 200 and b'<p class="warning">' in content:
-                        with self.lock:
-                            self.letters_not_emailed += (
-                                1  # "We could not email it to you: please download it here."
-                            )
+                        with self.lock:  # "We could not email it to you: please download it here."
+                            self.letters_not_emailed.add(number)
                     if status != 200:
                         error = re.search(rb'class="errorlist[^"]*"[^>]*>\s*<li>([^<]*)', content)
                         with self.lock:
