@@ -533,6 +533,8 @@ def ask_double_opt_in(section, on):
     """The section's signatures wait for their email's link (`on`) or count at once."""
     from django.db import connection
 
+    if section.double_opt_in == on:
+        return
     section.double_opt_in = on
     section.save()  # the content cache's generation moves on: every worker reads the new setting
     connection.close()

@@ -321,7 +321,7 @@ def emails_report(run, mail, marks, queued, key, port, settled_donors, timeout=1
         once_after = sum(1 for times in sent.values() if len(times) == 1 and times[0] >= back_at)
         twice = sum(1 for times in sent.values() if len(times) > 1)
         lost = len(addresses - set(sent))
-        left = sum(1 for label, address in listed if kind_of(address or "") == kind)
+        left = sum(1 for _kind, address in listed if kind_of(address or "") == kind)
         queued_note = (
             "sent by the request, never queued"
             if kind == "letter copy"
