@@ -1,24 +1,35 @@
-"""Fault bench: Redis stops or hangs, PostgreSQL restarts, a gunicorn worker is killed, while concurrent
-clients sign, write letters, give and read pages; what they were told against what the database (and,
-for donations, localstripe) holds.
+"""Fault bench: each part the site depends on fails while concurrent clients sign, write letters, give and
+read pages; what they were told against what the database, localstripe and the mail server hold.
 
     .venv/bin/python bench/faults.py [--clients 8] [--workers 2] [--before 3] [--during 6] [--after 6]
-                                     [--faults redis-stop,redis-hang,pg-restart,worker-kill]
-                                     [--port 8731] [--redis-port 6731] [--pg-port 5731] [--stripe-port 8732]
+        [--faults redis-stop,redis-hang,pg-restart,worker-kill,tasks-down,smtp-refuse,smtp-down,stripe-slow,stripe-down]
+        [--port 8731] [--redis-port 6731] [--pg-port 5731] [--stripe-port 8732] [--relay-ports 8733,8734]
+        [--smtp-port 8735] [--stripe-delay 3] [--email-retry-delays 1,2,3]
 
-It starts a PostgreSQL cluster of its own (initdb in a temporary directory, its own port, trust
-auth) and a redis-server of its own (its own port and directory), so it can stop and restart them
-without touching the machine's services, and a localstripe of its own; creates a database there, loads
-the sections, one petition, one letter action and the donation pages, serves the site with gunicorn (bench/settings.py: production settings on plain HTTP) and,
-per fault:
+It starts a PostgreSQL cluster of its own (initdb in a temporary directory, its own port, trust auth), a
+redis-server of its own (its own port and directory), a localstripe of its own behind two relays (the
+site's calls to Stripe, Stripe's webhooks to the site; donations.local_stripe.Relay), a mail server of its
+own and a task worker (`manage.py db_worker`; bench/faults_emails.py), so it can stop, slow and restart
+each without touching the machine's services; creates a database there, loads the sections, one petition,
+one letter action and the donation pages, serves the site with gunicorn (bench/settings.py: production
+settings on plain HTTP, emails retried after seconds) and, per fault:
   - `--clients` threads sign the petition (each POST a new address with its own proof of work) or, one
     in four, write a letter, or, one in four, give; a monitor GETs the petition page and /health/ every
-    0.1 s; for `--before` seconds, then with the fault for `--during` seconds, then `--after` seconds once repaired;
+    0.1 s; for `--before` seconds, then with the fault for `--during` seconds, then `--after` seconds once
+    repaired. The faults:
   - `redis-stop`: redis-server is terminated, then started again (empty, as a crashed cache comes back);
-    `redis-hang`: it is frozen (SIGSTOP: connections are accepted, nothing answers), then thawed;
-    `pg-restart`: PostgreSQL is stopped (`pg_ctl stop -m fast`: requests lose their connection midway)
-    and started again after `--during` seconds;
-    `worker-kill`: one gunicorn worker is killed (SIGKILL) mid-request; gunicorn starts another.
+  - `redis-hang`: it is frozen (SIGSTOP: connections are accepted, nothing answers), then thawed;
+  - `pg-restart`: PostgreSQL is stopped (`pg_ctl stop -m fast`: requests lose their connection midway)
+    and started again;
+  - `worker-kill`: one gunicorn worker is killed (SIGKILL) mid-request; gunicorn starts another;
+  - `tasks-down`: the task worker is stopped (SIGTERM), then started again;
+  - `smtp-refuse`: the mail server refuses (421 at the greeting, or 451 at MAIL FROM), then accepts;
+  - `smtp-down`: nothing listens on the mail server's port, then it listens again;
+  - `stripe-slow`: Stripe answers the site after `--stripe-delay` seconds, and its events do not reach
+    the site (they are delivered late, after the fault);
+  - `stripe-down`: Stripe cannot be reached (each connection closed at once), nor reach the site.
+During the three email faults the petition asks for double opt-in (each signature waits for its email's
+link) and letter writers ask for their letter by email.
 A signer or letter writer who gets the "try again" page (503, plaidoyer.views.server_error), or no
 answer, sends its form again, as a visitor would, until acknowledged or the run ends (a letter's proof of
 work makes the same form sent again the same letter). One client in four gives 50 EUR by card at the
@@ -27,15 +38,20 @@ delivers the payment events to the site; the donor sends the same attempt again 
 page or no answer, a new one after a refusal shown next to a field, as the page's script does). Then it
 compares what clients were told with the database: every acknowledged signature (303), letter (200 with
 its PDF) and donation (200 "succeeded") stored exactly once, no signature, letter or donation stored
-twice, the count shown equal to the signature rows, and every consent line belonging to a stored
-signature (no half-written action); for donations also localstripe: one PaymentIntent per attempt key,
-no donor charged twice, no charge without its donation, every charge settled once by its webhook (after
-delivering every payment event again, as Stripe retries a failed delivery).
+twice, the count shown equal to the confirmed signature rows, and every consent line belonging to a
+stored signature (no half-written action); for donations also localstripe: one PaymentIntent per attempt
+key, no donor charged twice, no charge without its donation, every charge settled once by its webhook
+(after delivering every payment event again, as Stripe retries a failed delivery).
 It prints, per fault and per action: requests sent, acknowledged, failed with a readable page (a 4xx
 page, or the 503 "try again" page), other 5xx or no answer, lost, doubled, latencies per phase, and
 the time to recover (from the repair to the first signature acknowledged, the first page served from
-the page cache, and /health/ ok). It exits 1 when anything was lost or doubled or a 5xx was not the
-readable page.
+the page cache, and /health/ ok). After the Stripe faults: donors told next to the card that Stripe is
+unavailable, and the gifts settled by the late webhooks. After the email faults, per kind of email
+(signature confirmation, donation receipt, letter copy): expected, queued at the repair, retried,
+delivered (once after the repair), sent twice, left for data officers (then resent as they would), lost;
+the time until the queue holds nothing enqueued before the repair; and a confirmation link from an email
+sent after the repair, followed twice: the count goes up by one. It exits 1 when anything was lost or
+doubled, a 5xx was not the readable page, or a link counted other than once.
 """
 
 import argparse
@@ -46,7 +62,6 @@ import random
 import re
 import shutil
 import signal
-import socketserver
 import sys
 import tempfile
 import threading
@@ -59,6 +74,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import serving  # noqa: E402
 from bench.faults_donations import Donors, donations_report, start_stripe  # noqa: E402
+from bench.faults_emails import Backlog, MailServer, TaskWorker, emails_report, waiting_tasks  # noqa: E402
 from bench.serving import (  # noqa: E402
     HOST,
     create_database,
@@ -70,6 +86,7 @@ from bench.serving import (  # noqa: E402
     stop_gunicorn,
     wait_for_port,
 )
+from donations.local_stripe import Relay  # noqa: E402
 
 
 def parse_args():
@@ -81,11 +98,23 @@ def parse_args():
     parser.add_argument("--before", type=float, default=3, help="seconds of load before the fault")
     parser.add_argument("--during", type=float, default=6, help="seconds of load with the fault")
     parser.add_argument("--after", type=float, default=6, help="seconds of load once Redis is back")
-    parser.add_argument("--faults", default="redis-stop,redis-hang,pg-restart,worker-kill")
+    parser.add_argument("--faults", default=",".join(FAULTS))
     parser.add_argument("--port", type=int, default=8731)
     parser.add_argument("--redis-port", type=int, default=6731)
     parser.add_argument("--pg-port", type=int, default=5731)
     parser.add_argument("--stripe-port", type=int, default=8732, help="the bench's own localstripe")
+    parser.add_argument(
+        "--relay-ports",
+        default="8733,8734",
+        help="the relays between the site and localstripe, and between localstripe's webhooks and the site",
+    )
+    parser.add_argument("--smtp-port", type=int, default=8735, help="the bench's own mail server")
+    parser.add_argument("--stripe-delay", type=float, default=3, help="seconds a slow Stripe takes to answer")
+    parser.add_argument(
+        "--email-retry-delays",
+        default="1,2,3",
+        help="EMAIL_RETRY_DELAYS in seconds (production: 60,300,1800,7200): then an email is listed as undelivered",
+    )
     parser.add_argument(
         "--database-from",
         help="a migrated database's URL to copy (pg_dump) instead of migrating a new one (tests/test_postgres_restart.py)",
@@ -105,35 +134,31 @@ class RedisServer(serving.RedisServer):
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-class FakeSMTP(socketserver.StreamRequestHandler):
-    """A mail server that greets and says goodbye: what /health/'s mail check needs (no mail is sent here)."""
-
-    def handle(self):
-        self.wfile.write(b"220 bench ESMTP\r\n")
-        for line in self.rfile:
-            quit_ = line.upper().startswith(b"QUIT")
-            self.wfile.write(b"221 bye\r\n" if quit_ else b"250 ok\r\n")
-            if quit_:
-                return
-
-
-def start_fake_smtp():
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), FakeSMTP)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 class Services:
-    """What a fault acts on: the bench's Redis, its PostgreSQL cluster and its gunicorn."""
+    """What a fault acts on: the bench's Redis, PostgreSQL cluster, gunicorn, task worker, mail server, and
+    the relays between the site and localstripe (`stripe`: its API calls, `webhooks`: the events it posts)."""
 
-    def __init__(self, redis_server, cluster, gunicorn):
+    def __init__(self, redis_server, cluster, gunicorn, worker, mail, stripe, webhooks, stripe_delay):
         self.redis, self.cluster, self.gunicorn = redis_server, cluster, gunicorn
+        self.worker, self.mail, self.stripe, self.webhooks = worker, mail, stripe, webhooks
+        self.stripe_delay = stripe_delay
 
     def kill_a_worker(self):
         """SIGKILL one gunicorn worker (with 8 clients on 2 workers, it is serving a request)."""
         master = self.gunicorn.pid
         workers = Path(f"/proc/{master}/task/{master}/children").read_text().split()
         os.kill(int(random.choice(workers)), signal.SIGKILL)
+
+    def stripe_slow(self):
+        """Stripe answers the site after `stripe_delay` seconds; its events do not reach the site."""
+        self.stripe.delay, self.stripe.mode, self.webhooks.mode = self.stripe_delay, "slow", "down"
+
+    def stripe_down(self):
+        """Stripe cannot be reached (each connection closed at once); its events do not reach the site."""
+        self.stripe.mode = self.webhooks.mode = "down"
+
+    def stripe_back(self):
+        self.stripe.mode = self.webhooks.mode = "up"
 
 
 def nothing(services):
@@ -146,7 +171,15 @@ FAULTS = {
     "redis-hang": (lambda s: s.redis.freeze(), lambda s: s.redis.thaw()),
     "pg-restart": (lambda s: s.cluster.stop(), lambda s: s.cluster.start()),
     "worker-kill": (Services.kill_a_worker, nothing),
+    "tasks-down": (lambda s: s.worker.stop(), lambda s: s.worker.start()),
+    "smtp-refuse": (lambda s: s.mail.refuse(), lambda s: s.mail.accept()),
+    "smtp-down": (lambda s: s.mail.stop(), lambda s: s.mail.accept()),
+    "stripe-slow": (Services.stripe_slow, Services.stripe_back),
+    "stripe-down": (Services.stripe_down, Services.stripe_back),
 }
+# Faults of the emails' path: the petition asks for double opt-in (each signature is confirmed by an
+# email's link), letter writers ask for a copy by email, and the emails are counted after the run.
+EMAIL_FAULTS = {"tasks-down", "smtp-refuse", "smtp-down"}
 
 
 def is_readable(status, content):
@@ -218,8 +251,12 @@ def solutions(section, count):
 class Run:
     """One fault: clients signing, a monitor polling, phases marked by time."""
 
-    def __init__(self, port, paths, stripe_url, first_number, payloads):
+    def __init__(self, port, paths, stripe_url, first_number, payloads, emails=False):
         self.port, self.path, self.letters_path = port, paths["petition"], paths["letters"]
+        self.emails = emails  # letter writers ask for their copy by email
+        self.started = time.monotonic()
+        self.letters_not_emailed = set()  # writers told their copy could not be emailed
+        self.worker_restarts = 0
         path = self.path
         status, _headers, body = request(port, "GET", path)
         assert status == 200, status
@@ -285,7 +322,7 @@ class Run:
                     "town": "Lyon",
                     "country": "France",
                     "language": "fr",
-                    "email": "",
+                    "email": f"writer{number}@example.org" if self.emails else "",
                     "consent": "on",
                     "captcha": payload,
                 }
@@ -304,6 +341,9 @@ class Run:
                     readable = is_readable(status, content)
                     if status == 200 and b"data:application/pdf" not in content:
                         status = 400  # the form again, with an error: not a letter
+                    if status == 200 and b'<p class="warning">' in content:
+                        with self.lock:  # "We could not email it to you: please download it here."
+                            self.letters_not_emailed.add(number)
                     if status != 200:
                         error = re.search(rb'class="errorlist[^"]*"[^>]*>\s*<li>([^<]*)', content)
                         with self.lock:
@@ -403,10 +443,10 @@ def tally(name, posts, acknowledged_status, rows, killing=False):
     return server_errors + lost + doubled == 0 and (killing or no_answer == 0)
 
 
-def report(name, run, marks, key, stripe_url, port):
+def report(name, run, marks, key, stripe_url, port, mail=None, queued=None):
     from django.db import connection
 
-    fault_at, back_at = marks
+    fault_at, back_at = marks[:2]
     posts = run.posts
     print(f"== {name}")
     killing = name == "worker-kill"
@@ -415,6 +455,13 @@ def report(name, run, marks, key, stripe_url, port):
     for (status, error), count in run.refusals.most_common(3):
         print(f"  letters refused: {count} x {status} {error}")
     good &= donations_report(run.donors, stripe_url, port, killing, tally)
+    if name.startswith("stripe"):
+        print(
+            f"  donors told next to the card that Stripe is unavailable (readable 429): "
+            f"{run.donors.stripe_unavailable}"
+        )
+    if name in EMAIL_FAULTS:
+        good &= emails_report(run, mail, marks, queued, key, port, run.donors.settled_numbers())
     gets = [poll for poll in run.polls if poll[1] == run.path]
     get_5xx = sum(1 for poll in gets if not poll[4] and not (killing and poll[2] == 0))
     readable_gets = sum(1 for poll in gets if poll[2] == 503 and poll[4])
@@ -459,10 +506,12 @@ def all_faults(key):
     signature has its consent lines, every consent line its signature). True when all hold."""
     from django.db import connection
 
-    from petitions.models import Signature
+    from petitions.models import Signature, SignatureState
     from supporters.models import ActionCount, ConsentRecord
 
-    signatures = set(Signature.objects.filter(petition_key=key).values_list("pk", flat=True))
+    rows = Signature.objects.filter(petition_key=key)
+    signatures = set(rows.values_list("pk", flat=True))
+    confirmed = rows.filter(state=SignatureState.CONFIRMED).count()
     shown = ActionCount.total_for(key)
     consented = {
         int(action.rsplit(":", 1)[1])
@@ -472,12 +521,23 @@ def all_faults(key):
     }
     without_consent, orphan_lines = len(signatures - consented), len(consented - signatures)
     print(
-        f"all faults: signature rows {len(signatures)}, count shown {shown}: "
-        f"{'EXACT' if len(signatures) == shown else 'WRONG'}; signatures without their consent lines "
+        f"all faults: signature rows {len(signatures)}, confirmed {confirmed}, count shown {shown}: "
+        f"{'EXACT' if confirmed == shown else 'WRONG'}; signatures without their consent lines "
         f"{without_consent}, consent lines without their signature {orphan_lines}"
     )
     connection.close()
-    return len(signatures) == shown and without_consent == orphan_lines == 0
+    return confirmed == shown and without_consent == orphan_lines == 0
+
+
+def ask_double_opt_in(section, on):
+    """The section's signatures wait for their email's link (`on`) or count at once."""
+    from django.db import connection
+
+    if section.double_opt_in == on:
+        return
+    section.double_opt_in = on
+    section.save()  # the content cache's generation moves on: every worker reads the new setting
+    connection.close()
 
 
 def main():
@@ -489,18 +549,28 @@ def main():
         cluster.create()
         database_url = f"{cluster.url}/plaidoyer_bench_faults"
         redis_url = f"redis://127.0.0.1:{args.redis_port}/0"
-        smtp = start_fake_smtp()
-        stripe, stripe_environment = start_stripe(args.stripe_port, args.port)
+        mail = MailServer(args.smtp_port)
+        mail.start()
+        started.callback(lambda: mail.server and mail.stop())
+        api_port, webhook_port = (int(port) for port in args.relay_ports.split(","))
+        webhooks = Relay(("127.0.0.1", args.port), webhook_port)
+        started.callback(webhooks.close)
+        stripe, stripe_environment = start_stripe(args.stripe_port, webhooks.url)
         started.callback(stripe.stop)
+        stripe_relay = Relay(("127.0.0.1", args.stripe_port), api_port)
+        started.callback(stripe_relay.close)
         env = environment(
             database_url,
             redis_url,
             EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=str(smtp.server_address[1]),
-            **stripe_environment,
+            EMAIL_PORT=str(args.smtp_port),
+            BENCH_EMAIL_RETRY_DELAYS=args.email_retry_delays,
+            **{**stripe_environment, "STRIPE_API_BASE": stripe_relay.url},
         )
         os.environ.update(env)
         sys.path[:0] = [str(ROOT / "site"), str(ROOT)]
+        from django.utils import timezone
+
         redis_server = RedisServer(args.redis_port)
         started.callback(redis_server.close)
         redis_server.start()
@@ -512,7 +582,12 @@ def main():
         path = paths["petition"]
         gunicorn = start_gunicorn(env, args.port, args.workers)
         started.callback(stop_gunicorn, gunicorn)
-        services = Services(redis_server, cluster, gunicorn)
+        worker = TaskWorker(env)
+        worker.start()
+        started.callback(worker.stop)
+        services = Services(
+            redis_server, cluster, gunicorn, worker, mail, stripe_relay, webhooks, args.stripe_delay
+        )
         good = True
         wait_for_port(args.port)
         for _ in range(10):  # warm every worker
@@ -520,33 +595,50 @@ def main():
         print(
             f"{args.clients} clients (2 in 4 sign, 1 in 4 writes letters, 1 in 4 gives by card) and 1 monitor, "
             f"gunicorn {args.workers} "
-            f"sync workers, Redis on port {args.redis_port} and PostgreSQL on port {args.pg_port} (their own); "
-            f"phases {args.before:g} s before, {args.during:g} s with the fault, {args.after:g} s after"
+            f"sync workers, Redis on port {args.redis_port} and PostgreSQL on port {args.pg_port} (their own), "
+            f"a db_worker, a mail server on port {args.smtp_port} and localstripe behind relays (their own); "
+            f"phases {args.before:g} s before, {args.during:g} s with the fault, {args.after:g} s after; "
+            f"email retries after {args.email_retry_delays} s, a slow Stripe answers after {args.stripe_delay:g} s"
         )
         for index, name in enumerate(args.faults.split(",")):
             inject, repair = FAULTS[name]
+            emails = name in EMAIL_FAULTS
+            ask_double_opt_in(section, emails)
             run = Run(
-                args.port, paths, stripe.url, index * args.solutions, solutions(section, args.solutions)
+                args.port,
+                paths,
+                stripe.url,
+                index * args.solutions,
+                solutions(section, args.solutions),
+                emails=emails,
             )
+            restarts = worker.restarts
             # Two clients in four sign, one writes letters, one gives.
             roles = {2: run.donate, 3: run.write}
             threads = [
                 threading.Thread(target=roles.get(number % 4, run.sign)) for number in range(args.clients)
             ]
             threads.append(threading.Thread(target=run.monitor))
+            start_wall = timezone.now()
             for thread in threads:
                 thread.start()
             time.sleep(args.before)
             fault_at = time.monotonic()
             inject(services)
             time.sleep(args.during)
+            queued = waiting_tasks() if emails else None
             repair(services)
-            back_at = time.monotonic()
+            back_at, back_wall = time.monotonic(), timezone.now()
+            backlog = Backlog(back_wall) if emails else None
             time.sleep(args.after)
             run.stop.set()
             for thread in threads:
                 thread.join()
-            good &= report(name, run, (fault_at, back_at), key, stripe.url, args.port)
+            run.worker_restarts = worker.restarts - restarts
+            run.backlog = backlog
+            marks = (fault_at, back_at, back_wall, start_wall)
+            good &= report(name, run, marks, key, stripe.url, args.port, mail, queued)
+        ask_double_opt_in(section, False)
         exact = all_faults(key)
     return 0 if good and exact else 1
 

@@ -38,14 +38,15 @@ WEBHOOK_PATH = "/donations/webhooks/fr/"
 EVENTS = ["payment_intent.succeeded", "payment_intent.payment_failed"]
 
 
-def start_stripe(port, site_port):
-    """localstripe on 127.0.0.1:`port` delivering the France section's payment events to the site served
-    on `site_port`; (the LocalStripe, the environment that gives the section its Stripe keys)."""
+def start_stripe(port, site_url):
+    """localstripe on 127.0.0.1:`port` delivering the France section's payment events to the site at
+    `site_url` (the bench's relay to it); (the LocalStripe, the environment that gives the section its
+    Stripe keys)."""
     from donations.local_stripe import LocalStripe
 
     stripe = LocalStripe(port, idempotent=True).start()
     webhook_secret = f"whsec_bench_{secrets.token_hex(16)}"
-    stripe.register_webhook("fr", f"http://127.0.0.1:{site_port}{WEBHOOK_PATH}", webhook_secret, EVENTS)
+    stripe.register_webhook("fr", f"{site_url}{WEBHOOK_PATH}", webhook_secret, EVENTS)
     environment = {
         "STRIPE_API_BASE": stripe.url,
         "STRIPE_JS_URL": stripe.js_url,
@@ -113,6 +114,7 @@ class Donors:
         self.posts = []  # (started, seconds, number, status, readable), as faults.Run's
         self.keys = collections.defaultdict(set)  # donor number: the attempt keys it sent
         self.refusals = collections.Counter()  # (status, first error) of readable refusals
+        self.stripe_unavailable = 0  # refusals next to the card: Stripe could not be reached in time
 
     def give(self, stop):
         headers = {
@@ -153,11 +155,24 @@ class Donors:
                 errors = [error["message"] for field in answer["errors"].values() for error in field]
                 with self.lock:
                     self.refusals[(status, errors[0][:90] if errors else "")] += 1
+                    self.stripe_unavailable += status == 429 and "payment_method" in answer["errors"]
                 _number, captcha = self.take()  # a new proof of work, with the answer's new key
                 if captcha is None:
                     break
                 key, payment_method = answer["retry_key"], None
                 time.sleep(0.5)
+
+    def settled_numbers(self):
+        """The donors whose gift was settled (their receipt is due)."""
+        from django.db import connection
+
+        from donations.models import Donation, DonationStatus
+
+        donor_of = {key: number for number, keys in self.keys.items() for key in keys}
+        settled = Donation.objects.filter(idempotency_key__in=donor_of, status=DonationStatus.SUCCEEDED)
+        numbers = {donor_of[key] for key in settled.values_list("idempotency_key", flat=True)}
+        connection.close()
+        return numbers
 
 
 def stripe_get(stripe_url, path, **params):

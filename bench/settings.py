@@ -6,7 +6,10 @@
 - Rate limits per address (signing, donations) raised far above the bench's volume (every bench client
   shares one IP address).
 - Plain HTTP on loopback: no SSL redirect, no secure-only cookies, static files without a manifest.
+- Emails refused by the mail server are retried after seconds, not minutes (bench/faults.py).
 """
+
+import os
 
 from plaidoyer.settings.production import *  # noqa: F403
 
@@ -28,3 +31,8 @@ DONATION_RATE_LIMITS = {
     "attempts_ip": (10_000_000, 3600),
     "attempts_email": (5, 3600),
 }
+# Emails refused or not reached are retried after these delays (bench/faults.py --email-retry-delays),
+# seconds instead of production's minutes and hours, so that a fault of a few seconds outlasts them.
+EMAIL_RETRY_DELAYS = tuple(
+    int(delay) for delay in os.environ.get("BENCH_EMAIL_RETRY_DELAYS", "1,2,3").split(",")
+)

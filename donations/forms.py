@@ -23,6 +23,11 @@ LIMITS_UNAVAILABLE = _(
     "Donations are paused for a few minutes: our protection against card fraud is unavailable. "
     "Nothing was charged. Please try again in a few minutes."
 )
+# Stripe refused the attempt's key, sent before with other details (stripe.error.IdempotencyError).
+CHANGED_SINCE_FIRST_TRY = _(
+    "The details of this gift changed since your first try, so the payment service would not take it "
+    "as the same payment. Please reload the page and give again."
+)
 
 
 def new_idempotency_key():

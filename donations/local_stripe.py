@@ -32,6 +32,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -354,6 +355,71 @@ class LocalStripe:
         if events is not None:
             body["events"] = events
         requests.post(f"{self.url}/_config/webhooks/{name}", json=body, timeout=10).raise_for_status()
+
+
+class Relay:
+    """A TCP relay on loopback to `target` (host, port), to make a service slow or unreachable at will.
+
+    Modes: `up` forwards; `down` closes each new connection at once (as an unreachable host); `slow` holds
+    each new connection without answering for `delay` seconds, then forwards it (with `delay` None, for
+    ever: a service that never answers in time). Connections already forwarded go on.
+    donations/tests/test_stripe_outage.py puts one between the site and localstripe, bench/faults.py two
+    (the site's calls to Stripe, and Stripe's webhooks to the site).
+    """
+
+    def __init__(self, target, port=0):
+        self.target = target
+        self.mode = "up"
+        self.delay = None
+        self.server = socket.create_server(("127.0.0.1", port))
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"
+        self.held = []
+        self.closed = threading.Event()
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while not self.closed.is_set():
+            try:
+                client, _address = self.server.accept()
+            except OSError:
+                return
+            if self.mode == "down":
+                client.close()
+            elif self.mode == "slow" and self.delay is None:
+                self.held.append(client)  # read nothing, answer nothing
+            else:
+                delay = self.delay if self.mode == "slow" else 0
+                threading.Thread(target=self.forward, args=(client, delay), daemon=True).start()
+
+    def forward(self, client, delay):
+        time.sleep(delay)
+        try:
+            upstream = socket.create_connection(self.target)
+        except OSError:
+            client.close()
+            return
+        for source, sink in ((client, upstream), (upstream, client)):
+            threading.Thread(target=self.pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self):
+        self.closed.set()
+        self.server.close()
+        for client in self.held:
+            client.close()
 
 
 def connect_demo_sections(stripe, server_url):

@@ -26,7 +26,13 @@ from supporters.network import client_ip, hash_ip, request_ip_hash
 from supporters.ratelimit import Unavailable, allow, too_many_requests
 
 from . import methods, mobile_money, money, monthly_offer, payments, webhooks
-from .forms import CARD_UNAVAILABLE, LIMITS_UNAVAILABLE, DonationForm, new_idempotency_key
+from .forms import (
+    CARD_UNAVAILABLE,
+    CHANGED_SINCE_FIRST_TRY,
+    LIMITS_UNAVAILABLE,
+    DonationForm,
+    new_idempotency_key,
+)
 from .models import FIXED_DESIGNATIONS, Donation, DonationMethod
 
 logger = logging.getLogger(__name__)
@@ -197,6 +203,12 @@ def limited_submit(page, request, site, section, form):
             _("The mobile-money service could not be reached. Nothing was charged; please try again later."),
         )
         return provider_unavailable(page, request, section, form)
+    except stripe.IdempotencyError:
+        # This attempt's key reached Stripe before with other details (the amount changed after a lost
+        # answer): Stripe refuses to take it as the same payment. Not an outage: the page says so.
+        logger.warning("Stripe refused a reused attempt key with other details, section %s", section.code)
+        form.add_error(None, CHANGED_SINCE_FIRST_TRY)
+        return invalid(page, request, section, form, status=409)
     except stripe.StripeError:
         logger.exception("Stripe could not be reached or failed a donation for section %s", section.code)
         form.add_error(

@@ -48,7 +48,8 @@ def test_postgres_restarting_or_a_worker_killed_mid_storm_loses_doubles_and_half
         *("--faults", "pg-restart,worker-kill", "--clients", "4", "--solutions", "400"),
         *("--before", "2", "--during", "2", "--after", "3"),
         *("--port", str(free_port()), "--redis-port", str(free_port()), "--pg-port", str(free_port())),
-        *("--stripe-port", str(free_port())),
+        *("--stripe-port", str(free_port()), "--smtp-port", str(free_port())),
+        *("--relay-ports", f"{free_port()},{free_port()}"),
         *("--database-from", source),
     ]
     run = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -86,6 +87,6 @@ def test_postgres_restarting_or_a_worker_killed_mid_storm_loses_doubles_and_half
         killed = figures(output, "worker-kill", action)
         assert (killed["other 5xx"], killed["lost"], killed["doubled"]) == (0, 0, 0)
     assert figures(output, "worker-kill", "signatures")["acknowledged"] > 0
-    assert re.search(r"signature rows (\d+), count shown \1: EXACT", output)
+    assert re.search(r"signature rows (\d+), confirmed \1, count shown \1: EXACT", output)
     assert "signatures without their consent lines 0, consent lines without their signature 0" in output
     assert re.search(r"a signature acknowledged \d+\.\d+ s", output)

@@ -1,7 +1,8 @@
 """Stripe's API at the HTTP boundary, from recorded answers (`recorded/`), for what localstripe does not do.
 
 localstripe ignores idempotency keys and knows neither TWINT nor `mandate_data`; this server answers as
-Stripe does for the calls Plaidoyer makes: a repeated Idempotency-Key replays the first answer, and each
+Stripe does for the calls Plaidoyer makes: a repeated Idempotency-Key replays the first answer (or, with
+other parameters, answers Stripe's 400 `idempotency_error`), and each
 request is kept (path, headers, parameters) for the test to read. `refuse` makes one path answer one of
 Stripe's recorded errors instead.
 """
@@ -80,7 +81,10 @@ class RecordedStripe(BaseHTTPRequestHandler):
                 return self.answer(200, updated(recorded(name), self.path.removeprefix(prefix), params))
         key = self.headers.get("Idempotency-Key")
         if key in server.answers:
-            return self.answer(200, server.answers[key])
+            first_params, first_answer = server.answers[key]
+            if params != first_params:
+                return self.answer(400, recorded("error_idempotency"))
+            return self.answer(200, first_answer)
         if self.path == "/v1/payment_intents":
             name = PAYMENT_INTENTS[params.get("payment_method_types[0]", ["card"])[0]]
         else:
@@ -90,7 +94,7 @@ class RecordedStripe(BaseHTTPRequestHandler):
         answer["id"] = f"{answer['id']}{server.created[name]}"
         if "client_secret" in answer:
             answer["client_secret"] = f"{answer['id']}_secret_recorded"
-        server.answers[key] = answer
+        server.answers[key] = (params, answer)
         return self.answer(200, answer)
 
     def answer(self, status, answer):

@@ -63,7 +63,12 @@ def test_a_gift_sent_again_after_its_answer_was_lost_is_charged_once(
 
     page.page.route(f"**{PATH}", lose_the_first_answer)
     page.locator("[data-submit]").click()
-    page.get_by_text(t("The connection failed. Nothing was charged; please try again.")).wait_for()
+    page.get_by_text(
+        t(
+            "The connection failed before the answer reached you: your gift may or may not have gone "
+            "through. Sending the form again is safe: it never charges twice."
+        )
+    ).wait_for()
 
     page.locator("[data-submit]").click()
     page.wait_for_url("**/fr/faire-un-don/thanks/")

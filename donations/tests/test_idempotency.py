@@ -8,6 +8,7 @@ boundary by a small server that replays a key's first answer, as Stripe does.
 import threading
 
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 
 from donations.models import Donation
@@ -193,3 +194,33 @@ def test_a_new_cards_setup_intent_asked_twice_is_made_once_for_the_donors_custom
     keys = {request["headers"]["Idempotency-Key"] for request in recorded_stripe.requests}
     assert keys == {f"{gift.idempotency_key}:card-setup:{attempt}"}
     assert recorded_stripe.created["setup_intent_sepa_debit"] == 2  # the gift's mandate, then this one
+
+
+@pytest.mark.django_db
+def test_an_attempt_sent_again_with_another_amount_after_a_lost_commit_is_told_its_details_changed(
+    client, donation_pages, recorded_stripe
+):
+    data = form_data("ch", payment_method="pm_card_visa", first_name="Lena")
+    donate(client, "ch", **data)
+    # The server died after Stripe answered but before the gift was committed; the visitor, never told,
+    # changed the amount and sent the same attempt again, without the page's script.
+    Donation.objects.all().delete()
+
+    response = donate(client, "ch", json=False, **{**data, "amount": "80", "captcha": data["captcha"]})
+
+    assert response.status_code == 409
+    page = BeautifulSoup(response.content, "html.parser")
+    errors = [item.get_text(strip=True) for item in page.select(".form-errors li")]
+    changed = t(
+        "The details of this gift changed since your first try, so the payment service would not take it "
+        "as the same payment. Please reload the page and give again.",
+        "fr",
+    )
+    assert errors == [changed]
+    assert "could not be reached" not in response.content.decode()
+    assert page.select_one("#id_first_name")["value"] == "Lena"
+    assert page.select_one("#id_amount")["value"] == "80"
+    assert page.select_one("#id_idempotency_key")["value"] != data["idempotency_key"]
+    assert not Donation.objects.exists()
+    # Stripe was asked for one PaymentIntent with this key, and refused the second with other details.
+    assert recorded_stripe.created["payment_intent"] == 1

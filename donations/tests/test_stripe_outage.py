@@ -1,14 +1,12 @@
 """Stripe is down, unreachable or slow: the donation page says so in the visitor's language and charges nothing;
 once Stripe is back the gift goes through once, and its webhook, however late, settles it.
 
-Between the site and localstripe stands a loopback relay that the tests switch: `up` forwards, `down`
-closes each connection at once (as an unreachable host), `slow` holds it without answering (as a Stripe
-that does not answer in time). The visitor's card PaymentMethod is made at localstripe directly, as Stripe.js
+Between the site and localstripe stands a loopback relay (donations.local_stripe.Relay) that the tests
+switch: `up` forwards, `down` closes each connection at once (as an unreachable host), `slow` holds it
+without answering (as a Stripe that does not answer in time). The visitor's card PaymentMethod is made at localstripe directly, as Stripe.js
 does in the browser.
 """
 
-import socket
-import threading
 import uuid
 
 import pytest
@@ -16,6 +14,7 @@ from bs4 import BeautifulSoup
 from django.core import mail
 
 from donations import payments
+from donations.local_stripe import Relay
 from donations.models import Donation, DonationStatus
 from supporters.models import ConsentRecord, Supporter
 
@@ -26,54 +25,6 @@ pytestmark = pytest.mark.django_db
 UNREACHABLE = (
     "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
 )
-
-
-class Relay:
-    """A TCP relay on loopback to `target` (host, port), in one of three modes: up, down, slow."""
-
-    def __init__(self, target):
-        self.target = target
-        self.mode = "up"
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"
-        self.held = []
-        self.closed = threading.Event()
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        while not self.closed.is_set():
-            try:
-                client, _address = self.server.accept()
-            except OSError:
-                return
-            if self.mode == "down":
-                client.close()
-            elif self.mode == "slow":
-                self.held.append(client)  # read nothing, answer nothing
-            else:
-                upstream = socket.create_connection(self.target)
-                for source, sink in ((client, upstream), (upstream, client)):
-                    threading.Thread(target=self.pipe, args=(source, sink), daemon=True).start()
-
-    @staticmethod
-    def pipe(source, sink):
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for end in (source, sink):
-                try:
-                    end.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def close(self):
-        self.closed.set()
-        self.server.close()
-        for client in self.held:
-            client.close()
 
 
 @pytest.fixture
