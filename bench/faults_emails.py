@@ -36,7 +36,7 @@ TASK_KINDS = {
     "donations.emails.send_receipt": "donation receipt",
 }
 # An email task gives up on the mail server after EMAIL_TIMEOUT (10 s): one running longer is stuck, its
-# worker gone (django-tasks-db leaves a task RUNNING when its worker exits between claiming and running it).
+# worker gone (killed: our `db_worker` finishes a claimed task when told to stop; upstream's did not).
 STUCK = datetime.timedelta(seconds=60)
 
 

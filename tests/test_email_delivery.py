@@ -9,6 +9,7 @@ import email
 import email.header
 import io
 import re
+import signal
 import socket
 import socketserver
 import threading
@@ -37,6 +38,7 @@ from petitions.tests.conftest import form_data, host_of, make_petition, sign_pat
 from sections.models import SectionSettings
 from supporters.confirmation import CONFIRMATION_MAX_AGE
 from supporters.erasure import erase_supporter
+from supporters.management.commands.db_worker import Worker
 from supporters.models import ActionCount, EmailKind, FailedEmail, Supporter
 from supporters.tests.helpers import email_hashes, run_worker, solution
 
@@ -186,6 +188,54 @@ class EmailDeliveryTests(TestCase):
         user = User.objects.create_user(f"{code}-officer", password="pw")
         user.groups.set([self.sections[code].groups["data-officer"]])
         return user
+
+    def test_a_worker_stopped_just_after_claiming_an_email_sends_it_before_it_stops(self):
+        """The stop comes between claiming the task (RUNNING, committed) and starting it: upstream's worker
+        exited there and the email stayed RUNNING, never sent (supporters/management/commands/db_worker.py)."""
+        DBTaskResult.objects.all().delete()  # the tasks the page tree queued: only the two emails wait
+        self.sign("anna@example.org")
+        self.sign("ben@example.org")
+        worker = Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=False,  # a worker that waits for tasks, as in production: only the signal stops it
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="stopped-worker",
+            excluded_queue_names=[],
+        )
+        run_task = Worker.run_task
+
+        def stopped_then_run(worker, task):
+            worker.shutdown(signal.SIGTERM, None)
+            run_task(worker, task)
+
+        with (
+            mock.patch.object(Worker, "run_task", stopped_then_run),
+            mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"),
+        ):
+            worker.run()  # returns: the worker stopped, having sent the email it held
+
+        self.assertEqual(len(self.smtp.received), 1)
+        statuses = sorted(DBTaskResult.objects.values_list("status", flat=True))
+        self.assertEqual(statuses, ["READY", "SUCCESSFUL"])  # nothing left RUNNING; the other waits
+        run_worker()  # the next worker takes the other one
+        self.assertEqual(
+            sorted(message["To"] for message in self.smtp.received), ["anna@example.org", "ben@example.org"]
+        )
+
+    def test_manage_py_db_worker_is_the_worker_that_finishes_what_it_claimed(self):
+        self.sign()
+        handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+        try:
+            with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+                call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+            self.assertIsInstance(signal.getsignal(signal.SIGTERM).__self__, Worker)
+        finally:
+            signal.signal(signal.SIGINT, handlers[0])
+            signal.signal(signal.SIGTERM, handlers[1])
+        self.assertEqual([message["To"] for message in self.smtp.received], ["anna@example.org"])
 
     def test_emails_queued_while_no_worker_runs_leave_once_each_when_it_returns_and_their_links_still_work(
         self,

@@ -57,7 +57,7 @@ def run_worker(queues=("default",)):
     """
     from unittest import mock
 
-    from django_tasks_db.management.commands.db_worker import Worker
+    from supporters.management.commands.db_worker import Worker
 
     with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
         Worker(
