@@ -237,7 +237,6 @@ PARTS = [
     ("supporters.one_statement", "record"),
     ("supporters.one_statement", "values"),
     ("django_tasks.base", "Task.enqueue"),
-    ("supporters.task_rows", "enqueue"),
     ("django_tasks_db.backend", "DatabaseBackend._task_to_db_task"),
     ("django.db.models.base", "Model.save_base"),
     ("django.db.models.sql.compiler", "SQLInsertCompiler.execute_sql"),
