@@ -3,7 +3,7 @@
 - The proof of work (ALTCHA, the default) is verified on every POST as in production (same algorithm
   and rounds, so the server's work is the same), but its challenges ask for a shorter key prefix, so
   that the bench's client solves them 256 times faster before each run (solving is the browser's work).
-- Rate limits per address (signing, donations) raised far above the bench's volume (every bench client
+- Rate limits per address (signing, letters, donations) raised far above the bench's volume (every bench client
   shares one IP address).
 - Plain HTTP on loopback: no SSL redirect, no secure-only cookies, static files without a manifest.
 - Emails refused by the mail server are retried after seconds, not minutes (bench/faults.py).
@@ -30,6 +30,12 @@ DONATION_RATE_LIMITS = {
     "submit": (10_000_000, 600),
     "attempts_ip": (10_000_000, 3600),
     "attempts_email": (5, 3600),
+}
+# Every letter writer of bench/faults.py posts from 127.0.0.1 too.
+LETTER_RATE_LIMITS = {
+    "generate": (10_000_000, 3600),
+    "sent": (10_000_000, 3600),
+    "message": (10_000_000, 3600),
 }
 # Emails refused or not reached are retried after these delays (bench/faults.py --email-retry-delays),
 # seconds instead of production's minutes and hours, so that a fault of a few seconds outlasts them.

@@ -48,14 +48,15 @@ GENERATED_KEPT = 20
 MESSAGE_PREFIX = "message"
 # The tag of a sent message's confirmation, and the id of the element that shows it.
 MESSAGE_SENT = "message-sent"
-# Rate limits: (what, limit, window in seconds).
-GENERATE_LIMITS = [("ip", 30, 3600)]
-SENT_LIMITS = [("ip", 60, 3600)]
-MESSAGE_LIMITS = [("ip", 10, 3600)]
 # The action in a partner's frame: its page, and how long its "I have sent my letter" stays valid
 # (long enough to print, sign and post the letter with the frame left open; the proof is in the page only).
 EMBED_TEMPLATE = "letters/letter_action_embed.html"
 EMBED_SENT_MAX_AGE = 2 * 24 * 3600
+
+
+def letter_limits(name):
+    """Per address: letters written, letters said sent and messages, settings.LETTER_RATE_LIMITS[name]."""
+    return [("ip", *settings.LETTER_RATE_LIMITS[name])]
 
 
 def no_script_limits(name):
@@ -192,7 +193,7 @@ def generate_letter(page, request):
         return _closed(page, request)
     if captcha_missing(section):
         return _withheld(page, request)
-    if not ratelimit.allow(request, "letters:generate", GENERATE_LIMITS):
+    if not ratelimit.allow(request, "letters:generate", letter_limits("generate")):
         return ratelimit.too_many_requests(request)
     form = LetterForm(request.POST, page=page, section=section)
     if not form.is_valid():
@@ -369,7 +370,7 @@ def letter_sent(page, request):
     """Counts a generated letter as sent, once: a conditional UPDATE, so a double click counts once."""
     if request.method != "POST":
         return _back_to_page(page, request)
-    if not ratelimit.allow(request, "letters:sent", SENT_LIMITS):
+    if not ratelimit.allow(request, "letters:sent", letter_limits("sent")):
         return ratelimit.too_many_requests(request)
     try:
         token = _posted_token(request)
@@ -408,7 +409,7 @@ def post_message(page, request):
         return _closed(page, request)
     if captcha_missing(section):
         return _withheld(page, request)
-    if not ratelimit.allow(request, "letters:message", MESSAGE_LIMITS):
+    if not ratelimit.allow(request, "letters:message", letter_limits("message")):
         return ratelimit.too_many_requests(request)
     form = MessageForm(request.POST, section=section, prefix=MESSAGE_PREFIX)
     if not form.is_valid():

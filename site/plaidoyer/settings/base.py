@@ -114,6 +114,9 @@ PETITION_RATE_LIMITS = {"ip": (30, 600), "petition": (6000, 60)}
 # post the form at all, and how many payment attempts (each a card check at Stripe) one address and one
 # email address may start.
 DONATION_RATE_LIMITS = {"submit": (30, 600), "attempts_ip": (8, 3600), "attempts_email": (5, 3600)}
+# Letter actions (petitions.letters.views), per IP address, each (attempts, seconds): letters written (each
+# a PDF), letters said to be sent, messages of solidarity.
+LETTER_RATE_LIMITS = {"generate": (30, 3600), "sent": (60, 3600), "message": (10, 3600)}
 # Join forms: per IP address, and per section (a flood of sign-ups from many addresses).
 JOIN_RATE_LIMITS = {"ip": (10, 600), "section": (600, 60)}
 # Requests for a copy or the erasure of one's data (supporters.rights): per IP address, and per
