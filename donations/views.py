@@ -214,7 +214,7 @@ def limited_submit(page, request, site, section, form):
         form.add_error(
             stripe_field(form),
             _(
-                "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
+                "The payment service could not be reached. Please try again in a few minutes: trying again never charges twice."
             ),
         )
         return provider_unavailable(page, request, section, form)
@@ -425,7 +425,7 @@ def give_monthly(page, request, section, donation):
             section,
             donation,
             _(
-                "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
+                "The payment service could not be reached. Please try again in a few minutes: trying again never charges twice."
             ),
             429,
         )

@@ -176,7 +176,7 @@ def test_a_stripe_that_cannot_be_reached_is_a_429_to_try_again_not_a_5xx(
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
     assert response.json()["errors"]["payment_method"][0]["message"] == t(
-        "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
+        "The payment service could not be reached. Please try again in a few minutes: trying again never charges twice."
     )
     assert nothing_written()
 

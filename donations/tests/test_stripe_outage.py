@@ -22,9 +22,7 @@ from .conftest import card_payment_method, donate, event, post_event, stripe_get
 
 pytestmark = pytest.mark.django_db
 
-UNREACHABLE = (
-    "The payment service could not be reached. Nothing was charged; please try again in a few minutes."
-)
+UNREACHABLE = "The payment service could not be reached. Please try again in a few minutes: trying again never charges twice."
 
 
 @pytest.fixture
