@@ -63,8 +63,17 @@ def post(localstripe, path, data):
     return requests.post(f"{localstripe}/v1/{path}", data=data, auth=AUTH, timeout=10)
 
 
-def get(localstripe, path):
-    return requests.get(f"{localstripe}/v1/{path}", auth=AUTH, timeout=10)
+def get(localstripe, path, **params):
+    return requests.get(f"{localstripe}/v1/{path}", params=params, auth=AUTH, timeout=10)
+
+
+def listed_ids(localstripe, path):
+    """Every id of a list, page after page (the session's localstripe holds other tests' objects too)."""
+    ids, page = [], {"has_more": True}
+    while page["has_more"]:
+        page = get(localstripe, path, limit=100, **({"starting_after": ids[-1]} if ids else {})).json()
+        ids += [listed["id"] for listed in page["data"]]
+    return ids
 
 
 @pytest.fixture
@@ -106,7 +115,7 @@ def test_a_price_is_created_retrieved_listed_and_read_as_a_plan_of_the_same_id(l
     )
     assert (price["recurring"]["interval"], price["recurring"]["interval_count"]) == ("month", 1)
     assert get(localstripe, f"prices/{price['id']}").json() == price
-    assert price["id"] in [listed["id"] for listed in get(localstripe, "prices").json()["data"]]
+    assert price["id"] in listed_ids(localstripe, "prices")
     plan = get(localstripe, f"plans/{price['id']}").json()
     assert (plan["amount"], plan["currency"], plan["interval"], plan["product"]) == (
         1500,
