@@ -23,6 +23,21 @@ def fresh_content_cache():
     content_cache.local.clear()
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (French), whatever the test before it left active.
+
+    The language belongs to the thread: a request through the test client activates the page's
+    language and leaves it active after the response, for the next test on the same worker.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def sections(db, django_capture_on_commit_callbacks):
     """The three sections (ch fr/de/it, fr, tg) with their home pages.
