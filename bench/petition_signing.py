@@ -16,7 +16,10 @@ The figures of issue 13 (proof of work on, double opt-in on):
 
     .venv/bin/python bench/petition_signing.py --signatures 500 --rounds 2 --double-opt-in
 
-It prints requests per second, p50/p95 latency, the exact-count check and the ratio signing/baseline.
+It prints requests per second, p50/p95 latency, the exact-count check and the ratio signing/baseline,
+and for each run the machine's CPU per request by who spent it (the site's gunicorn processes,
+PostgreSQL, Redis, the benchmark's own clients, the rest): with 32 clients the two cores are busy, so
+a signing's latency is its share of the machine's CPU, and these say where to cut.
 The two alternate for --rounds rounds (a shared machine's speed drifts from minute to minute); the
 summary gives the medians over the rounds, each round's ratio taken between its own two runs.
 By default the section has no double opt-in, so every signature is counted in the signing transaction
@@ -38,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.serving import (  # noqa: E402
     HOST,
+    CpuMeter,
     create_database,
     environment,
     petition_form,
@@ -241,15 +245,19 @@ def main():
         rounds = []
         for number in range(args.rounds):
             print(f"round {number + 1}")
-            base_seconds, base_latencies, base_statuses = run_load(
-                args.port, args.clients, args.signatures, Baseline(args.port)
-            )
+            with CpuMeter(gunicorn.pid) as base_cpu:
+                base_seconds, base_latencies, base_statuses = run_load(
+                    args.port, args.clients, args.signatures, Baseline(args.port)
+                )
             base_rate, _ = report("baseline", base_seconds, base_latencies, base_statuses, 204)
+            print("          " + CpuMeter.line(base_cpu.per(args.signatures)))
             signing = Signing(args.port, path, first_number=number * args.signatures, total=args.signatures)
-            sign_seconds, sign_latencies, sign_statuses = run_load(
-                args.port, args.clients, args.signatures, signing
-            )
+            with CpuMeter(gunicorn.pid) as sign_cpu:
+                sign_seconds, sign_latencies, sign_statuses = run_load(
+                    args.port, args.clients, args.signatures, signing
+                )
             sign_rate, sign_p95 = report("signing", sign_seconds, sign_latencies, sign_statuses, 303)
+            print("          " + CpuMeter.line(sign_cpu.per(args.signatures)))
             rounds.append((base_rate, sign_rate, sign_p95, sign_rate / base_rate))
     finally:
         stop_gunicorn(gunicorn)

@@ -276,3 +276,75 @@ class PostgresCluster:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.pg_ctl("stop", "-m", "immediate")
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class CpuMeter:
+    """The CPU the machine spent during a block, by who spent it: the site (gunicorn's processes),
+    PostgreSQL, Redis, this process (the benchmark's clients) and the rest, read from /proc.
+
+        meter = CpuMeter(gunicorn_process.pid)
+        with meter:
+            ...
+        meter.per(requests)  # {"site": ms, "postgres": ms, ...} per request
+
+    A process that ended during the block (a PostgreSQL backend whose connection closed) is counted
+    in "rest": the machine's total comes from /proc/stat.
+    """
+
+    GROUPS = ("site", "postgres", "redis", "clients", "rest")
+
+    def __init__(self, gunicorn_pid):
+        self.gunicorn_pid = gunicorn_pid
+        self.tick = 1 / os.sysconf("SC_CLK_TCK")
+
+    def group(self, pid, name, parent):
+        if pid == os.getpid():
+            return "clients"
+        if self.gunicorn_pid in (pid, parent):
+            return "site"
+        if name.startswith("postgres"):
+            return "postgres"
+        if name.startswith("redis"):
+            return "redis"
+        return None
+
+    def sample(self):
+        """CPU seconds so far: the machine's busy time, and per group of the processes alive now."""
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+        busy = sum(fields) - fields[3] - fields[4]  # all but idle and iowait
+        spent = dict.fromkeys(self.GROUPS, 0.0)
+        spent["machine"] = busy * self.tick
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat") as stat:
+                    line = stat.read()
+            except OSError:  # ended meanwhile
+                continue
+            name = line[line.index("(") + 1 : line.rindex(")")]
+            rest = line[line.rindex(")") + 2 :].split()
+            group = self.group(int(entry.name), name, int(rest[1]))
+            if group:
+                spent[group] += (int(rest[11]) + int(rest[12])) * self.tick  # utime + stime
+        return spent
+
+    def __enter__(self):
+        self.before = self.sample()
+        return self
+
+    def __exit__(self, *exc):
+        after = self.sample()
+        self.spent = {group: after[group] - self.before[group] for group in after}
+        self.spent["rest"] = self.spent.pop("machine") - sum(self.spent.values())
+
+    def per(self, requests):
+        """Milliseconds of CPU per request, by group (and in all)."""
+        figures = {group: self.spent[group] * 1000 / requests for group in self.GROUPS}
+        figures["all"] = sum(figures.values())
+        return figures
+
+    @staticmethod
+    def line(figures):
+        return "CPU per request: " + ", ".join(f"{group} {ms:.2f}" for group, ms in figures.items()) + " ms"
