@@ -236,6 +236,7 @@ PARTS = [
     ("petitions.signatures", "record_action"),
     ("supporters.one_statement", "record"),
     ("supporters.one_statement", "values"),
+    ("supporters.task_rows", "row_values"),
     ("django_tasks.base", "Task.enqueue"),
     ("django_tasks_db.backend", "DatabaseBackend._task_to_db_task"),
     ("django.db.models.base", "Model.save_base"),

@@ -27,7 +27,8 @@ def record_join(page, site, data, language, ip_hash):
     """Store a pending membership and its consents; returns its id, or None if this person had joined.
 
     Both outcomes look the same to the visitor; the person who had joined is told by email. The
-    confirmation email's task is queued in the same transaction, so neither exists without the other.
+    confirmation email's task is queued with the membership (`record_action`'s `then`), so neither
+    exists without the other.
     Always with double opt-in: a membership reaches a local group's coordinator.
     """
     from .tasks import send_membership_email
@@ -67,26 +68,25 @@ def record_join(page, site, data, language, ip_hash):
         at=now,
         also=also,
     )
-    with transaction.atomic():
-        recorded = record_action(
-            membership,
-            consents,
-            email=data["email"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
+    recorded = record_action(
+        membership,
+        consents,
+        email=data["email"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        then=(send_membership_email, "confirm"),
+    )
+    if not recorded:
+        existing = (
+            Membership.objects.filter(site=site, supporter_id=membership.supporter_id)
+            .values_list("pk", flat=True)
+            .first()
         )
-        if not recorded:
-            existing = (
-                Membership.objects.filter(site=site, supporter_id=membership.supporter_id)
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if existing is not None and ratelimit.hit(
-                f"membership-duplicate-email:{existing}", 1, DUPLICATE_EMAIL_WINDOW
-            ):
-                send_membership_email.enqueue(existing, "duplicate")
-            return None
-        send_membership_email.enqueue(membership.pk, "confirm")
+        if existing is not None and ratelimit.hit(
+            f"membership-duplicate-email:{existing}", 1, DUPLICATE_EMAIL_WINDOW
+        ):
+            send_membership_email.enqueue(existing, "duplicate")
+        return None
     return membership.pk
 
 

@@ -1,8 +1,5 @@
 """Recording and confirming signatures: each atomic, counts changed only by atomic increments."""
 
-from contextlib import nullcontext
-
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -44,7 +41,7 @@ def record_signature(petition, section, site, data, language, ip_hash, double_op
     `double_opt_in` is the section's setting unless given (a signature sent without JavaScript needs it).
     `partner` is the listed partner site whose embed it came through (petitions.embeds), if any.
     Without double opt-in the signature counts at once. With it, the confirmation email's task is
-    queued in the same transaction, so neither exists without the other.
+    queued with the signature (`record_action`'s `then`), so neither exists without the other.
     """
     from .tasks import send_signature_email
 
@@ -76,31 +73,28 @@ def record_signature(petition, section, site, data, language, ip_hash, double_op
         at=now,
         also=ConsentRecord.action_news(data.get("outcome_news"), data.get("outcome_news_wording", "")),
     )
-    # Without double opt-in the kernel's own transaction is enough: nothing is queued with the signature.
-    with transaction.atomic() if double_opt_in else nullcontext():
-        recorded = record_action(
-            signature,
-            consents,
-            email=data["email"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            count_key=None if double_opt_in else petition.translation_key,
-        )
-        if not recorded:
-            existing = (
-                Signature.objects.filter(
-                    petition_key=petition.translation_key, supporter_id=signature.supporter_id
-                )
-                .values_list("pk", flat=True)
-                .first()
+    recorded = record_action(
+        signature,
+        consents,
+        email=data["email"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        count_key=None if double_opt_in else petition.translation_key,
+        then=(send_signature_email, "confirm") if double_opt_in else None,
+    )
+    if not recorded:
+        existing = (
+            Signature.objects.filter(
+                petition_key=petition.translation_key, supporter_id=signature.supporter_id
             )
-            if existing is not None and ratelimit.hit(
-                f"petition-duplicate-email:{existing}", 1, DUPLICATE_EMAIL_WINDOW
-            ):
-                send_signature_email.enqueue(existing, "duplicate")
-            return None
-        if double_opt_in:
-            send_signature_email.enqueue(signature.pk, "confirm")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if existing is not None and ratelimit.hit(
+            f"petition-duplicate-email:{existing}", 1, DUPLICATE_EMAIL_WINDOW
+        ):
+            send_signature_email.enqueue(existing, "duplicate")
+        return None
     return signature.pk
 
 

@@ -1,9 +1,11 @@
 """Recording a supporter's action, the one way every app does it: supporter, action, consent lines, count."""
 
+from contextlib import nullcontext
+
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from . import one_statement
+from . import one_statement, task_rows
 from .encryption import email_hash
 from .models import ActionCount, ConsentRecord, Supporter
 from .signals import action_recorded, send_on_commit
@@ -13,7 +15,7 @@ from .signals import action_recorded, send_on_commit
 ONE_STATEMENT_VENDOR = "postgresql"
 
 
-def record_action(action, consents=(), *, email=None, first_name="", last_name="", count_key=None):
+def record_action(action, consents=(), *, email=None, first_name="", last_name="", count_key=None, then=None):
     """Store `action` unless its supporter already did it; True if it was stored, False for a repeat.
 
     `action` is an unsaved SupporterAction (a signature, a letter, a donation, a membership) with its
@@ -25,8 +27,12 @@ def record_action(action, consents=(), *, email=None, first_name="", last_name="
       supporter already did it), nothing else is written and the result is False;
     - otherwise the action is saved, the `consents` (rows from `ConsentRecord.asked`) are stored for
       the supporter and the action, and the count `count_key`, if given, goes up by one;
+    - `then`, a django-tasks task and its arguments after the action's id (`(task, *args)`), is
+      enqueued as `task.enqueue(action.pk, *args)` with the action: a confirmation email's task exists
+      exactly when its pending action does;
     - once the transaction commits, `supporters.signals.action_recorded` tells the apps that listen.
     """
+    task, *task_args = then or (None,)
     if email and connection.vendor == ONE_STATEMENT_VENDOR:
         supporter = {
             "site_id": action.site_id,
@@ -35,10 +41,18 @@ def record_action(action, consents=(), *, email=None, first_name="", last_name="
             "first_name": first_name,
             "last_name": last_name,
         }
-        action.supporter_id, action_id = one_statement.record(action, supporter, consents, count_key)
-        if action_id is None:
-            return False
-        action.pk, action._state.adding = action_id, False
+        # A task for django-tasks-db's database is written by the action's own statement (task_rows.py);
+        # one for another backend is enqueued after it, in one transaction with it.
+        task_row = task and task_rows.row_values(task, task_args)
+        with transaction.atomic(savepoint=False) if task and task_row is None else nullcontext():
+            action.supporter_id, action_id = one_statement.record(
+                action, supporter, consents, count_key, task_row
+            )
+            if action_id is None:
+                return False
+            action.pk, action._state.adding = action_id, False
+            if task and task_row is None:
+                task.enqueue(action_id, *task_args)
         send_on_commit(action_recorded, type(action), action=action, consents=consents)
         return True
     # No savepoint inside a caller's transaction (two statements fewer): a repeat is found before
@@ -56,6 +70,8 @@ def record_action(action, consents=(), *, email=None, first_name="", last_name="
             )
         if count_key is not None:
             ActionCount.increment(count_key)
+        if task:
+            task.enqueue(action.pk, *task_args)
     send_on_commit(action_recorded, type(action), action=action, consents=consents)
     return True
 

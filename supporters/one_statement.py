@@ -11,7 +11,8 @@ plain Django (rate limits, form), it signed 99.9/s, 0.41, p95 91 ms (the previou
 It is the same steps as `actions.record_action`'s ORM path, as data-modifying WITH queries: the
 supporter is inserted or found (a no-op update on conflict returns its id and locks it), the
 action is inserted unless its unique constraint refuses it (ON CONFLICT DO NOTHING: then no row
-comes back and nothing else is written), the consent lines and the count follow from that row.
+comes back and nothing else is written), the consent lines, the count and the task that follows
+the action (its confirmation email, supporters/task_rows.py) follow from that row.
 Its text is built once per model and number of consent lines, and prepared once per connection
 (a psycopg cursor binding on the server; Django's own cursors bind on the client).
 """
@@ -22,13 +23,19 @@ import psycopg
 from django.db import connection
 from django.utils import timezone
 
+from . import task_rows
 from .encryption import EncryptedMixin, seal
 from .models import ActionCount, ConsentRecord, Supporter
 
 
-def record(action, supporter, consents, count_key):
-    """Store `action` for the `supporter` row (values by attname); returns (supporter id, action id or None)."""
-    statement, fields = record_statement(type(action), len(consents), count_key is not None)
+def record(action, supporter, consents, count_key, task_row=None):
+    """Store `action` for the `supporter` row (values by attname); returns (supporter id, action id or None).
+
+    `task_row`, the values of a django-tasks-db task's row (supporters.task_rows), is written with the action.
+    """
+    statement, fields = record_statement(
+        type(action), len(consents), count_key is not None, task_row is not None
+    )
     params = [*values(supporter, fields["supporter"]), *values(vars(action), fields["action"])]
     label = f"{action._meta.label_lower}:"
     for consent in consents:
@@ -36,6 +43,8 @@ def record(action, supporter, consents, count_key):
         params += values({**consent, "action": label}, fields["consent"])
     if count_key is not None:
         params.append(count_key)
+    if task_row is not None:
+        params += task_row
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
@@ -50,18 +59,38 @@ def values(row, fields):
     `auto_now(_add)`, else its default. Rows hold only text, numbers, booleans, None, aware
     datetimes and UUIDs; Django's per-field preparation would cost more than the statement. Personal
     fields are encrypted with the key of the row's section, as their `pre_save` would.
+    `fields` are `statement_fields`: (field, how its value is made).
     """
     result = []
-    for field in fields:
-        value = row.get(field.attname)
-        if isinstance(field, EncryptedMixin):
-            value = seal(row["site_id"], value)
-        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            value = value or timezone.now()
-        elif field.attname not in row:
+    for field, making in fields:
+        if making is SEALED:
+            value = seal(row["site_id"], row.get(field.attname))
+        elif making is NOW:
+            value = row.get(field.attname) or timezone.now()
+        elif field.attname in row:
+            value = row[field.attname]
+        else:
             value = field.get_default()
         result.append(value)
     return result
+
+
+SEALED, NOW, GIVEN = "sealed", "now", "given"
+
+
+def statement_fields(fields):
+    """`fields` with how `values` makes each one's value, worked out once per statement."""
+    return [
+        (
+            field,
+            SEALED
+            if isinstance(field, EncryptedMixin)
+            else NOW
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            else GIVEN,
+        )
+        for field in fields
+    ]
 
 
 def insert_fields(model):
@@ -69,7 +98,7 @@ def insert_fields(model):
 
 
 @cache
-def record_statement(action_model, consent_count, counted):
+def record_statement(action_model, consent_count, counted, queued):
     """The statement of `record` and, per table, the fields whose values it takes in order."""
     quote = connection.ops.quote_name
 
@@ -124,7 +153,13 @@ def record_statement(action_model, consent_count, counted):
             ON CONFLICT ({key}) DO UPDATE SET {count} = {count_table}.{count} + 1
         )"""
         )
+    if queued:
+        parts.append(f"queued_task AS ({task_rows.insert_select('action_row')})")
     statement = "WITH {} SELECT (SELECT id FROM supporter_row), (SELECT id FROM action_row)".format(
         ",\n".join(parts)
     )
-    return statement, {"supporter": supporter_fields, "action": action_fields, "consent": consent_fields}
+    return statement, {
+        "supporter": statement_fields(supporter_fields),
+        "action": statement_fields(action_fields),
+        "consent": statement_fields(consent_fields),
+    }
