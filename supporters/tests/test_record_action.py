@@ -4,6 +4,9 @@ import uuid
 from unittest import mock
 
 import pytest
+from django.db import transaction
+from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 # The donation tests' fixtures: localstripe on loopback, the sections' Stripe keys, the donation pages.
 from donations.tests.conftest import donation_pages, localstripe, stripe_env, stripe_keys  # noqa: F401
@@ -11,6 +14,7 @@ from petitions.models import Signature, SignatureState
 from supporters.actions import record_action
 from supporters.encryption import email_hash
 from supporters.models import ActionCount, ConsentPurpose, ConsentRecord, Supporter
+from supporters.tests.helpers import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +31,7 @@ WORDING = "J'accepte que Plaidoyer France traite mes données pour cette pétiti
 NEWSLETTER_WORDING = "Je souhaite recevoir des nouvelles des campagnes par email."
 
 
-def act(site, email, petition_key, *, first_name="Jane", count=True, newsletter=False):
+def act(site, email, petition_key, *, first_name="Jane", count=True, newsletter=False, then=None):
     """Jane signs the petition `petition_key` with `email`, as `record_signature` stores it.
 
     Returns (supporter id, signature id or None), as `record_action` leaves them on the signature.
@@ -51,6 +55,7 @@ def act(site, email, petition_key, *, first_name="Jane", count=True, newsletter=
         first_name=first_name,
         last_name="Doe",
         count_key=petition_key if count else None,
+        then=then,
     )
     assert recorded == (signature.pk is not None)
     return signature.supporter_id, signature.pk
@@ -173,6 +178,52 @@ def test_without_a_count_key_nothing_is_counted(sections):
 def recorded_by_the_kernel(target):
     """Patch `record_action` where an app imports it, still recording, to see that the app calls it."""
     return mock.patch(target, wraps=record_action)
+
+
+NOTED = []
+
+
+@task()
+def note_action(action_id, kind):
+    """What `then` enqueues in these tests: notes the action's id and the kind of email it stands for."""
+    NOTED.append((action_id, kind))
+
+
+@pytest.mark.parametrize("backend", ["immediate", "database"])
+def test_the_task_given_as_then_goes_with_the_action_once_never_for_a_repeat_nor_a_rollback(
+    sections, settings, backend
+):
+    settings.TASKS = {
+        "default": {
+            "BACKEND": {
+                "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+                "database": "django_tasks_db.DatabaseBackend",
+            }[backend],
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
+    NOTED.clear()
+    site, key = sections["fr"].site, uuid.uuid4()
+    _supporter, first = act(site, "jane@example.org", key, count=False, then=(note_action, "confirm"))
+    _supporter, again = act(site, "Jane@Example.org ", key, count=False, then=(note_action, "confirm"))
+    assert first is not None and again is None
+    # A caller's transaction that fails takes back the action and its task (the database backend's row;
+    # the immediate backend has already run it).
+    with pytest.raises(RuntimeError), transaction.atomic():
+        act(site, "rollback@example.org", key, count=False, then=(note_action, "confirm"))
+        raise RuntimeError
+    assert Signature.objects.count() == 1
+
+    if backend == "database":
+        rows = DBTaskResult.objects.filter(task_path=note_action.module_path)
+        assert [row.args_kwargs for row in rows] == [{"args": [first, "confirm"], "kwargs": {}}]
+        assert NOTED == []
+        run_worker()
+        assert rows.get().status == "SUCCESSFUL"
+        assert NOTED == [(first, "confirm")]  # once: not for the repeat, not for the rollback
+    else:
+        # The immediate backend runs a task as it is enqueued: for the first action, then the one rolled back.
+        assert NOTED[0] == (first, "confirm") and len(NOTED) == 2
 
 
 def test_petitions_letters_donations_and_joins_all_record_through_the_kernels_one_function(
