@@ -43,15 +43,16 @@ def record_action(action, consents=(), *, email=None, first_name="", last_name="
         }
         # A task for django-tasks-db's database is written by the action's own statement (task_rows.py);
         # one for another backend is enqueued after it, in one transaction with it.
-        task_row = task and task_rows.row_values(task, task_args)
-        with transaction.atomic(savepoint=False) if task and task_row is None else nullcontext():
+        task_row = task_rows.row_values(task, task_args) if task is not None else None
+        enqueue_after = task is not None and task_row is None
+        with transaction.atomic(savepoint=False) if enqueue_after else nullcontext():
             action.supporter_id, action_id = one_statement.record(
                 action, supporter, consents, count_key, task_row
             )
             if action_id is None:
                 return False
             action.pk, action._state.adding = action_id, False
-            if task and task_row is None:
+            if enqueue_after:
                 task.enqueue(action_id, *task_args)
         send_on_commit(action_recorded, type(action), action=action, consents=consents)
         return True
@@ -70,7 +71,7 @@ def record_action(action, consents=(), *, email=None, first_name="", last_name="
             )
         if count_key is not None:
             ActionCount.increment(count_key)
-        if task:
+        if task is not None:
             task.enqueue(action.pk, *task_args)
     send_on_commit(action_recorded, type(action), action=action, consents=consents)
     return True
