@@ -4,17 +4,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from supporters import ratelimit
 from supporters.actions import record_action
-from supporters.confirmation import ConfirmationLink, confirm_pending
+from supporters.confirmation import ConfirmationLink, confirm_pending, tell_repeat
 from supporters.models import ConsentPurpose, ConsentRecord
 
 from .models import Membership, MembershipState
 
 CONFIRMATION_LINK = ConfirmationLink("membership.join.confirm")
-# A second join with one address sends at most one "you have already joined" email in this window,
-# so nobody can flood a stranger's mailbox by joining with their address.
-DUPLICATE_EMAIL_WINDOW = 3600
 
 
 def confirmation_url(membership):
@@ -77,15 +73,8 @@ def record_join(page, site, data, language, ip_hash):
         then=(send_membership_email, "confirm"),
     )
     if not recorded:
-        existing = (
-            Membership.objects.filter(site=site, supporter_id=membership.supporter_id)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if existing is not None and ratelimit.hit(
-            f"membership-duplicate-email:{existing}", 1, DUPLICATE_EMAIL_WINDOW
-        ):
-            send_membership_email.enqueue(existing, "duplicate")
+        stored = Membership.objects.filter(site=site, supporter_id=membership.supporter_id)
+        tell_repeat(stored, send_membership_email, "membership")
         return None
     return membership.pk
 

@@ -3,9 +3,8 @@
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from supporters import ratelimit
 from supporters.actions import record_action
-from supporters.confirmation import ConfirmationLink, confirm_pending
+from supporters.confirmation import ConfirmationLink, confirm_pending, tell_repeat
 from supporters.models import ConsentRecord
 
 from .models import Signature, SignatureState
@@ -13,9 +12,6 @@ from .models import Signature, SignatureState
 CONFIRMATION_SALT = "petitions.signature.confirm"
 CONFIRMATION_LINK = ConfirmationLink(CONFIRMATION_SALT)
 CONFIRMATION_MAX_AGE = CONFIRMATION_LINK.max_age
-# A duplicate signing sends at most one "you already signed" email per signature in this window,
-# so nobody can flood a stranger's mailbox by signing with their address.
-DUPLICATE_EMAIL_WINDOW = 3600
 
 
 def confirmation_token(signature_id):
@@ -83,17 +79,10 @@ def record_signature(petition, section, site, data, language, ip_hash, double_op
         then=(send_signature_email, "confirm") if double_opt_in else None,
     )
     if not recorded:
-        existing = (
-            Signature.objects.filter(
-                petition_key=petition.translation_key, supporter_id=signature.supporter_id
-            )
-            .values_list("pk", flat=True)
-            .first()
+        stored = Signature.objects.filter(
+            petition_key=petition.translation_key, supporter_id=signature.supporter_id
         )
-        if existing is not None and ratelimit.hit(
-            f"petition-duplicate-email:{existing}", 1, DUPLICATE_EMAIL_WINDOW
-        ):
-            send_signature_email.enqueue(existing, "duplicate")
+        tell_repeat(stored, send_signature_email, "petition")
         return None
     return signature.pk
 

@@ -4,10 +4,14 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from . import ratelimit
 from .models import ActionCount
 from .signals import action_confirmed, send_on_commit
 
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600  # a week to find the email and click
+# A repeat (the same address acting again) sends at most one "you already did" email per stored action in
+# this window, so nobody can flood a stranger's mailbox by acting with their address.
+DUPLICATE_EMAIL_WINDOW = 3600
 
 
 class ConfirmationLink:
@@ -43,3 +47,16 @@ def confirm_pending(queryset, count_key, pending="pending", confirmed="confirmed
         if changed == 1:
             send_on_commit(action_confirmed, queryset.model, queryset=queryset)
     return changed == 1
+
+
+def tell_repeat(stored_actions, task, scope):
+    """The person of a repeat is told by `task`'s "duplicate" email about their stored action (the first of
+    `stored_actions`, a queryset), at most once per DUPLICATE_EMAIL_WINDOW for that action.
+
+    The visitor sees the same answer as for a first action: nothing says on screen that the address was known.
+    """
+    existing = stored_actions.values_list("pk", flat=True).first()
+    if existing is not None and ratelimit.hit(
+        f"{scope}-duplicate-email:{existing}", 1, DUPLICATE_EMAIL_WINDOW
+    ):
+        task.enqueue(existing, "duplicate")
