@@ -336,8 +336,9 @@ class CpuMeter:
 
     def __exit__(self, *exc):
         after = self.sample()
-        self.spent = {group: after[group] - self.before[group] for group in after}
-        self.spent["rest"] = self.spent.pop("machine") - sum(self.spent.values())
+        spent = {group: after[group] - self.before[group] for group in self.GROUPS if group != "rest"}
+        machine = after["machine"] - self.before["machine"]
+        self.spent = {**spent, "rest": machine - sum(spent.values())}
 
     def per(self, requests):
         """Milliseconds of CPU per request, by group (and in all)."""

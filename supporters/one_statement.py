@@ -52,6 +52,10 @@ def record(action, supporter, consents, count_key, task_row=None):
         return cursor.fetchone()
 
 
+# How `values` makes a field's value (`statement_fields`): encrypted, now if unset, or given (else its default).
+SEALED, NOW, GIVEN = "sealed", "now", "given"
+
+
 def values(row, fields):
     """The values of `fields` in `row` ({attname: value}), as psycopg adapts them (as Django would here).
 
@@ -73,9 +77,6 @@ def values(row, fields):
             value = field.get_default()
         result.append(value)
     return result
-
-
-SEALED, NOW, GIVEN = "sealed", "now", "given"
 
 
 def statement_fields(fields):
