@@ -13,8 +13,11 @@ supporter is inserted or found (a no-op update on conflict returns its id and lo
 action is inserted unless its unique constraint refuses it (ON CONFLICT DO NOTHING: then no row
 comes back and nothing else is written), the consent lines, the count and the task that follows
 the action (its confirmation email, supporters/task_rows.py) follow from that row.
-Its text is built once per model and number of consent lines, and prepared once per connection
-(a psycopg cursor binding on the server; Django's own cursors bind on the client).
+Its text is built once per model and number of consent lines, with PostgreSQL's own placeholders
+($1, $2, …, which psycopg's `RawCursor` takes as they are), and prepared once per connection (a
+psycopg cursor binding on the server; Django's own cursors bind on the client). Through a plain
+cursor, psycopg would parse its `%s` placeholders again on every call: it keeps the parse only for
+statements of at most 50 parameters, and this one has 53 to 61; that parse cost 0.13 ms a signing.
 """
 
 from functools import cache
@@ -47,7 +50,7 @@ def record(action, supporter, consents, count_key, task_row=None):
         params += task_row
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    with connection.wrap_database_errors, psycopg.RawCursor(connection.connection) as cursor:
         cursor.execute(statement, params, prepare=True)
         return cursor.fetchone()
 
@@ -159,8 +162,14 @@ def record_statement(action_model, consent_count, counted, queued):
     statement = "WITH {} SELECT (SELECT id FROM supporter_row), (SELECT id FROM action_row)".format(
         ",\n".join(parts)
     )
-    return statement, {
+    return numbered(statement), {
         "supporter": statement_fields(supporter_fields),
         "action": statement_fields(action_fields),
         "consent": statement_fields(consent_fields),
     }
+
+
+def numbered(statement):
+    """`statement` with PostgreSQL's placeholders, $1, $2, …, in place of its `%s` in order."""
+    parts = statement.split("%s")
+    return "".join(f"{part}${number}" for number, part in enumerate(parts[:-1], start=1)) + parts[-1]
