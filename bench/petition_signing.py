@@ -118,33 +118,49 @@ def csrf_session(port, path):
     return cookie, token, version, action
 
 
-def run_load(port, clients, total, make_request):
-    """`clients` threads send `total` requests between them; returns (seconds, latencies, statuses)."""
+def run_load(clients, total, make_request, meter):
+    """`clients` threads send `total` requests between them; returns (seconds, latencies, statuses).
+
+    Each client first gets ready (`make_request.setup`: a signer loads the petition's page, as a
+    browser does before it posts). The clock and the CPU `meter` start once all of them are, so
+    that the figures are those of the requests measured, not of 32 page loads at once before them.
+    """
     counter = iter(range(total))
     lock = threading.Lock()
     latencies, statuses = [], []
+    started = None
+
+    def start():
+        nonlocal started
+        meter.start()
+        started = time.perf_counter()
+
+    ready = threading.Barrier(clients + 1, action=start)
 
     def client(index):
         state = make_request.setup(index)
+        ready.wait()
         while True:
             with lock:
                 number = next(counter, None)
             if number is None:
                 return
-            started = time.perf_counter()
+            request_started = time.perf_counter()
             status = make_request(state, number)
-            elapsed = time.perf_counter() - started
+            elapsed = time.perf_counter() - request_started
             with lock:
                 latencies.append(elapsed)
                 statuses.append(status)
 
     threads = [threading.Thread(target=client, args=(index,)) for index in range(clients)]
-    started = time.perf_counter()
     for thread in threads:
         thread.start()
+    ready.wait()
     for thread in threads:
         thread.join()
-    return time.perf_counter() - started, latencies, statuses
+    seconds = time.perf_counter() - started
+    meter.stop()
+    return seconds, latencies, statuses
 
 
 class Baseline:
@@ -245,17 +261,17 @@ def main():
         rounds = []
         for number in range(args.rounds):
             print(f"round {number + 1}")
-            with CpuMeter(gunicorn.pid) as base_cpu:
-                base_seconds, base_latencies, base_statuses = run_load(
-                    args.port, args.clients, args.signatures, Baseline(args.port)
-                )
+            base_cpu = CpuMeter(gunicorn.pid)
+            base_seconds, base_latencies, base_statuses = run_load(
+                args.clients, args.signatures, Baseline(args.port), base_cpu
+            )
             base_rate, _ = report("baseline", base_seconds, base_latencies, base_statuses, 204)
             print("          " + CpuMeter.line(base_cpu.per(args.signatures)))
             signing = Signing(args.port, path, first_number=number * args.signatures, total=args.signatures)
-            with CpuMeter(gunicorn.pid) as sign_cpu:
-                sign_seconds, sign_latencies, sign_statuses = run_load(
-                    args.port, args.clients, args.signatures, signing
-                )
+            sign_cpu = CpuMeter(gunicorn.pid)
+            sign_seconds, sign_latencies, sign_statuses = run_load(
+                args.clients, args.signatures, signing, sign_cpu
+            )
             sign_rate, sign_p95 = report("signing", sign_seconds, sign_latencies, sign_statuses, 303)
             print("          " + CpuMeter.line(sign_cpu.per(args.signatures)))
             rounds.append((base_rate, sign_rate, sign_p95, sign_rate / base_rate))

@@ -283,7 +283,7 @@ class CpuMeter:
     PostgreSQL, Redis, this process (the benchmark's clients) and the rest, read from /proc.
 
         meter = CpuMeter(gunicorn_process.pid)
-        with meter:
+        with meter:  # or meter.start() ... meter.stop()
             ...
         meter.per(requests)  # {"site": ms, "postgres": ms, ...} per request
 
@@ -331,10 +331,16 @@ class CpuMeter:
         return spent
 
     def __enter__(self):
-        self.before = self.sample()
+        self.start()
         return self
 
     def __exit__(self, *exc):
+        self.stop()
+
+    def start(self):
+        self.before = self.sample()
+
+    def stop(self):
         after = self.sample()
         spent = {group: after[group] - self.before[group] for group in self.GROUPS if group != "rest"}
         machine = after["machine"] - self.before["machine"]
