@@ -13,7 +13,8 @@ see CACHES in settings/base.py). The first command after that delay tries Redis 
 is back everything resumes within those 2 s, without a restart.
 
 It is the Redis client class of django-redis (its REDIS_CLIENT_CLASS option); django-redis has no
-breaker of its own. Pipelines (Redis.pipeline) are not covered; nothing on the request path uses them.
+breaker of its own. Its pipelines (`Redis.pipeline`: the rate limits' counters, supporters.ratelimit)
+go through the same breaker.
 """
 
 import time
@@ -24,13 +25,26 @@ from django.conf import settings
 open_until = 0.0
 
 
+def through_breaker(call, *args, **kwargs):
+    """`call(*args, **kwargs)` unless the breaker is open; a connection error or a timeout opens it."""
+    global open_until
+    if time.monotonic() < open_until:
+        raise redis.ConnectionError("Redis skipped for a moment after an error (plaidoyer.redis_breaker)")
+    try:
+        return call(*args, **kwargs)
+    except (redis.ConnectionError, redis.TimeoutError):
+        open_until = time.monotonic() + settings.REDIS_BREAKER_SECONDS
+        raise
+
+
 class Redis(redis.Redis):
     def execute_command(self, *args, **options):
-        global open_until
-        if time.monotonic() < open_until:
-            raise redis.ConnectionError("Redis skipped for a moment after an error (plaidoyer.redis_breaker)")
-        try:
-            return super().execute_command(*args, **options)
-        except (redis.ConnectionError, redis.TimeoutError):
-            open_until = time.monotonic() + settings.REDIS_BREAKER_SECONDS
-            raise
+        return through_breaker(super().execute_command, *args, **options)
+
+    def pipeline(self, transaction=True, shard_hint=None):
+        return Pipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint)
+
+
+class Pipeline(redis.client.Pipeline):
+    def execute(self, raise_on_error=True):
+        return through_breaker(super().execute, raise_on_error)
