@@ -135,7 +135,8 @@ def verify(payload, section):
         raise ValidationError(ERRORS["forged"], code="forged")
     parameters = decoded["challenge"]["parameters"]
     try:
-        result = altcha.verify_solution(payload, key_for(section))
+        # The payload as decoded above: altcha would decode it again from the text.
+        result = altcha.verify_solution(altcha.Payload.from_dict(decoded), key_for(section))
     except (ValueError, TypeError, KeyError) as error:
         raise ValidationError(ERRORS["forged"], code="forged") from error
     if result.expired:

@@ -207,3 +207,30 @@ def test_a_deployment_leaves_the_previous_versions_values_behind(sections):
     assert (
         content_cache.cached(("test-deployed",), lambda: "shape of the new code") == "shape of the new code"
     )
+
+
+def test_a_request_reads_one_copy_of_a_value_and_the_next_request_a_fresh_one(sections):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    builds, copies = [], []
+
+    def build():
+        builds.append(1)
+        return {"greeting": "Bonjour"}
+
+    def view(request):
+        first = content_cache.cached(("test-value",), build)
+        if not copies:
+            first["seen"] = True  # the first request's own copy
+        copies.append((first, content_cache.cached(("test-value",), build)))
+        return HttpResponse()
+
+    middleware = content_cache.ContentGenerationMiddleware(view)
+    middleware(RequestFactory().get("/"))
+    middleware(RequestFactory().get("/"))
+
+    (first, again), (next_request, _) = copies
+    assert again is first and again["seen"]
+    assert next_request is not first and "seen" not in next_request
+    assert len(builds) == 1  # built once, then read from this process's copies
