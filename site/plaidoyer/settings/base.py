@@ -349,6 +349,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (supporters/one_statement.py) asks to be prepared, so it is planned once per connection.
     # Django's own cursors bind on the client and are never prepared.
     DATABASES["default"]["OPTIONS"] = {"prepare_threshold": 5}
+    # Django's backend, whose check of a kept connection looks at its socket before it asks PostgreSQL.
+    DATABASES["default"]["ENGINE"] = "plaidoyer.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (pages, content, rate limits): Redis when REDIS_URL is set ----------

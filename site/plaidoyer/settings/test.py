@@ -8,13 +8,18 @@ from .base import *  # noqa: F403
 from .base import LOCAL_CACHE, RENDITIONS_CACHE, TASK_QUEUES, env_str
 
 # The suite always runs on PostgreSQL (never SQLite), default: the local server.
+# Connections as in production (base.py): kept a minute, checked before each request's first query,
+# through the site's backend (plaidoyer.postgresql).
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", "") or "postgres://postgres@127.0.0.1:5432/plaidoyer"
+        env_str("DATABASE_URL", "") or "postgres://postgres@127.0.0.1:5432/plaidoyer",
+        conn_max_age=60,
+        conn_health_checks=True,
     )
 }
-if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise RuntimeError("The test suite runs on PostgreSQL: set DATABASE_URL=postgres://...")
+DATABASES["default"]["ENGINE"] = "plaidoyer.postgresql"
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
