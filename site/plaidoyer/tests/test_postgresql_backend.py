@@ -34,8 +34,9 @@ def test_a_kept_connection_is_used_again_and_one_the_server_ended_is_replaced(mo
     asked = []  # Django's own check: a `SELECT 1` round trip
     is_usable = DatabaseWrapper.is_usable
     monkeypatch.setattr(DatabaseWrapper, "is_usable", lambda self: asked.append(1) or is_usable(self))
-    assert connection.health_check_enabled
+    connection.close()  # a connection of this test's own, well inside its minute (CONN_MAX_AGE)
     first = backend_pid()
+    assert connection.health_check_enabled
     assert quiet(connection.connection)
     assert next_request() == first  # kept: nothing to read on it, so nothing asked
     assert not asked
