@@ -45,6 +45,7 @@ from bench.serving import (  # noqa: E402
     create_database,
     environment,
     petition_form,
+    post,
     request,
     signature_body,
     start_gunicorn,
@@ -172,10 +173,9 @@ class Baseline:
 
     def __call__(self, state, number):
         body = urlencode({"email": f"baseline{number}@example.org"})
-        status, _headers, _body = request(
-            self.port, "POST", "/bench-baseline/", body, {"Content-Type": "application/x-www-form-urlencoded"}
+        return post(
+            self.port, "/bench-baseline/", body, {"Content-Type": "application/x-www-form-urlencoded"}
         )
-        return status
 
 
 def solved_challenges(port, count):
@@ -208,9 +208,8 @@ class Signing:
         number += self.first_number
         body = signature_body(number, version, solution, csrfmiddlewaretoken=token)
         # The form's own target (the sign URL), as a browser would post it.
-        status, _headers, _body = request(
+        return post(
             self.port,
-            "POST",
             action,
             body,
             {
@@ -219,7 +218,6 @@ class Signing:
                 "Referer": f"http://{HOST}{self.path}",
             },
         )
-        return status
 
 
 def report(name, seconds, latencies, statuses, expected_status):
