@@ -65,13 +65,18 @@ def count_all(alias, rules):
     return all([hits <= limit for hits, (_key, limit, _window) in zip(replies[::2], rules, strict=True)])
 
 
-def hit(key, limit, window_seconds):
-    """`count` on the shared counters (Redis), or in this process's memory while they cannot be reached."""
+def hit_all(rules):
+    """`count_all` on the shared counters (Redis), or in this process's memory while they cannot be reached."""
     try:
-        return count(caches[settings.RATE_LIMIT_CACHE], key, limit, window_seconds)
+        return count_all(settings.RATE_LIMIT_CACHE, rules)
     except Exception as error:  # any backend's connection error: never a 500
         logger.warning("Rate limits unreachable, counting in this process: %s", error)
-        return count(caches["local"], key, limit, window_seconds)
+        return count_all("local", rules)
+
+
+def hit(key, limit, window_seconds):
+    """`hit_all` for one rule."""
+    return hit_all([(key, limit, window_seconds)])
 
 
 def allow(request, scope, limits, *, fail_closed=False):
@@ -85,14 +90,13 @@ def allow(request, scope, limits, *, fail_closed=False):
     """
     ip_key = request_ip_hash(request)
     rules = [(f"{scope}:{ip_key if what == 'ip' else what}", limit, window) for what, limit, window in limits]
+    if not fail_closed:
+        return hit_all(rules)
     try:
         return count_all(settings.RATE_LIMIT_CACHE, rules)
-    except Exception as error:  # any backend's connection error: never a 500
-        if fail_closed:  # and never a pass
-            logger.warning("Rate limits unreachable, refusing %s: %s", scope, error)
-            raise Unavailable(scope) from error
-        logger.warning("Rate limits unreachable, counting in this process: %s", error)
-        return count_all("local", rules)
+    except Exception as error:  # any backend's connection error: never a 500, and never a pass
+        logger.warning("Rate limits unreachable, refusing %s: %s", scope, error)
+        raise Unavailable(scope) from error
 
 
 def too_many_requests(request):
