@@ -247,6 +247,16 @@ def test_a_report_uri_can_be_named(client, sections, settings):
     assert policy_of(response)["report-uri"] == ["https://reports.example.org/"]
 
 
+def test_a_redirect_carries_no_policy_and_the_page_it_leads_to_does(client, sections):
+    # A browser shows no redirect: it applies the policy of the page it lands on.
+    response = client.get("/", HTTP_HOST="fr.localhost:8000", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/"
+    assert "Content-Security-Policy" not in response
+    landed = client.get(response["Location"], HTTP_HOST="fr.localhost:8000")
+    assert policy_of(landed)["script-src"] == ["'self'"]
+
+
 def test_production_enforces_the_policy():
     code = (
         "from django.conf import settings;"

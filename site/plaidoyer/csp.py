@@ -109,8 +109,22 @@ def is_admin(request):
     return request.path_info.startswith(ADMIN_PREFIXES) and bool(user and user.is_authenticated)
 
 
+# Responses that send the browser elsewhere: it shows none of them, and applies the policy of the page it
+# lands on (the Fetch standard takes a document's policy from its final response), so they carry none.
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
 class SectionPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware, with the admin's policy on admin URLs and reCAPTCHA where a section chose it."""
+    """django-csp's middleware, with the admin's policy on admin URLs and reCAPTCHA where a section chose it.
+
+    A redirect gets no policy (REDIRECT_STATUSES): a signing answers with one, and building the two
+    policies for it cost a twentieth of a signing's CPU (bench/signing_profile.py --parts).
+    """
+
+    def process_response(self, request, response):
+        if response.status_code in REDIRECT_STATUSES:
+            return response
+        return super().process_response(request, response)
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
