@@ -603,6 +603,9 @@ def open_in_browser(page, live_server, gift):
     page.goto(f"http://ch.localhost:{port}{local(link_url(link, gift.page, 'fr'))}")
     page.get_by_role("button", name=t("Open my monthly gifts")).click()
     page.get_by_role("heading", name=t("My monthly gifts")).wait_for()
+    # The heading shows while the page is still parsed: the card form's script (deferred) listens for the
+    # donor's first click only once the document is loaded.
+    page.wait_for_load_state("domcontentloaded")
 
 
 def type_card(page, number):
