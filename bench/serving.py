@@ -331,12 +331,11 @@ class CpuMeter:
         return None
 
     def sample(self):
-        """CPU seconds so far: the machine's busy time, and per group of the processes alive now."""
+        """The machine's busy CPU seconds so far, and {pid: (group, CPU seconds)} of the processes alive now."""
         with open("/proc/stat") as stat:
             fields = [int(value) for value in stat.readline().split()[1:]]
         busy = sum(fields) - fields[3] - fields[4]  # all but idle and iowait
-        spent = dict.fromkeys(self.GROUPS, 0.0)
-        spent["machine"] = busy * self.tick
+        processes = {}
         for entry in os.scandir("/proc"):
             if not entry.name.isdigit():
                 continue
@@ -347,10 +346,11 @@ class CpuMeter:
                 continue
             name = line[line.index("(") + 1 : line.rindex(")")]
             rest = line[line.rindex(")") + 2 :].split()
-            group = self.group(int(entry.name), name, int(rest[1]))
+            pid = int(entry.name)
+            group = self.group(pid, name, int(rest[1]))
             if group:
-                spent[group] += (int(rest[11]) + int(rest[12])) * self.tick  # utime + stime
-        return spent
+                processes[pid] = (group, (int(rest[11]) + int(rest[12])) * self.tick)  # utime + stime
+        return busy * self.tick, processes
 
     def __enter__(self):
         self.start()
@@ -363,9 +363,14 @@ class CpuMeter:
         self.before = self.sample()
 
     def stop(self):
-        after = self.sample()
-        spent = {group: after[group] - self.before[group] for group in self.GROUPS if group != "rest"}
-        machine = after["machine"] - self.before["machine"]
+        machine_after, after = self.sample()
+        machine_before, before = self.before
+        spent = {group: 0.0 for group in self.GROUPS if group != "rest"}
+        # Each process alive at the end, from its CPU at the start (0 if it started since). One that
+        # ended meanwhile is left out here, not subtracted: its CPU of the block is in "rest".
+        for pid, (group, seconds) in after.items():
+            spent[group] += seconds - before.get(pid, (group, 0.0))[1]
+        machine = machine_after - machine_before
         self.spent = {**spent, "rest": machine - sum(spent.values())}
 
     def per(self, requests):
